@@ -1,0 +1,23 @@
+"""``sqlalchemy.engine``: engines, connections and results."""
+
+from .base import Connection, Engine, RootTransaction, Transaction
+from .create import create_engine, engine_from_config
+from .result import CursorResult, MappingResult, Result, Row, RowMapping, ScalarResult
+from .url import URL, make_url
+
+__all__ = [
+    "URL",
+    "Connection",
+    "CursorResult",
+    "Engine",
+    "MappingResult",
+    "Result",
+    "RootTransaction",
+    "Row",
+    "RowMapping",
+    "ScalarResult",
+    "Transaction",
+    "create_engine",
+    "engine_from_config",
+    "make_url",
+]

@@ -1,0 +1,312 @@
+"""Engine, Connection and Transaction: the Python face of the Rust engine."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from .. import exc
+from .result import CursorResult, Result
+
+_logger = logging.getLogger("sqlalchemy.engine.Engine")
+
+
+class Transaction:
+    """A transaction begun with ``begin()`` (or implicitly by autobegin)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.is_active = True
+
+    def commit(self) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.connection._finish(commit=True)
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.connection._finish(commit=False)
+
+    def close(self) -> None:
+        self.rollback()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_active
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        if not self.is_active:
+            return
+        if type_ is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+RootTransaction = Transaction
+
+
+class Connection:
+    """A pooled connection. Transactions begin automatically on first use (SQLAlchemy 2.x autobegin)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._core = engine._core_engine().connect()
+        self._transaction: Transaction | None = None
+        self._execution_options: dict[str, Any] = dict(engine._execution_options)
+        self.info: dict[str, Any] = {}
+
+    # -- transactions -------------------------------------------------------------------
+    def _autobegin(self) -> None:
+        if self._transaction is None:
+            if self._core.closed:
+                raise exc.ResourceClosedError("This Connection is closed")
+            self._transaction = Transaction(self)
+            if self.engine.echo:
+                _logger.info("BEGIN (implicit)")
+
+    def begin(self) -> Transaction:
+        if self._transaction is not None:
+            raise exc.InvalidRequestError(
+                "This connection has already initialized a SQLAlchemy Transaction() object via begin() or "
+                "autobegin; can't call begin() here unless rollback() or commit() is called first."
+            )
+        self._autobegin()
+        assert self._transaction is not None
+        return self._transaction
+
+    def begin_nested(self) -> Any:
+        raise NotImplementedError("ferroalchemy: Connection.begin_nested() (SAVEPOINT) is not implemented yet")
+
+    def _finish(self, commit: bool) -> None:
+        self._transaction = None
+        if self.engine.echo:
+            _logger.info("COMMIT" if commit else "ROLLBACK")
+        if commit:
+            self._core.commit()
+        else:
+            self._core.rollback()
+
+    def commit(self) -> None:
+        if self._transaction is not None:
+            self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction is not None:
+            self._transaction.rollback()
+
+    def in_transaction(self) -> bool:
+        return self._transaction is not None
+
+    def get_transaction(self) -> Transaction | None:
+        return self._transaction
+
+    def close(self) -> None:
+        if self._transaction is not None:
+            self._transaction.is_active = False
+            self._transaction = None
+            if self.engine.echo:
+                _logger.info("ROLLBACK")
+        self._core.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._core.closed)
+
+    @property
+    def invalidated(self) -> bool:
+        return False
+
+    def invalidate(self, exception: BaseException | None = None) -> None:
+        self._transaction = None
+        self._core.invalidate()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        self.close()
+
+    # -- execution ----------------------------------------------------------------------
+    def execution_options(self, **opt: Any) -> Connection:
+        unsupported = set(opt) - {"stream_results", "yield_per", "max_row_buffer", "compiled_cache", "logging_token"}
+        if unsupported:
+            raise NotImplementedError(
+                f"ferroalchemy: execution option(s) {sorted(unsupported)} are not implemented yet"
+            )
+        self._execution_options.update(opt)
+        return self
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def execute(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> CursorResult:
+        meth = getattr(statement, "_execute_on_connection", None)
+        if meth is None:
+            raise exc.ObjectNotExecutableError(statement)
+        return meth(self, parameters, execution_options)
+
+    def scalar(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return self.execute(statement, parameters, execution_options=execution_options).scalar()
+
+    def scalars(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return self.execute(statement, parameters, execution_options=execution_options).scalars()
+
+    def exec_driver_sql(self, statement: str, parameters: Any = None, execution_options: Any = None) -> CursorResult:
+        self._autobegin()
+        if parameters is not None and not isinstance(parameters, tuple):
+            if isinstance(parameters, list):
+                parameters = tuple(parameters)
+            else:
+                raise NotImplementedError(
+                    "ferroalchemy: exec_driver_sql() with named parameters is not implemented yet"
+                )
+        if self.engine.echo:
+            _logger.info(statement)
+            _logger.info("[raw sql] %r", parameters or ())
+        return CursorResult(self._core.exec_driver_sql(statement, parameters), None)
+
+    def _log(self) -> Any:
+        if not self.engine.echo:
+            return None
+
+        def log(sql: str, params: Any) -> None:
+            _logger.info(sql)
+            _logger.info("[generated in %.5fs] %r", 0.0, _echo_params(params))
+
+        return log
+
+    def _execute_stmt(
+        self, stmt: Any, params: Any, element: Any, plan: Any = None, identity_map: Any = None
+    ) -> CursorResult:
+        self._autobegin()
+        if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
+            raise exc.ArgumentError("List argument must consist only of dictionaries")
+        cursor = self._core.execute(stmt, params, plan, identity_map, self._log())
+        return CursorResult(cursor, element, params)
+
+    def _execute_ddl(self, stmt: Any) -> CursorResult:
+        self._autobegin()
+        cursor = self._core.execute(stmt, None, None, None, self._log())
+        return CursorResult(cursor, None)
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
+
+
+def _echo_params(params: Any) -> Any:
+    if params is None:
+        return ()
+    if isinstance(params, dict):
+        return tuple(params.values())
+    return params
+
+
+class _EngineBegin:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.conn: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        self.conn = self.engine.connect()
+        self.conn.begin()
+        return self.conn
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        conn = self.conn
+        assert conn is not None
+        try:
+            txn = conn._transaction
+            if txn is not None:
+                if type_ is None:
+                    txn.commit()
+                else:
+                    txn.rollback()
+        finally:
+            conn.close()
+
+
+class Engine:
+    """Connects to a database through ferroalchemy's pool; made by ``create_engine()``."""
+
+    def __init__(
+        self,
+        url: Any,
+        dialect: Any,
+        core_args: dict[str, Any],
+        pool_cls: type,
+        echo: Any,
+        execution_options: dict[str, Any],
+        hide_parameters: bool,
+    ) -> None:
+        self.url = url
+        self.dialect = dialect
+        self._core_args = core_args
+        self._core: Any = None
+        self._pool_cls = pool_cls
+        self.echo = echo
+        self._execution_options = execution_options
+        self.hide_parameters = hide_parameters
+        self.logging_name = None
+        self._created = time.monotonic()
+
+    def _core_engine(self) -> Any:
+        core = self._core
+        if core is None:
+            if self.dialect.name != "sqlite":
+                raise NotImplementedError(
+                    f"ferroalchemy: the {self.dialect.name} driver is not implemented yet; "
+                    "this build runs SQLite (URLs for other databases are parsed, not connected)"
+                )
+            from .. import _core
+
+            core = _core.Engine(**self._core_args)
+            self._core = core
+        return core
+
+    @property
+    def pool(self) -> Any:
+        return self._pool_cls._attached(self._core_engine() if self.dialect.name == "sqlite" else None)
+
+    @property
+    def name(self) -> str:
+        return str(self.dialect.name)
+
+    @property
+    def driver(self) -> str:
+        return str(self.dialect.driver)
+
+    def connect(self) -> Connection:
+        return Connection(self)
+
+    def begin(self) -> _EngineBegin:
+        return _EngineBegin(self)
+
+    def dispose(self, close: bool = True) -> None:
+        if self._core is not None:
+            self._core.dispose()
+
+    def execution_options(self, **opt: Any) -> Engine:
+        raise NotImplementedError("ferroalchemy: Engine.execution_options() is not implemented yet")
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def raw_connection(self) -> Any:
+        raise NotImplementedError("ferroalchemy: raw DBAPI connections are not available (no Python driver is used)")
+
+    def __repr__(self) -> str:
+        return f"Engine({self.url!r})"
+
+    def _iter_connections(self) -> Iterator[Any]:
+        return iter(())
+
+
+__all__ = ["Connection", "Engine", "Result", "RootTransaction", "Transaction"]

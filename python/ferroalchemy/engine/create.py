@@ -1,0 +1,124 @@
+"""``create_engine()``: every URL spelling SQLAlchemy documents; the Rust driver serves each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import exc
+from .. import pool as pool_mod
+from .base import Engine
+from .dialect import dialect_for
+from .url import make_url
+
+_ACCEPTED = {
+    "echo",
+    "echo_pool",
+    "future",
+    "pool_size",
+    "max_overflow",
+    "pool_timeout",
+    "pool_recycle",
+    "pool_pre_ping",
+    "poolclass",
+    "connect_args",
+    "execution_options",
+    "pool_reset_on_return",
+    "hide_parameters",
+    "logging_name",
+    "pool_logging_name",
+    "query_cache_size",
+    "pool_use_lifo",
+    "insertmanyvalues_page_size",
+    "use_insertmanyvalues",
+    "label_length",
+    "enable_from_linting",
+    "implicit_returning",
+    "isolation_level",
+    "json_serializer",
+    "json_deserializer",
+    "plugins",
+    "paramstyle",
+    "max_identifier_length",
+    "case_sensitive",
+    "pool_events",
+}
+
+_NOT_YET = {"creator": "create_engine(creator=...)", "pool": "create_engine(pool=...)", "strategy": "strategy="}
+
+
+def create_engine(url: Any, **kwargs: Any) -> Engine:
+    for k, feature in _NOT_YET.items():
+        if k in kwargs:
+            raise NotImplementedError(f"ferroalchemy: {feature} is not implemented yet")
+    unknown = sorted(set(kwargs) - _ACCEPTED)
+    if unknown:
+        raise TypeError(
+            f"Invalid argument(s) {','.join(repr(k) for k in unknown)} sent to create_engine(), using "
+            "configuration SQLiteDialect_pysqlite/QueuePool/Engine.  Please check that the keyword arguments "
+            "are appropriate for this combination of components."
+        )
+    u = make_url(url)
+    dialect = dialect_for(u)
+    connect_args = dict(kwargs.get("connect_args") or {})
+    isolation = kwargs.get("isolation_level")
+    if isolation not in (None, "SERIALIZABLE"):
+        raise NotImplementedError(f"ferroalchemy: isolation_level={isolation!r} is not implemented yet")
+    poolclass = kwargs.get("poolclass")
+    core_args: dict[str, Any] = {}
+    if dialect.name == "sqlite":
+        database = u.database or ":memory:"
+        uri = str(u.query.get("uri", connect_args.get("uri", False))).lower() in ("true", "1")
+        memory = database == ":memory:" or (uri and "mode=memory" in database + str(u.query.get("mode", "")))
+        if poolclass is None:
+            # SQLAlchemy's choice: one connection per thread for :memory:, a QueuePool for files.
+            poolclass = pool_mod.SingletonThreadPool if memory else pool_mod.QueuePool
+        if uri and not database.startswith("file:"):
+            database = "file:" + database
+            extra = {k: v for k, v in u.query.items() if k != "uri"}
+            if extra:
+                database += "?" + "&".join(f"{k}={v}" for k, v in extra.items())
+        core_args = {
+            "dialect": "sqlite",
+            "database": database,
+            "uri": uri,
+            "timeout": float(connect_args.get("timeout", u.query.get("timeout", 5.0))),
+        }
+    if poolclass is None:
+        poolclass = pool_mod.QueuePool
+    if not (isinstance(poolclass, type) and issubclass(poolclass, pool_mod.Pool)):
+        raise exc.ArgumentError(f"poolclass must be a Pool class, got {poolclass!r}")
+    recycle = kwargs.get("pool_recycle", -1)
+    core_args.update(
+        pool_kind=poolclass._kind,
+        pool_size=int(kwargs.get("pool_size", 5)),
+        max_overflow=int(kwargs.get("max_overflow", 10)),
+        pool_timeout=float(kwargs.get("pool_timeout", 30.0)),
+        pool_recycle=None if recycle is None or recycle < 0 else float(recycle),
+        pool_pre_ping=bool(kwargs.get("pool_pre_ping", False)),
+        reset_on_return=kwargs.get("pool_reset_on_return", "rollback") not in (None, False),
+        cache_size=int(kwargs.get("query_cache_size", 500)),
+    )
+    return Engine(
+        u,
+        dialect,
+        core_args,
+        poolclass,
+        kwargs.get("echo", False),
+        dict(kwargs.get("execution_options") or {}),
+        bool(kwargs.get("hide_parameters", False)),
+    )
+
+
+def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:
+    options = {k[len(prefix) :]: v for k, v in configuration.items() if k.startswith(prefix)}
+    options.update(kwargs)
+    url = options.pop("url")
+    for key in ("echo", "pool_pre_ping", "future"):
+        if isinstance(options.get(key), str):
+            options[key] = options[key].lower() in ("true", "1", "yes")
+    for key in ("pool_size", "max_overflow", "pool_recycle"):
+        if isinstance(options.get(key), str):
+            options[key] = int(options[key])
+    if isinstance(options.get("pool_timeout"), str):
+        options["pool_timeout"] = float(options["pool_timeout"])
+    return create_engine(url, **options)

@@ -1,0 +1,77 @@
+"""Dialect objects: what ``engine.dialect`` shows, and the per-database SQL the engine needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import exc
+
+
+class Dialect:
+    name = "default"
+    driver = ""
+    paramstyle = "named"
+    supports_statement_cache = True
+    default_schema_name: str | None = None
+
+    def __init__(self, driver: str = "") -> None:
+        if driver:
+            self.driver = driver
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
+        raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
+
+
+class SQLiteDialect(Dialect):
+    name = "sqlite"
+    driver = "pysqlite"
+    paramstyle = "qmark"
+    default_schema_name = "main"
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
+        from ..sql.elements import text
+
+        master = (
+            "sqlite_temp_master" if schema == "temp" else (f'"{schema}".sqlite_master' if schema else "sqlite_master")
+        )
+        row = connection.execute(
+            text(f"SELECT name FROM {master} WHERE type IN ('table', 'view') AND name = :name"),
+            {"name": table_name},
+        ).first()
+        return row is not None
+
+
+class PGDialect(Dialect):
+    name = "postgresql"
+    driver = "psycopg2"
+    paramstyle = "pyformat"
+    default_schema_name = "public"
+
+
+class MySQLDialect(Dialect):
+    name = "mysql"
+    driver = "mysqldb"
+    paramstyle = "format"
+
+
+_DIALECTS = {
+    "sqlite": SQLiteDialect,
+    "postgresql": PGDialect,
+    "postgres": PGDialect,
+    "mysql": MySQLDialect,
+    "mariadb": MySQLDialect,
+}
+
+
+def dialect_for(url: Any) -> Dialect:
+    backend = url.get_backend_name()
+    cls = _DIALECTS.get(backend)
+    if cls is None:
+        raise exc.NoSuchModuleError(f"Can't load plugin: sqlalchemy.dialects:{url.drivername.replace('+', '.')}")
+    d = cls(url.get_driver_name())
+    if backend == "mariadb":
+        d.name = "mariadb"
+    return d

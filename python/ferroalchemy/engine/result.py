@@ -1,0 +1,268 @@
+"""Results: ``Result`` with its filters (``scalars()``, ``mappings()``, ``unique()``), over the
+Rust buffer that holds the rows. Row objects are made only for what is fetched as rows."""
+
+from __future__ import annotations
+
+import collections.abc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .. import _core, exc
+
+Row = _core.Row
+RowMapping = _core.RowMapping
+collections.abc.Sequence.register(Row)
+collections.abc.Mapping.register(RowMapping)
+
+
+class RMKeyView(list):  # type: ignore[type-arg]
+    """``result.keys()``: a list of the column names."""
+
+    def __repr__(self) -> str:
+        return f"RMKeyView({list.__repr__(self)})"
+
+
+def _no_rows() -> exc.ResourceClosedError:
+    return exc.ResourceClosedError("This result object does not return rows. It has been closed automatically.")
+
+
+class _Filtered:
+    """Shared fetching for Result, ScalarResult and MappingResult."""
+
+    _result: Result
+
+    def _fetch(self, n: int | None) -> list[Any]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._fetch(None))
+
+    def __next__(self) -> Any:
+        rows = self._fetch(1)
+        if not rows:
+            raise StopIteration
+        return rows[0]
+
+    def all(self) -> list[Any]:
+        return self._fetch(None)
+
+    def fetchall(self) -> list[Any]:
+        return self._fetch(None)
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        return self._fetch(size if size is not None else 1)
+
+    def fetchone(self) -> Any:
+        rows = self._fetch(1)
+        return rows[0] if rows else None
+
+    def first(self) -> Any:
+        rows = self._fetch(1)
+        self._result.close()
+        return rows[0] if rows else None
+
+    def one(self) -> Any:
+        rows = self._fetch(2)
+        self._result.close()
+        if not rows:
+            raise exc.NoResultFound("No row was found when one was required")
+        if len(rows) > 1:
+            raise exc.MultipleResultsFound("Multiple rows were found when exactly one was required")
+        return rows[0]
+
+    def one_or_none(self) -> Any:
+        rows = self._fetch(2)
+        self._result.close()
+        if len(rows) > 1:
+            raise exc.MultipleResultsFound("Multiple rows were found when one or none was required")
+        return rows[0] if rows else None
+
+    def partitions(self, size: int | None = None) -> Iterator[list[Any]]:
+        while True:
+            part = self._fetch(size or 100)
+            if not part:
+                return
+            yield part
+
+    def close(self) -> None:
+        self._result.close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *a: Any) -> None:
+        self.close()
+
+
+class Result(_Filtered):
+    def __init__(self, cursor: Any, element: Any = None, params: Any = None) -> None:
+        self._cursor = cursor
+        self._element = element
+        self._params = params
+        self._closed = False
+        self._unique: Callable[[Any], Any] | None = None
+        self._seen: set[Any] | None = None
+        self._result = self
+
+    # -- rows ---------------------------------------------------------------------------
+    def _check(self) -> Any:
+        if not self._cursor.returns_rows:
+            raise _no_rows()
+        if self._closed:
+            raise exc.ResourceClosedError("This result object is closed.")
+        return self._cursor
+
+    def _dedupe(
+        self, items: list[Any], key: Callable[[Any], Any], n: int | None, fetch: Callable[[int | None], list[Any]]
+    ) -> list[Any]:
+        seen = self._seen
+        if seen is None:
+            seen = self._seen = set()
+        out = []
+        while True:
+            for it in items:
+                k = key(it)
+                if k not in seen:
+                    seen.add(k)
+                    out.append(it)
+                    if n is not None and len(out) >= n:
+                        return out
+            if n is None or not items:
+                return out
+            items = fetch(n - len(out))
+
+    def _fetch(self, n: int | None) -> list[Any]:
+        cursor = self._check()
+        if self._unique is None:
+            return cursor.fetch_rows(n)
+        return self._dedupe(cursor.fetch_rows(n), lambda r: tuple(r), n, cursor.fetch_rows)
+
+    def keys(self) -> RMKeyView:
+        if not self._cursor.returns_rows:
+            return RMKeyView()
+        return RMKeyView(self._cursor.keys())
+
+    def scalars(self, index: int = 0) -> ScalarResult:
+        return ScalarResult(self, index)
+
+    def mappings(self) -> MappingResult:
+        return MappingResult(self)
+
+    def unique(self, strategy: Any = None) -> Result:
+        self._unique = strategy or (lambda r: r)
+        return self
+
+    def columns(self, *cols: Any) -> Result:
+        raise NotImplementedError("ferroalchemy: Result.columns() is not implemented yet")
+
+    def tuples(self) -> Result:
+        return self
+
+    def scalar(self) -> Any:
+        row = self.first()
+        return row[0] if row is not None else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalar_one_or_none(self) -> Any:
+        row = self.one_or_none()
+        return row[0] if row is not None else None
+
+    def yield_per(self, num: int) -> Result:
+        return self
+
+    def freeze(self) -> Any:
+        raise NotImplementedError("ferroalchemy: Result.freeze() is not implemented yet")
+
+    def close(self) -> None:
+        self._closed = True
+        self._cursor.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def returns_rows(self) -> bool:
+        return bool(self._cursor.returns_rows)
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def inserted_primary_key(self) -> Any:
+        table = getattr(self._element, "table", None)
+        from ..sql.dml import Insert
+
+        if not isinstance(self._element, Insert) or table is None:
+            raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
+        if isinstance(self._params, (list, tuple)) and len(self._params) > 1:
+            raise exc.InvalidRequestError(
+                "This statement was an executemany call; if primary key returning is supported, please use "
+                ".inserted_primary_key_rows."
+            )
+        params = self._params[0] if isinstance(self._params, (list, tuple)) and self._params else (self._params or {})
+        values = []
+        for col in table.primary_key.columns:
+            if col.key in params:
+                values.append(params[col.key])
+            elif col.name in self._element._values:
+                values.append(self._element._values[col.name].value)
+            elif col._is_autoincrement():
+                values.append(self.lastrowid)
+            else:
+                values.append(None)
+        return _make_row(tuple(values), [c.key for c in table.primary_key.columns])
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.engine.cursor.CursorResult object at {hex(id(self))}>"
+
+
+def _make_row(values: tuple[Any, ...], keys: list[str]) -> Any:
+    return _core.make_row(values, keys)
+
+
+CursorResult = Result
+
+
+class ScalarResult(_Filtered):
+    def __init__(self, result: Result, index: int) -> None:
+        self._result = result
+        self._index = index
+
+    def _fetch(self, n: int | None) -> list[Any]:
+        r = self._result
+        cursor = r._check()
+        if r._unique is None:
+            return cursor.fetch_scalars(self._index, n)
+        return r._dedupe(
+            cursor.fetch_scalars(self._index, n), lambda v: v, n, lambda m: cursor.fetch_scalars(self._index, m)
+        )
+
+    def unique(self, strategy: Any = None) -> ScalarResult:
+        self._result._unique = strategy or (lambda r: r)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.engine.result.ScalarResult object at {hex(id(self))}>"
+
+
+class MappingResult(_Filtered):
+    def __init__(self, result: Result) -> None:
+        self._result = result
+
+    def _fetch(self, n: int | None) -> list[Any]:
+        return [row._mapping for row in self._result._fetch(n)]
+
+    def unique(self, strategy: Any = None) -> MappingResult:
+        self._result.unique(strategy)
+        return self
+
+    def keys(self) -> RMKeyView:
+        return self._result.keys()

@@ -1,0 +1,101 @@
+"""``sqlalchemy.orm``: declarative mapping, sessions and relationships on the Rust core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import exc  # noqa: F401
+from .attributes import InstrumentedAttribute, QueryableAttribute
+from .base import Mapped, object_session
+from .collections import InstrumentedList
+from .decl_api import (
+    DeclarativeBase,
+    DeclarativeBaseNoMeta,
+    MappedAsDataclass,
+    MappedColumn,
+    column_property,
+    declarative_base,
+    declared_attr,
+    deferred,
+    mapped_column,
+    registry,
+    synonym,
+)
+from .mapper import Mapper, class_mapper
+from .relationships import RelationshipProperty, backref, relationship
+from .session import Session, SessionTransaction, close_all_sessions, make_transient, sessionmaker
+from .strategy_options import (
+    contains_eager,
+    defaultload,
+    defer,
+    immediateload,
+    joinedload,
+    lazyload,
+    load_only,
+    noload,
+    raiseload,
+    selectin_polymorphic,
+    selectinload,
+    subqueryload,
+    undefer,
+    with_loader_criteria,
+)
+
+
+def aliased(*args: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: aliased() is not implemented yet")
+
+
+def scoped_session(*args: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: scoped_session is not implemented yet")
+
+
+def validates(*names: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: @validates is not implemented yet")
+
+
+__all__ = [
+    "DeclarativeBase",
+    "DeclarativeBaseNoMeta",
+    "InstrumentedAttribute",
+    "InstrumentedList",
+    "Mapped",
+    "MappedAsDataclass",
+    "MappedColumn",
+    "Mapper",
+    "QueryableAttribute",
+    "RelationshipProperty",
+    "Session",
+    "SessionTransaction",
+    "aliased",
+    "backref",
+    "class_mapper",
+    "close_all_sessions",
+    "column_property",
+    "contains_eager",
+    "declarative_base",
+    "declared_attr",
+    "defaultload",
+    "defer",
+    "deferred",
+    "immediateload",
+    "joinedload",
+    "lazyload",
+    "load_only",
+    "make_transient",
+    "mapped_column",
+    "noload",
+    "object_session",
+    "raiseload",
+    "registry",
+    "relationship",
+    "scoped_session",
+    "selectin_polymorphic",
+    "selectinload",
+    "sessionmaker",
+    "subqueryload",
+    "synonym",
+    "undefer",
+    "validates",
+    "with_loader_criteria",
+]

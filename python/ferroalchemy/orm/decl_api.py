@@ -1,0 +1,453 @@
+"""Declarative mapping: ``DeclarativeBase``, ``Mapped[...]`` annotations, ``mapped_column()``."""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+import typing
+from typing import Any, ForwardRef, Union
+
+from .. import exc
+from ..sql import sqltypes
+from ..sql.schema import Column, MetaData, Table
+from .attributes import instrumented_init, instrumented_setattr
+from .base import Mapped
+from .mapper import Mapper
+from .properties import ColumnProperty
+from .relationships import RelationshipProperty
+
+
+class MappedColumn:
+    """What ``mapped_column()`` returns; becomes a Column when its class is mapped."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        for unsupported in (
+            "deferred",
+            "deferred_group",
+            "deferred_raiseload",
+            "use_existing_column",
+            "active_history",
+            "init",
+            "repr",
+            "default_factory",
+            "compare",
+            "kw_only",
+            "hash",
+            "dataclass_metadata",
+        ):
+            if kw.get(unsupported) not in (None, False):
+                raise NotImplementedError(f"ferroalchemy: mapped_column({unsupported}=...) is not implemented yet")
+            kw.pop(unsupported, None)
+        kw.pop("sort_order", None)
+        self.args = args
+        self.kw = kw
+        self.column: Column | None = None
+
+    def _make_column(self, key: str, annotation: Any, registry: registry) -> Column:
+        args = list(self.args)
+        kw = dict(self.kw)
+        name = args.pop(0) if args and isinstance(args[0], str) else key
+        has_type = any(
+            isinstance(a, sqltypes.TypeEngine) or (isinstance(a, type) and issubclass(a, sqltypes.TypeEngine))
+            for a in args
+        )
+        optional, inner = _unwrap_optional(annotation) if annotation is not None else (None, None)
+        if not has_type:
+            t = registry._type_for(inner) if inner is not None else None
+            if t is None:
+                if any(_is_fk(a) for a in args):
+                    t = sqltypes.NULLTYPE
+                elif annotation is None:
+                    raise exc.ArgumentError(f"Could not locate SQLAlchemy Core type for Python type on column {key!r}")
+                else:
+                    raise exc.ArgumentError(
+                        f"Could not locate SQLAlchemy Core type for Python type {inner!r} inside the {key!r} attribute Mapped annotation"
+                    )
+            args.insert(0, t)
+        if "nullable" not in kw and optional is not None and not kw.get("primary_key"):
+            kw["nullable"] = optional
+        col = Column(name, *args, **kw)
+        col.key = key
+        if col.type is sqltypes.NULLTYPE or isinstance(col.type, sqltypes.NullType):
+            fk = next((a for a in args if _is_fk(a)), None)
+            if fk is not None:
+                col._fk_type_pending = True
+        self.column = col
+        return col
+
+
+def _is_fk(a: Any) -> bool:
+    from ..sql.schema import ForeignKey
+
+    return isinstance(a, ForeignKey)
+
+
+def mapped_column(*args: Any, **kw: Any) -> Any:
+    return MappedColumn(*args, **kw)
+
+
+def column_property(*args: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: column_property() is not implemented yet")
+
+
+def synonym(*args: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: synonym() is not implemented yet")
+
+
+def deferred(*args: Any, **kw: Any) -> Any:
+    raise NotImplementedError("ferroalchemy: deferred() is not implemented yet")
+
+
+class declared_attr:
+    """Accepted on mixins; the function runs once per mapped class."""
+
+    def __init__(self, fn: Any, cascading: bool = False) -> None:
+        self.fget = fn
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, cls: Any) -> Any:
+        return self.fget(cls)
+
+    @classmethod
+    def directive(cls, fn: Any) -> declared_attr:
+        return cls(fn)
+
+
+class _UnknownName:
+    """A name not defined yet when an annotation is read (a class declared later)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getitem__(self, item: Any) -> Any:
+        return self
+
+
+class _Namespace(dict):  # type: ignore[type-arg]
+    def __init__(self, *scopes: dict[str, Any]) -> None:
+        super().__init__()
+        self.scopes = scopes
+
+    def __missing__(self, key: str) -> Any:
+        for s in self.scopes:
+            if key in s:
+                return s[key]
+        import builtins
+
+        if hasattr(builtins, key):
+            return getattr(builtins, key)
+        return _UnknownName(key)
+
+
+_MAPPED_STR = re.compile(r"^\s*(?:[\w.]+\.)?(Mapped|WriteOnlyMapped|DynamicMapped)\[(.*)\]\s*$", re.S)
+
+
+def _eval_annotation(ann: Any, cls: type) -> Any:
+    """Evaluates a string annotation in the class's module. A ``Mapped[...]`` wrapper is recognised
+    by its text (as SQLAlchemy does), so ``"orm.Mapped[int]"`` works where ``orm`` is not a global."""
+    if not isinstance(ann, str):
+        return ann
+    module = sys.modules.get(cls.__module__)
+    globs = dict(vars(module)) if module is not None else {}
+    m = _MAPPED_STR.match(ann)
+    text = m.group(2) if m else ann
+    try:
+        value = eval(text, globs, _Namespace(dict(vars(cls)), globs, vars(typing)))  # noqa: S307 - annotations
+    except Exception:
+        value = _UnknownName(text)
+    return Mapped[value] if m else value
+
+
+def _unwrap_optional(t: Any) -> tuple[bool | None, Any]:
+    origin = typing.get_origin(t)
+    if origin is Union or (hasattr(types, "UnionType") and isinstance(t, types.UnionType)):
+        args = [a for a in typing.get_args(t) if a is not type(None)]
+        optional = len(args) != len(typing.get_args(t))
+        return optional, (args[0] if len(args) == 1 else t)
+    return False, t
+
+
+def _mapped_inner(ann: Any) -> tuple[bool, Any]:
+    """(is Mapped[...], inner type)."""
+    origin = typing.get_origin(ann)
+    if origin is Mapped or (
+        isinstance(origin, type) and origin.__name__ in ("Mapped", "WriteOnlyMapped", "DynamicMapped")
+    ):
+        args = typing.get_args(ann)
+        return True, args[0] if args else None
+    return False, None
+
+
+def _relationship_target(inner: Any) -> tuple[Any, bool | None]:
+    """(target class or name, is collection) from ``Mapped[list["B"]]`` / ``Mapped["B"]``."""
+    _, inner = _unwrap_optional(inner)
+    origin = typing.get_origin(inner)
+    if origin in (list, set, list, set) or (isinstance(origin, type) and issubclass(origin, (list, set))):
+        if origin in (set, set):
+            raise NotImplementedError("ferroalchemy: set collections (Mapped[set[...]]) are not implemented yet")
+        args = typing.get_args(inner)
+        return _target_name(args[0]) if args else None, True
+    return _target_name(inner), False
+
+
+def _target_name(t: Any) -> Any:
+    if isinstance(t, ForwardRef):
+        return t.__forward_arg__
+    if isinstance(t, _UnknownName):
+        return t.name
+    return t
+
+
+class registry:
+    """Holds the MetaData and the mapped classes of a declarative base."""
+
+    def __init__(
+        self,
+        *,
+        metadata: MetaData | None = None,
+        type_annotation_map: dict[Any, Any] | None = None,
+        class_registry: Any = None,
+        constructor: Any = None,
+    ) -> None:
+        self.metadata = metadata if metadata is not None else MetaData()
+        self.type_annotation_map = dict(type_annotation_map or {})
+        self._class_registry: dict[str, type] = {}
+        self.mappers: set[Mapper] = set()
+
+    def _type_for(self, python_type: Any) -> sqltypes.TypeEngine | None:
+        if python_type in self.type_annotation_map:
+            return sqltypes.to_instance(self.type_annotation_map[python_type])
+        return sqltypes._type_for_python(python_type)
+
+    def _resolve_name(self, name: str) -> type | None:
+        return self._class_registry.get(name.split(".")[-1])
+
+    def dispose(self) -> None:
+        self._class_registry.clear()
+
+    def map_declaratively(self, cls: type) -> Mapper:
+        return _map_class(cls, self)
+
+    def generate_base(self, **kw: Any) -> type:
+        return declarative_base(metadata=self.metadata)
+
+    def mapped(self, cls: type) -> type:
+        raise NotImplementedError("ferroalchemy: registry.mapped is not implemented yet")
+
+    def configure(self, cascade: bool = False) -> None:
+        for m in list(self.mappers):
+            for p in m._props.values():
+                if isinstance(p, RelationshipProperty):
+                    p._resolve()
+
+
+def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
+    """(key, class value, annotation) in declaration order: mixins and abstract bases first, then
+    the class itself, each attribute once (the most derived definition wins)."""
+    seen: dict[str, tuple[Any, Any]] = {}
+    order: list[str] = []
+    for klass in reversed(cls.__mro__):
+        if klass is object or klass.__dict__.get("_ferro_declarative_root") or klass is Mapped:
+            continue
+        anns = klass.__dict__.get("__annotations__", {})
+        names = list(anns) + [k for k in klass.__dict__ if k not in anns]
+        for key in names:
+            if key.startswith("__") and key.endswith("__"):
+                continue
+            value = klass.__dict__.get(key, None)
+            if isinstance(value, declared_attr):
+                value = value.fget(cls)
+            ann = _eval_annotation(anns[key], cls) if key in anns else None
+            is_mapped = ann is not None and _mapped_inner(ann)[0]
+            if not (is_mapped or isinstance(value, (MappedColumn, Column, RelationshipProperty))):
+                continue
+            if key not in seen:
+                order.append(key)
+            seen[key] = (value, ann)
+    return [(k, seen[k][0], seen[k][1]) for k in order]
+
+
+def _map_class(cls: type, reg: registry) -> Mapper:
+    tablename = cls.__dict__.get("__tablename__") or getattr(cls, "__tablename__", None)
+    if isinstance(cls.__dict__.get("__tablename__"), declared_attr):
+        tablename = cls.__tablename__
+    table = cls.__dict__.get("__table__")
+    table_args = getattr(cls, "__table_args__", None)
+    props: dict[str, Any] = {}
+    columns: list[Column] = []
+    for key, value, ann in _collect_attributes(cls):
+        inner = _mapped_inner(ann)[1] if ann is not None else None
+        if isinstance(value, RelationshipProperty) or (
+            value is None and inner is not None and _looks_like_relationship(inner, reg)
+        ):
+            prop = value if isinstance(value, RelationshipProperty) else RelationshipProperty(None)
+            if inner is not None:
+                target, coll = _relationship_target(inner)
+                if prop.argument is None:
+                    prop.argument = target
+                prop._annotation_collection = coll
+            if prop.argument is None:
+                raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
+            props[key] = prop
+            continue
+        if table is not None:
+            continue
+        if isinstance(value, Column):
+            col = value.copy() if value.table is not None else value
+            if col.name is None:
+                col.name = key
+            if col.key is None or col.key != key:
+                col.key = key
+        else:
+            mc = value if isinstance(value, MappedColumn) else MappedColumn()
+            if mc.column is not None and mc.column.table is not None:
+                mc = MappedColumn(*mc.args, **mc.kw)
+            col = mc._make_column(key, inner, reg)
+        columns.append(col)
+        props[key] = ColumnProperty(key, col)
+    if table is None:
+        if tablename is None:
+            raise exc.InvalidRequestError(
+                f"Class {cls!r} does not have a __table__ or __tablename__ specified and does not inherit from an existing table-mapped class."
+            )
+        args: list[Any] = []
+        kw: dict[str, Any] = {}
+        if isinstance(table_args, dict):
+            kw = dict(table_args)
+        elif isinstance(table_args, tuple):
+            if table_args and isinstance(table_args[-1], dict):
+                kw = dict(table_args[-1])
+                args = list(table_args[:-1])
+            else:
+                args = list(table_args)
+        elif table_args is not None:
+            raise exc.ArgumentError("__table_args__ value must be a tuple, dict, or None")
+        table = Table(tablename, reg.metadata, *columns, *args, **kw)
+        _resolve_fk_types(table)
+    else:
+        for col in table.c:
+            key = col.key
+            if key not in props:
+                props[key] = ColumnProperty(key, col)
+        # Declared relationships stay; columns come from the Table in its order.
+        ordered: dict[str, Any] = {}
+        for col in table.c:
+            ordered[col.key] = props.pop(col.key)
+        ordered.update(props)
+        props = ordered
+    mapper = Mapper(cls, table, reg, props)
+    cls.__mapper__ = mapper  # type: ignore[attr-defined]
+    cls.__table__ = table  # type: ignore[attr-defined]
+    reg._class_registry[cls.__name__] = cls
+    reg.mappers.add(mapper)
+    if "__init__" in cls.__dict__:
+        _wrap_user_init(cls)
+    return mapper
+
+
+def _resolve_fk_types(table: Table) -> None:
+    """``mapped_column(ForeignKey(...))`` with no annotation type takes the referenced column's type."""
+    for col in table.c:
+        if getattr(col, "_fk_type_pending", False):
+            try:
+                col.type = col._fk_list[0].column.type
+                col._inner = None
+            except exc.NoReferenceError:
+                pass
+
+
+def _looks_like_relationship(inner: Any, reg: registry) -> bool:
+    _, t = _unwrap_optional(inner)
+    origin = typing.get_origin(t)
+    if origin in (list, set, list, set):
+        return True
+    if isinstance(t, (str, ForwardRef, _UnknownName)):
+        return True
+    return isinstance(t, type) and hasattr(t, "__mapper__")
+
+
+def _wrap_user_init(cls: type) -> None:
+    from .base import instance_state
+
+    original = cls.__dict__["__init__"]
+
+    def __init__(self: Any, *args: Any, **kw: Any) -> None:
+        instance_state(self)
+        original(self, *args, **kw)
+
+    __init__.__wrapped__ = original  # type: ignore[attr-defined]
+    __init__.__doc__ = original.__doc__
+    cls.__init__ = __init__  # type: ignore[misc]
+
+
+class _DeclarativeMixin:
+    __init__ = instrumented_init
+    __setattr__ = instrumented_setattr
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.__dict__.get("_ferro_declarative_root"):
+            return
+        if cls.__dict__.get("__abstract__"):
+            return
+        if any("__mapper__" in k.__dict__ for k in cls.__mro__[1:]):
+            raise NotImplementedError("ferroalchemy: mapped class inheritance is not implemented yet")
+        own = "__tablename__" in cls.__dict__ or "__table__" in cls.__dict__
+        if own or isinstance(getattr(cls, "__tablename__", None), str):
+            _map_class(cls, cls.registry)  # type: ignore[attr-defined]
+
+
+class DeclarativeBase(_DeclarativeMixin):
+    """Subclass this (``class Base(DeclarativeBase): pass``); subclasses of that with a
+    ``__tablename__`` are mapped."""
+
+    _ferro_declarative_root = True
+    registry: registry
+    metadata: MetaData
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        if DeclarativeBase in cls.__bases__:
+            cls._ferro_declarative_root = True  # type: ignore[attr-defined]
+            reg = cls.__dict__.get("registry")
+            if not isinstance(reg, registry):
+                md = cls.__dict__.get("metadata")
+                reg = registry(
+                    metadata=md if isinstance(md, MetaData) else None,
+                    type_annotation_map=cls.__dict__.get("type_annotation_map"),
+                )
+                cls.registry = reg
+            cls.metadata = reg.metadata
+            return
+        super().__init_subclass__(**kw)
+
+
+class DeclarativeBaseNoMeta(DeclarativeBase):
+    _ferro_declarative_root = True
+
+
+def declarative_base(
+    *,
+    metadata: MetaData | None = None,
+    cls: type = object,
+    name: str = "Base",
+    type_annotation_map: dict[Any, Any] | None = None,
+    **kw: Any,
+) -> Any:
+    reg = registry(metadata=metadata, type_annotation_map=type_annotation_map)
+    bases = cls if isinstance(cls, tuple) else (cls,)
+    return type(
+        name,
+        (_DeclarativeMixin, *bases),
+        {
+            "_ferro_declarative_root": True,
+            "registry": reg,
+            "metadata": reg.metadata,
+            "__doc__": None,
+        },
+    )
+
+
+class MappedAsDataclass:
+    def __init_subclass__(cls, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: MappedAsDataclass is not implemented yet")

@@ -1,0 +1,97 @@
+"""Load plans for ORM selects, primary-key lookups and lazy loads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core, exc
+from ..sql.elements import BindParameter, Label, and_
+from ..sql.selectable import FromClause, Select
+from .collections import InstrumentedList
+from .relationships import MANYTOONE
+
+
+def plan_for(stmt: Select) -> Any:
+    """A LoadPlan when the select names a mapped class; None for plain column rows."""
+    cached = stmt.__dict__.get("_plan_cache")
+    if cached is not None and cached[0] is stmt._raw_columns:
+        return cached[1]
+    items: list[tuple[Any, ...]] = []
+    keys: list[str] = []
+    idx = 0
+    has_entity = False
+    for e in stmt._raw_columns:
+        mapper = getattr(e, "__mapper__", None)
+        if mapper is not None and isinstance(e, type):
+            items.append(mapper._entity_plan_item(idx))
+            keys.append(e.__name__)
+            idx += len(mapper._select_columns)
+            has_entity = True
+        elif isinstance(e, FromClause):
+            for c in e.c:
+                items.append(("column", idx))
+                keys.append(c.key)
+                idx += 1
+        else:
+            items.append(("column", idx))
+            key = getattr(e, "key", None)
+            if isinstance(e, Label):
+                key = e.name
+            keys.append(key if isinstance(key, str) else (getattr(e, "_result_name", None) or f"anon_{idx}"))
+            idx += 1
+    plan = _core.LoadPlan(items, keys) if has_entity else None
+    stmt.__dict__["_plan_cache"] = (stmt._raw_columns, plan)
+    return plan
+
+
+def normalize_ident(mapper: Any, ident: Any) -> tuple[Any, ...]:
+    pk = mapper.primary_key
+    if isinstance(ident, dict):
+        values = []
+        for c in pk:
+            key = mapper._attr_for_column(c)
+            if key in ident:
+                values.append(ident[key])
+            elif c.name in ident:
+                values.append(ident[c.name])
+            else:
+                raise exc.InvalidRequestError(
+                    f"Incorrect names of values in identifier formed from argument to get(); "
+                    f"primary key attribute names are {', '.join(repr(mapper._attr_for_column(c)) for c in pk)}"
+                )
+        return tuple(values)
+    values = tuple(ident) if isinstance(ident, (tuple, list)) else (ident,)
+    if len(values) != len(pk):
+        raise exc.InvalidRequestError(
+            "Incorrect number of values in identifier formed from argument to get(); primary key columns "
+            f"are {', '.join(repr(str(c)) for c in pk)}"
+        )
+    return values
+
+
+def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
+    prop._resolve()
+    target = prop.mapper.class_
+    if prop.direction == MANYTOONE:
+        pairs = prop._local_fk_attrs()
+        values = tuple(getattr(obj, fkattr) for _, fkattr in pairs)
+        if None in values:
+            return None
+        if [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] == [t for t, _ in pairs]:
+            return session.get(target, values)
+        stmt = Select(target).where(*[getattr(target, t) == v for (t, _), v in zip(pairs, values, strict=True)])
+        return session.execute(stmt).scalars().first()
+    stmt = prop.__dict__.get("_lazy_stmt")
+    if stmt is None:
+        crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
+        stmt = Select(target).where(and_(*crit))
+        prop._lazy_stmt = stmt
+    params = {f"lz_{i}": getattr(obj, pattr) for i, (pattr, _) in enumerate(prop._child_fk_attrs())}
+    session._autoflush()
+    rows = session._execute_orm(stmt, params).scalars().all()
+    return InstrumentedList(rows)._setup(obj, prop) if prop.uselist else (rows[0] if rows else None)
+
+
+def check_options(options: Any) -> None:
+    for opt in options:
+        raise NotImplementedError(f"ferroalchemy: loader option {opt!r} is not implemented yet")

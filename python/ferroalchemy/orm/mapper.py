@@ -1,0 +1,165 @@
+"""Mapper: a mapped class's table, properties and the Rust spec its loads and flushes use."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from .. import _core, exc
+from ..sql.elements import BindParameter
+from ..sql.selectable import Select
+from .attributes import QueryableAttribute
+from .properties import ColumnProperty
+from .relationships import RelationshipAttribute, RelationshipProperty
+
+_ids = itertools.count(1)
+
+
+class Mapper:
+    def __init__(self, class_: type, local_table: Any, registry: Any, props: dict[str, Any]) -> None:
+        self.class_ = class_
+        self.local_table = local_table
+        self.persist_selectable = local_table
+        self.registry = registry
+        self.mapper_id = next(_ids)
+        self._props: dict[str, Any] = {}
+        self._column_to_attr: dict[int, str] = {}
+        self.configured = False
+        for key, prop in props.items():
+            self._add_property(key, prop)
+        pk = list(local_table.primary_key.columns)
+        if not pk:
+            raise exc.ArgumentError(
+                f"Mapper Mapper[{class_.__name__}({local_table.name})] could not assemble any primary key "
+                f"columns for mapped table '{local_table.name}'"
+            )
+        self.primary_key = tuple(pk)
+        self._spec: Any = None
+        self._get_stmt: Any = None
+
+    def _add_property(self, key: str, prop: Any) -> None:
+        prop.key = key
+        prop.parent = self
+        self._props[key] = prop
+        if isinstance(prop, ColumnProperty):
+            self._column_to_attr[id(prop.column)] = key
+            setattr(self.class_, key, QueryableAttribute(self.class_, key, prop))
+        elif isinstance(prop, RelationshipProperty):
+            setattr(self.class_, key, RelationshipAttribute(self.class_, key, prop))
+
+    # -- introspection --------------------------------------------------------------------
+    @property
+    def columns(self) -> Any:
+        from ..sql.selectable import ColumnCollection
+
+        cc = ColumnCollection()
+        for p in self._props.values():
+            if isinstance(p, ColumnProperty):
+                cc._data[p.key] = p.column
+        return cc
+
+    c = columns
+
+    @property
+    def attrs(self) -> Any:
+        from ..sql.selectable import ColumnCollection
+
+        cc = ColumnCollection()
+        cc._data.update(self._props)
+        return cc
+
+    @property
+    def column_attrs(self) -> list[ColumnProperty]:
+        return [p for p in self._props.values() if isinstance(p, ColumnProperty)]
+
+    @property
+    def relationships(self) -> Any:
+        from ..sql.selectable import ColumnCollection
+
+        cc = ColumnCollection()
+        cc._data.update({k: p for k, p in self._props.items() if isinstance(p, RelationshipProperty)})
+        return cc
+
+    @property
+    def tables(self) -> list[Any]:
+        return [self.local_table]
+
+    @property
+    def mapped_table(self) -> Any:
+        return self.local_table
+
+    @property
+    def entity(self) -> type:
+        return self.class_
+
+    @property
+    def base_mapper(self) -> Mapper:
+        return self
+
+    def get_property(self, key: str) -> Any:
+        try:
+            return self._props[key]
+        except KeyError:
+            raise exc.InvalidRequestError(f"Mapper '{self}' has no property '{key}'") from None
+
+    def _attr_for_column(self, column: Any) -> str:
+        key = self._column_to_attr.get(id(column))
+        if key is None:
+            raise exc.InvalidRequestError(f"Column '{column}' is not mapped by {self}")
+        return key
+
+    def identity_key_from_instance(self, obj: Any) -> tuple[Any, ...]:
+        return (self.class_, tuple(obj.__dict__.get(self._attr_for_column(c)) for c in self.primary_key), None)
+
+    def __repr__(self) -> str:
+        return f"<Mapper at {hex(id(self))}; {self.class_.__name__}>"
+
+    def __str__(self) -> str:
+        return f"Mapper[{self.class_.__name__}({self.local_table.name})]"
+
+    # -- what the Rust core needs ------------------------------------------------------
+    @property
+    def _select_columns(self) -> list[Any]:
+        return [p.column for p in self._props.values() if isinstance(p, ColumnProperty)]
+
+    @property
+    def _pk_types(self) -> list[Any]:
+        return [c.type._handle for c in self.primary_key]
+
+    @property
+    def spec(self) -> Any:
+        if self._spec is None:
+            cols = []
+            pk_idx = []
+            for i, p in enumerate(p for p in self._props.values() if isinstance(p, ColumnProperty)):
+                col = p.column
+                default = col.default._zero_arg() if col.default is not None else None
+                onupdate = col.onupdate._zero_arg() if col.onupdate is not None else None
+                server_generated = col.server_default is not None or col._is_autoincrement()
+                cols.append((col.name, p.key, col.type._handle, default, server_generated, onupdate))
+                if col.primary_key:
+                    pk_idx.append(i)
+            by_name = {c[0]: i for i, c in enumerate(cols)}
+            pk_idx = [by_name[c.name] for c in self.primary_key]
+            self._spec = _core.MapperSpec(self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx)
+        return self._spec
+
+    def _entity_plan_item(self, offset: int) -> tuple[Any, ...]:
+        n = len(self._select_columns)
+        return ("entity", self.spec, [(i, offset + i) for i in range(n)])
+
+    def _get_statement(self) -> Select:
+        """``SELECT <columns> FROM t WHERE pk = :pk_0 ...``, built once; session.get() binds the key."""
+        if self._get_stmt is None:
+            crit = [c == BindParameter(f"pk_{i}", None, c.type) for i, c in enumerate(self.primary_key)]
+            self._get_stmt = Select(self.class_).where(*crit)
+        return self._get_stmt
+
+
+def class_mapper(class_: type) -> Mapper:
+    mapper = getattr(class_, "__mapper__", None)
+    if mapper is None:
+        from .exc import UnmappedClassError
+
+        raise UnmappedClassError(f"Class '{class_.__module__}.{class_.__name__}' is not mapped")
+    return mapper

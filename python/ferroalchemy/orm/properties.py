@@ -1,0 +1,42 @@
+"""Column properties: how a mapped column attribute loads and records changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .attributes import detached_error, record_change
+from .base import instance_state, session_for_state
+
+
+class ColumnProperty:
+    is_relationship = False
+
+    def __init__(self, key: str, column: Any) -> None:
+        self.key = key
+        self.column = column
+        self.columns = [column]
+        self.parent: Any = None
+
+    def set(self, obj: Any, value: Any) -> None:
+        d = obj.__dict__
+        state = d.get("_sa_instance_state")
+        if state is None:
+            state = instance_state(obj)
+        if state.identity is not None:
+            record_change(obj, state, self.key, d)
+        d[self.key] = value
+
+    def load_missing(self, obj: Any) -> Any:
+        """The attribute is not in ``__dict__``: never set (None), or unloaded/expired (load it)."""
+        d = obj.__dict__
+        state = d.get("_sa_instance_state")
+        if state is None or state.identity is None:
+            return None
+        session = session_for_state(state)
+        if session is None:
+            raise detached_error(obj, "attribute refresh")
+        session._load_state(state, obj)
+        return d.get(self.key)
+
+    def __repr__(self) -> str:
+        return f"<ColumnProperty at {hex(id(self))}; {self.key}>"

@@ -1,0 +1,580 @@
+"""Session: the identity map (Rust), transactions over one connection, autoflush, expiry."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .. import _core, exc
+from ..engine.result import Result
+from ..sql.selectable import Select
+from . import loading, unitofwork
+from .base import _sessions, instance_state, session_for_state, state_str
+from .exc import ObjectDeletedError, UnmappedInstanceError
+
+_session_ids = itertools.count(1)
+_insert_order = itertools.count(1)
+
+
+class SessionTransaction:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.is_active = True
+        self._explicit = False
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def __enter__(self) -> SessionTransaction:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        if self.session._transaction is not self:
+            return
+        if type_ is None:
+            self.session.commit()
+        else:
+            self.session.rollback()
+
+
+class Session:
+    def __init__(
+        self,
+        bind: Any = None,
+        *,
+        autoflush: bool = True,
+        expire_on_commit: bool = True,
+        autobegin: bool = True,
+        twophase: bool = False,
+        binds: Any = None,
+        enable_baked_queries: bool = True,
+        info: Any = None,
+        query_cls: Any = None,
+        autocommit: bool = False,
+        join_transaction_mode: Any = None,
+        close_resets_only: Any = True,
+    ) -> None:
+        if binds:
+            raise NotImplementedError("ferroalchemy: Session(binds=...) is not implemented yet")
+        if autocommit:
+            raise exc.ArgumentError("autocommit=True is no longer supported")
+        self.bind = bind
+        self.autoflush = autoflush
+        self.expire_on_commit = expire_on_commit
+        self.autobegin = autobegin
+        self.info: dict[str, Any] = dict(info or {})
+        self.hash_key = next(_session_ids)
+        _sessions[self.hash_key] = self
+        self.identity_map = _core.IdentityMap(self.hash_key)
+        self._new: dict[int, Any] = {}
+        self._dirty_states: dict[int, Any] = {}
+        self._deleted: dict[int, Any] = {}
+        self._flushed_deleted: dict[int, Any] = {}
+        self._flushed_new: dict[int, Any] = {}
+        self._connection: Any = None
+        self._transaction: SessionTransaction | None = None
+        self._needs_rollback: BaseException | None = None
+        self._flushing = False
+        self._no_autoflush = 0
+
+    # -- context manager ----------------------------------------------------------------
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------
+    def _check_usable(self) -> None:
+        if self._needs_rollback is not None:
+            raise exc.PendingRollbackError(
+                "This Session's transaction has been rolled back due to a previous exception during flush. "
+                "To begin a new transaction with this Session, first issue Session.rollback(). Original "
+                f"exception was: {self._needs_rollback}"
+            )
+
+    def _autobegin(self) -> SessionTransaction:
+        self._check_usable()
+        if self._transaction is None:
+            if not self.autobegin:
+                raise exc.InvalidRequestError(
+                    "Autobegin is disabled on this Session; please call session.begin() to start a new transaction"
+                )
+            self._transaction = SessionTransaction(self)
+        return self._transaction
+
+    def begin(self) -> SessionTransaction:
+        if self._transaction is not None:
+            raise exc.InvalidRequestError("A transaction is already begun on this Session.")
+        self._check_usable()
+        self._transaction = SessionTransaction(self)
+        self._transaction._explicit = True
+        return self._transaction
+
+    def begin_nested(self) -> Any:
+        raise NotImplementedError("ferroalchemy: Session.begin_nested() (SAVEPOINT) is not implemented yet")
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, **kw: Any) -> Any:
+        if self.bind is None:
+            raise exc.UnboundExecutionError("Could not locate a bind configured on mapper or this Session")
+        return self.bind
+
+    def connection(self, **kw: Any) -> Any:
+        self._autobegin()
+        if self._connection is None:
+            bind = self.get_bind()
+            from ..engine.base import Connection, Engine
+
+            if isinstance(bind, Engine):
+                self._connection = bind.connect()
+            elif isinstance(bind, Connection):
+                raise NotImplementedError("ferroalchemy: Session(bind=<Connection>) is not implemented yet")
+            else:
+                raise exc.ArgumentError(f"Session bind must be an Engine, got {bind!r}")
+            self._connection._autobegin()
+        return self._connection
+
+    def in_transaction(self) -> bool:
+        return self._transaction is not None
+
+    def get_transaction(self) -> SessionTransaction | None:
+        return self._transaction
+
+    def commit(self) -> None:
+        if self._transaction is None:
+            if not self.autobegin:
+                raise exc.InvalidRequestError("No transaction is begun.")
+            self._autobegin()
+        self._check_usable()
+        self.flush()
+        if self._connection is not None:
+            self._connection.commit()
+            self._release_connection()
+        self._transaction = None
+        for state in self._flushed_deleted.values():
+            self.identity_map.remove(state.mapper.mapper_id, state.identity, state.mapper._pk_types)
+            state.session_id = 0
+            state.was_deleted = True
+            state.strong = None
+        self._flushed_deleted.clear()
+        self._flushed_new.clear()
+        if self.expire_on_commit:
+            self._expire_all_states()
+
+    def rollback(self) -> None:
+        if self._connection is not None:
+            self._connection.rollback()
+            self._release_connection()
+        self._transaction = None
+        self._needs_rollback = None
+        # Objects added in this transaction leave the session and lose any identity a flush gave them.
+        for state in list(self._new.values()) + list(self._flushed_new.values()):
+            self._detach_new(state)
+        self._new.clear()
+        self._flushed_new.clear()
+        for state in self._flushed_deleted.values():
+            state.deleted = False
+        self._flushed_deleted.clear()
+        self._deleted.clear()
+        self._dirty_states.clear()
+        self._expire_all_states()
+
+    def _detach_new(self, state: Any) -> None:
+        if state.identity is not None:
+            self.identity_map.remove(state.mapper.mapper_id, state.identity, state.mapper._pk_types)
+            state.identity = None
+        state.session_id = 0
+        state.insert_order = 0
+        state.strong = None
+
+    def _release_connection(self) -> None:
+        conn = self._connection
+        self._connection = None
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        self.expunge_all()
+        if self._connection is not None:
+            self._connection.rollback()
+            self._release_connection()
+        self._transaction = None
+        self._needs_rollback = None
+
+    def reset(self) -> None:
+        self.close()
+
+    # -- state management ---------------------------------------------------------------
+    def add(self, instance: Any, _warn: bool = True) -> None:
+        self._check_usable()
+        self._save_or_update(instance)
+
+    def add_all(self, instances: Any) -> None:
+        self._check_usable()
+        for obj in instances:
+            self._save_or_update(obj)
+
+    def _state_of(self, instance: Any) -> Any:
+        try:
+            return instance_state(instance)
+        except (UnmappedInstanceError, AttributeError):
+            raise UnmappedInstanceError(
+                f"Class '{type(instance).__module__}.{type(instance).__name__}' is not mapped"
+            ) from None
+
+    def _save_or_update(self, instance: Any) -> None:
+        state = self._state_of(instance)
+        if state.session_id == self.hash_key:
+            return
+        if state.session_id:
+            other = session_for_state(state)
+            if other is not None:
+                raise exc.InvalidRequestError(
+                    f"Object '{state_str(instance)}' is already attached to session '{other.hash_key}' "
+                    f"(this is '{self.hash_key}')"
+                )
+        if state.was_deleted:
+            raise exc.InvalidRequestError(
+                f"Instance '{state_str(instance)}' has been deleted.  Use the make_transient() function to send this object back to the transient state."
+            )
+        self._autobegin()
+        state.session_id = self.hash_key
+        if state.identity is None:
+            state.insert_order = next(_insert_order)
+            state.strong = instance
+            self._new[id(state)] = state
+        else:
+            # Detached: back into the identity map.
+            existing = self.identity_map.get(state.mapper.mapper_id, state.identity, state.mapper._pk_types)
+            if existing is not None and existing is not instance:
+                raise exc.InvalidRequestError(
+                    f"Can't attach instance {state_str(instance)}; another instance with key "
+                    f"{state.mapper.identity_key_from_instance(instance)} is already present in this session."
+                )
+            self.identity_map.add(state.mapper.mapper_id, state.identity, state.mapper._pk_types, state)
+            if state.modified:
+                state.strong = instance
+                self._dirty_states[id(state)] = state
+        unitofwork.cascade_save(self, instance)
+
+    def delete(self, instance: Any) -> None:
+        self._check_usable()
+        state = self._state_of(instance)
+        if state.identity is None:
+            raise exc.InvalidRequestError(f"Instance '{state_str(instance)}' is not persisted")
+        if state.session_id != self.hash_key:
+            self._save_or_update(instance)
+        state.strong = instance
+        self._deleted[id(state)] = state
+
+    def expunge(self, instance: Any) -> None:
+        state = self._state_of(instance)
+        if state.session_id != self.hash_key:
+            raise exc.InvalidRequestError(f"Instance {state_str(instance)} is not present in this Session")
+        self._expunge_state(state)
+
+    def _expunge_state(self, state: Any) -> None:
+        self._new.pop(id(state), None)
+        self._dirty_states.pop(id(state), None)
+        self._deleted.pop(id(state), None)
+        if state.identity is not None:
+            self.identity_map.remove(state.mapper.mapper_id, state.identity, state.mapper._pk_types)
+        state.session_id = 0
+        state.strong = None
+
+    def expunge_all(self) -> None:
+        for state in self.identity_map.states():
+            state.session_id = 0
+            state.strong = None
+        for state in self._new.values():
+            state.session_id = 0
+            state.strong = None
+        self.identity_map.clear()
+        self._new.clear()
+        self._dirty_states.clear()
+        self._deleted.clear()
+        self._flushed_deleted.clear()
+        self._flushed_new.clear()
+
+    def __contains__(self, instance: Any) -> bool:
+        return self._state_of(instance).session_id == self.hash_key
+
+    def __iter__(self) -> Iterator[Any]:
+        objs = [s.obj() for s in self.identity_map.states()] + [s.obj() for s in self._new.values()]
+        return iter([o for o in objs if o is not None])
+
+    @property
+    def new(self) -> Any:
+        return _IdentitySet(s.obj() for s in self._new.values())
+
+    @property
+    def dirty(self) -> Any:
+        return _IdentitySet(s.obj() for s in self._dirty_states.values() if s.modified and id(s) not in self._deleted)
+
+    @property
+    def deleted(self) -> Any:
+        return _IdentitySet(s.obj() for s in self._deleted.values())
+
+    def is_modified(self, instance: Any, include_collections: bool = True) -> bool:
+        state = self._state_of(instance)
+        cs = state.committed_state or {}
+        d = instance.__dict__
+        for key, old in cs.items():
+            prop = state.mapper._props.get(key)
+            if prop is None or (prop.is_relationship and not include_collections):
+                continue
+            if old is not d.get(key) and old != d.get(key):
+                return True
+        return False
+
+    # -- expiry -------------------------------------------------------------------------
+    def _expire_state(self, state: Any, attribute_names: Any = None) -> None:
+        obj = state.obj()
+        if obj is None:
+            return
+        d = obj.__dict__
+        keys = attribute_names if attribute_names is not None else list(state.mapper._props)
+        for key in keys:
+            d.pop(key, None)
+        state.expired = True
+        if attribute_names is None:
+            state.committed_state = None
+            state.modified = False
+            state.strong = None
+
+    def _expire_all_states(self) -> None:
+        for state in self.identity_map.states():
+            self._expire_state(state)
+        self._dirty_states.clear()
+
+    def expire_all(self) -> None:
+        self._expire_all_states()
+
+    def expire(self, instance: Any, attribute_names: Any = None) -> None:
+        state = self._state_of(instance)
+        if state.session_id != self.hash_key or state.identity is None:
+            raise exc.InvalidRequestError(f"Instance '{state_str(instance)}' is not persistent within this Session")
+        self._expire_state(state, attribute_names)
+
+    def refresh(self, instance: Any, attribute_names: Any = None, with_for_update: Any = None) -> None:
+        state = self._state_of(instance)
+        if state.session_id != self.hash_key or state.identity is None:
+            raise exc.InvalidRequestError(f"Instance '{state_str(instance)}' is not persistent within this Session")
+        self._expire_state(state, attribute_names)
+        self._load_state(state, instance)
+
+    def _load_state(self, state: Any, obj: Any) -> None:
+        """Loads an expired or unloaded object's columns by primary key."""
+        if self._needs_rollback is None and self.autoflush and not self._flushing and not self._no_autoflush:
+            self.flush()
+        mapper = state.mapper
+        params = {f"pk_{i}": v for i, v in enumerate(state.identity)}
+        result = self._execute_orm(mapper._get_statement(), params)
+        if result.scalars().one_or_none() is None:
+            raise ObjectDeletedError(
+                f"Instance '{state_str(obj)}' has been deleted, or its row is otherwise not present."
+            )
+        state.expired = False
+
+    # -- queries ------------------------------------------------------------------------
+    def _autoflush(self) -> None:
+        if self.autoflush and not self._flushing and not self._no_autoflush:
+            self.flush()
+
+    @property
+    @contextmanager
+    def no_autoflush(self) -> Iterator[Session]:
+        self._no_autoflush += 1
+        try:
+            yield self
+        finally:
+            self._no_autoflush -= 1
+
+    def _execute_orm(self, statement: Any, params: Any) -> Result:
+        conn = self.connection()
+        plan = loading.plan_for(statement)
+        if plan is None:
+            return conn.execute(statement, params)
+        return conn._execute_stmt(statement._stmt(), params, statement, plan, self.identity_map)
+
+    def execute(
+        self,
+        statement: Any,
+        params: Any = None,
+        *,
+        execution_options: Any = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Result:
+        if getattr(statement, "_execute_on_connection", None) is None:
+            raise exc.ObjectNotExecutableError(statement)
+        self._check_usable()
+        self._autoflush()
+        if isinstance(statement, Select):
+            if statement._with_options:
+                loading.check_options(statement._with_options)
+            return self._execute_orm(statement, params)
+        return self.connection().execute(statement, params)
+
+    def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return self.execute(statement, params, **kw).scalars()
+
+    def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return self.execute(statement, params, **kw).scalar()
+
+    def get(
+        self,
+        entity: Any,
+        ident: Any,
+        *,
+        options: Any = None,
+        populate_existing: bool = False,
+        with_for_update: Any = None,
+        identity_token: Any = None,
+        execution_options: Any = None,
+    ) -> Any:
+        self._check_usable()
+        mapper = getattr(entity, "__mapper__", None)
+        if mapper is None:
+            raise exc.ArgumentError(f"Expected mapped class or mapper, got: {entity!r}")
+        pk = loading.normalize_ident(mapper, ident)
+        if None in pk:
+            return None
+        if not populate_existing:
+            obj = self.identity_map.get(mapper.mapper_id, pk, mapper._pk_types)
+            if obj is not None:
+                state = obj.__dict__["_sa_instance_state"]
+                if id(state) in self._deleted or state.deleted:
+                    return None
+                if state.expired:
+                    try:
+                        self._load_state(state, obj)
+                    except ObjectDeletedError:
+                        return None
+                return obj
+        self._autoflush()
+        params = {f"pk_{i}": v for i, v in enumerate(pk)}
+        return self._execute_orm(mapper._get_statement(), params).scalars().one_or_none()
+
+    def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        obj = self.get(entity, ident, **kw)
+        if obj is None:
+            raise exc.NoResultFound("No row was found when one was required")
+        return obj
+
+    def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
+        raise NotImplementedError("ferroalchemy: Session.merge() is not implemented yet")
+
+    def query(self, *entities: Any, **kw: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: the legacy Query API (session.query) is not implemented yet")
+
+    def _lazy_load(self, prop: Any, obj: Any) -> Any:
+        return loading.lazy_load(self, prop, obj)
+
+    # -- flush --------------------------------------------------------------------------
+    def flush(self, objects: Any = None) -> None:
+        if objects is not None:
+            raise NotImplementedError("ferroalchemy: Session.flush(objects=...) is not implemented yet")
+        self._check_usable()
+        if self._flushing:
+            raise exc.InvalidRequestError("Session is already flushing")
+        if not (self._new or self._deleted or self._dirty_states):
+            return
+        self._flushing = True
+        try:
+            unitofwork.flush(self)
+        except BaseException as e:
+            self._needs_rollback = e
+            if self._connection is not None:
+                self._connection.rollback()
+            raise
+        finally:
+            self._flushing = False
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.orm.session.Session object at {hex(id(self))}>"
+
+
+class _IdentitySet:
+    """``session.new`` / ``.dirty`` / ``.deleted``: objects by identity."""
+
+    def __init__(self, objs: Any) -> None:
+        self._objs = [o for o in objs if o is not None]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._objs)
+
+    def __len__(self) -> int:
+        return len(self._objs)
+
+    def __contains__(self, obj: Any) -> bool:
+        return any(o is obj for o in self._objs)
+
+    def __bool__(self) -> bool:
+        return bool(self._objs)
+
+    def __repr__(self) -> str:
+        return f"IdentitySet({self._objs!r})"
+
+
+class sessionmaker:
+    """A configured Session factory: ``Session = sessionmaker(engine)``; ``with Session.begin():``."""
+
+    def __init__(
+        self,
+        bind: Any = None,
+        *,
+        class_: type = Session,
+        autoflush: bool = True,
+        expire_on_commit: bool = True,
+        info: Any = None,
+        **kw: Any,
+    ) -> None:
+        self.class_ = class_
+        self.kw = {"bind": bind, "autoflush": autoflush, "expire_on_commit": expire_on_commit, "info": info, **kw}
+
+    def __call__(self, **local_kw: Any) -> Any:
+        kw = dict(self.kw)
+        if "info" in local_kw and kw.get("info"):
+            local_kw["info"] = {**kw["info"], **local_kw["info"]}
+        kw.update(local_kw)
+        return self.class_(**kw)
+
+    @contextmanager
+    def begin(self) -> Iterator[Any]:
+        with self() as session:
+            with session.begin():
+                yield session
+
+    def configure(self, **new_kw: Any) -> None:
+        self.kw.update(new_kw)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(class_={self.class_.__name__!r}, bind={self.kw.get('bind')!r}, autoflush={self.kw.get('autoflush')!r}, expire_on_commit={self.kw.get('expire_on_commit')!r})"
+
+
+def object_session(instance: Any) -> Session | None:
+    return session_for_state(instance_state(instance))
+
+
+def make_transient(instance: Any) -> None:
+    state = instance_state(instance)
+    session = session_for_state(state)
+    if session is not None:
+        session._expunge_state(state)
+    state.identity = None
+    state.was_deleted = False
+    state.deleted = False
+    state.committed_state = None
+    state.modified = False
+    state.expired = False
+
+
+def close_all_sessions() -> None:
+    for s in list(_sessions.values()):
+        s.close()

@@ -1,0 +1,128 @@
+"""The flush: order mappers by foreign keys, keep foreign keys in step with relationships, and let
+the Rust executor INSERT, UPDATE and DELETE each mapper's objects in batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core
+from .base import instance_state
+from .relationships import MANYTOONE, ONETOMANY
+
+
+def cascade_save(session: Any, obj: Any) -> None:
+    """save-update cascade from `obj` through loaded relationships (depth-first, each object once)."""
+    stack = [obj]
+    seen = {id(obj)}
+    while stack:
+        cur = stack.pop()
+        mapper = type(cur).__mapper__
+        d = cur.__dict__
+        for prop in mapper._props.values():
+            if not prop.is_relationship or prop.viewonly or prop.key not in d:
+                continue
+            value = d[prop.key]
+            targets = value if prop.uselist else ([value] if value is not None else [])
+            for t in targets:
+                if id(t) in seen:
+                    continue
+                seen.add(id(t))
+                state = instance_state(t)
+                if state.session_id != session.hash_key:
+                    session._save_or_update(t)
+                stack.append(t)
+
+
+def _mapper_order(mappers: list[Any]) -> list[Any]:
+    index = {id(m.local_table): i for i, m in enumerate(mappers)}
+    deps = []
+    for m in mappers:
+        d = []
+        for fk in m.local_table._foreign_keys():
+            target = fk.column.table
+            j = index.get(id(target))
+            if j is not None and target is not m.local_table:
+                d.append(j)
+        deps.append(d)
+    return [mappers[i] for i in _core.sort_by_dependency(deps)]
+
+
+def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
+    """Before `mapper`'s rows are written: its foreign keys take the keys of the objects its
+    relationships point at (many-to-one), and of the parents whose collections hold it (one-to-many)."""
+    for state in states:
+        obj = state.obj()
+        if obj is None:
+            continue
+        d = obj.__dict__
+        for prop in state.mapper._props.values():
+            if not prop.is_relationship or prop.viewonly or prop.key not in d:
+                continue
+            if prop.direction == MANYTOONE and state.mapper is mapper:
+                target = d[prop.key]
+                for tattr, fkattr in prop._local_fk_attrs():
+                    value = getattr(target, tattr) if target is not None else None
+                    if d.get(fkattr) != value or fkattr not in d:
+                        setattr(obj, fkattr, value)
+            elif prop.direction == ONETOMANY and prop.mapper is mapper:
+                pairs = prop._child_fk_attrs()
+                for child in d[prop.key] or ():
+                    cd = child.__dict__
+                    for pattr, fkattr in pairs:
+                        value = getattr(obj, pattr)
+                        if cd.get(fkattr) != value or fkattr not in cd:
+                            setattr(child, fkattr, value)
+
+
+def flush(session: Any) -> None:
+    for state in list(session._new.values()) + list(session._dirty_states.values()):
+        obj = state.obj()
+        if obj is not None:
+            cascade_save(session, obj)
+    conn = session.connection()._core
+    new_states = sorted(session._new.values(), key=lambda s: s.insert_order)
+    deleted = list(session._deleted.values())
+    mappers: dict[int, Any] = {}
+    for s in new_states + list(session._dirty_states.values()) + deleted:
+        mappers.setdefault(id(s.mapper), s.mapper)
+    order = _mapper_order(list(mappers.values()))
+    inserted: list[Any] = []
+    try:
+        for mapper in order:
+            related = new_states + list(session._dirty_states.values())
+            # One-to-many parents of another mapper may hold this mapper's objects.
+            _sync_foreign_keys(mapper, related)
+            ins = [s for s in new_states if s.mapper is mapper]
+            if ins:
+                _core.flush_insert(conn, mapper.spec, ins, session.identity_map)
+                inserted.extend(ins)
+            upd = [
+                s
+                for s in session._dirty_states.values()
+                if s.mapper is mapper and s.modified and id(s) not in session._deleted and s.identity is not None
+            ]
+            if upd:
+                _core.flush_update(conn, mapper.spec, upd)
+        for mapper in reversed(order):
+            dels = [s for s in deleted if s.mapper is mapper]
+            if dels:
+                _core.flush_delete(conn, mapper.spec, dels)
+    except BaseException:
+        # The transaction is rolled back by the caller; objects go back to what they were.
+        for s in inserted:
+            if s.identity is not None:
+                session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)
+                s.identity = None
+        raise
+    for s in inserted:
+        session._new.pop(id(s), None)
+        session._flushed_new[id(s)] = s
+    for s in list(session._dirty_states.values()):
+        s.committed_state = None
+        s.modified = False
+        s.strong = None
+    session._dirty_states.clear()
+    for s in deleted:
+        s.deleted = True
+        session._flushed_deleted[id(s)] = s
+    session._deleted.clear()

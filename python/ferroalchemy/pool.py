@@ -1,0 +1,78 @@
+"""Pool classes as SQLAlchemy names them. The pool itself is Rust's; these select its behaviour
+(``poolclass=``) and report on it (``engine.pool.status()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Pool:
+    _kind = "queue"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        if args or kw:
+            raise NotImplementedError(
+                "ferroalchemy: constructing a pool directly (create_engine(pool=...)) is not implemented yet; use poolclass="
+            )
+        self._core: Any = None
+
+    @classmethod
+    def _attached(cls, core_engine: Any) -> Pool:
+        p = cls.__new__(cls)
+        p._core = core_engine
+        return p
+
+    def size(self) -> int:
+        return int(self._core.pool_size()) if self._core is not None else 0
+
+    def checkedin(self) -> int:
+        return int(self._core.pool_checkedin()) if self._core is not None else 0
+
+    def checkedout(self) -> int:
+        return int(self._core.pool_checkedout()) if self._core is not None else 0
+
+    def overflow(self) -> int:
+        return int(self._core.pool_overflow()) if self._core is not None else 0
+
+    def status(self) -> str:
+        return (
+            f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
+            f"Current Overflow: {self.overflow()} Current Checked out connections: {self.checkedout()}"
+        )
+
+    def dispose(self) -> None:
+        if self._core is not None:
+            self._core.dispose()
+
+
+class QueuePool(Pool):
+    _kind = "queue"
+
+
+class AsyncAdaptedQueuePool(QueuePool):
+    pass
+
+
+class StaticPool(Pool):
+    _kind = "static"
+
+    def status(self) -> str:
+        return "StaticPool"
+
+
+class NullPool(Pool):
+    _kind = "null"
+
+    def status(self) -> str:
+        return "NullPool"
+
+
+class SingletonThreadPool(Pool):
+    _kind = "singleton"
+
+    def status(self) -> str:
+        return "SingletonThreadPool"
+
+
+class AssertionPool(Pool):
+    _kind = "static"

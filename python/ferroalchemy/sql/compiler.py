@@ -1,0 +1,28 @@
+"""Compiling statements for display: ``str(stmt)`` and ``stmt.compile(dialect=...)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core
+
+
+def _dialect_name(dialect: Any) -> str:
+    if dialect is None:
+        return "default"
+    name = getattr(dialect, "name", dialect)
+    return "default" if name not in ("sqlite", "postgresql", "mysql", "mariadb") else str(name)
+
+
+def compile_element(element: Any, dialect: Any, compile_kwargs: dict[str, Any]) -> Any:
+    from .elements import ColumnElement, Compiled
+
+    name = _dialect_name(dialect)
+    literal_binds = bool(compile_kwargs.get("literal_binds"))
+    if isinstance(element, ColumnElement):
+        sql, names, values = _core.compile_expression(element._expr(), name, literal_binds)
+        return Compiled(sql, names, values, dialect)
+    stmt = element._stmt()
+    keys = list(getattr(element, "_compile_keys", lambda: [])())
+    sql, names, values = _core.compile(stmt, name, literal_binds, keys)
+    return Compiled(sql, names, values, dialect)

@@ -1,0 +1,155 @@
+"""INSERT, UPDATE and DELETE statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core, exc
+from .elements import ColumnElement, _coerce, _coerce_where, and_
+from .selectable import Executable, _coerce_from, _entity_columns
+
+
+class _DML(Executable):
+    _is_executable = True
+
+    def __init__(self, table: Any) -> None:
+        self.entity = table if getattr(table, "__mapper__", None) is not None else None
+        self.table = _coerce_from(table)
+        self._values: dict[str, Any] = {}
+        self._returning: tuple[Any, ...] = ()
+        self._where: tuple[ColumnElement, ...] = ()
+        self._execution_options = {}
+        self._stmt_cache: Any = None
+        self._keys_cache: dict[tuple[str, ...], Any] = {}
+
+    def _column_key(self, key: Any) -> str:
+        if isinstance(key, str):
+            col = self.table.c.get(key)
+            if col is None and self.entity is not None:
+                attr = getattr(self.entity, key, None)
+                col = getattr(attr, "column", None)
+            if col is None:
+                raise exc.CompileError(f"Unconsumed column names: {key}")
+            return col.name
+        key = getattr(key, "__clause_element__", lambda: key)()
+        return key.name
+
+    def values(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            if len(args) == 1 and isinstance(args[0], dict):
+                kwargs = {**args[0], **kwargs}
+            else:
+                raise NotImplementedError("ferroalchemy: multi-row or positional values() is not implemented yet")
+        new = self._generate()
+        new._values = dict(self._values)
+        for k, v in kwargs.items():
+            name = self._column_key(k)
+            col = self.table.c[name] if name in self.table.c else None
+            new._values[name] = _coerce(v, getattr(col, "type", None), name)
+        new._keys_cache = {}
+        return new
+
+    def returning(self, *cols: Any) -> Any:
+        new = self._generate()
+        new._returning = self._returning + cols
+        new._keys_cache = {}
+        return new
+
+    def _returning_exprs(self) -> list[Any]:
+        out = []
+        for c in self._returning:
+            cols = _entity_columns(c)
+            out.extend(c2._expr() for c2 in cols) if cols is not None else out.append(_coerce(c)._expr())
+        return out
+
+    def _table_columns(self) -> list[tuple[str, Any]]:
+        return [(c.name, c.type._handle) for c in self.table.c]
+
+    def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        return connection._execute_stmt(self._stmt(), params, self)
+
+    def _compile_keys(self) -> list[str]:
+        return []
+
+    def _generate(self) -> Any:
+        new = super()._generate()
+        new._keys_cache = {}
+        return new
+
+
+class Insert(_DML):
+    def _stmt(self) -> Any:
+        if self._stmt_cache is None:
+            self._stmt_cache = _core.insert(
+                self.table._ref,
+                self._table_columns(),
+                [(k, v._expr()) for k, v in self._values.items()],
+                self._returning_exprs(),
+            )
+        return self._stmt_cache
+
+    def _compile_keys(self) -> list[str]:
+        # With no values() and no parameters, str(insert(t)) lists every column, as SQLAlchemy does.
+        return [] if self._values else [c.name for c in self.table.c]
+
+    def from_select(self, names: Any, select: Any) -> Insert:
+        raise NotImplementedError("ferroalchemy: INSERT ... FROM SELECT is not implemented yet")
+
+
+class Update(_DML):
+    def where(self, *criteria: Any) -> Update:
+        new = self._generate()
+        new._where = self._where + tuple(_coerce_where(c) for c in criteria)
+        return new
+
+    filter = where
+
+    def filter_by(self, **kw: Any) -> Update:
+        return self.where(*[self.table.c[self._column_key(k)] == v for k, v in kw.items()])
+
+    def ordered_values(self, *args: Any) -> Update:
+        raise NotImplementedError("ferroalchemy: ordered_values() is not implemented yet")
+
+    def _stmt(self) -> Any:
+        if self._stmt_cache is None:
+            where = and_(*self._where) if self._where else None
+            self._stmt_cache = _core.update(
+                self.table._ref,
+                self._table_columns(),
+                [(k, v._expr()) for k, v in self._values.items()],
+                where._expr() if where is not None else None,
+                self._returning_exprs(),
+            )
+        return self._stmt_cache
+
+
+class Delete(_DML):
+    def where(self, *criteria: Any) -> Delete:
+        new = self._generate()
+        new._where = self._where + tuple(_coerce_where(c) for c in criteria)
+        return new
+
+    filter = where
+
+    def filter_by(self, **kw: Any) -> Delete:
+        return self.where(*[self.table.c[self._column_key(k)] == v for k, v in kw.items()])
+
+    def _stmt(self) -> Any:
+        if self._stmt_cache is None:
+            where = and_(*self._where) if self._where else None
+            self._stmt_cache = _core.delete(
+                self.table._ref, where._expr() if where is not None else None, self._returning_exprs()
+            )
+        return self._stmt_cache
+
+
+def insert(table: Any) -> Insert:
+    return Insert(table)
+
+
+def update(table: Any) -> Update:
+    return Update(table)
+
+
+def delete(table: Any) -> Delete:
+    return Delete(table)

@@ -1,0 +1,736 @@
+"""Column expressions. Each holds its Rust node in ``_inner``; operators build new nodes in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .. import _core, exc
+from . import sqltypes
+from .sqltypes import NULLTYPE, TypeEngine
+
+
+class ClauseElement:
+    """Base of every SQL construct."""
+
+    __slots__ = ()
+    is_selectable = False
+    _is_executable = False
+
+    def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Compiled:
+        from .compiler import compile_element
+
+        if dialect is None and bind is not None:
+            dialect = bind.dialect
+        return compile_element(self, dialect, kw.get("compile_kwargs") or {})
+
+    def __str__(self) -> str:
+        return str(self.compile())
+
+    def __clause_element__(self) -> ClauseElement:
+        return self
+
+
+class ColumnOperators:
+    """Python operators and SQL methods shared by columns and every column expression."""
+
+    __slots__ = ()
+
+    # Subclasses provide these.
+    def _expr(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def _type(self) -> TypeEngine:
+        raise NotImplementedError
+
+    _bind_name = "param"
+
+    def _compare(self, op: str, other: Any) -> BinaryExpression:
+        if other is None or isinstance(other, Null):
+            if op == "eq":
+                return BinaryExpression._make(self, "is", null(), "is")
+            if op == "ne":
+                return BinaryExpression._make(self, "is_not", null(), "is_not")
+        other = _unwrap(other)
+        if isinstance(other, ColumnElement):
+            return BinaryExpression._make(self, op, other, op)
+        _check_literal(other)
+        inner = _core.compare(self._expr(), op, other, self._bind_name)
+        return BinaryExpression._from_inner(inner, self, op, BindParameter._anon(other, self._type, self._bind_name))
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare("eq", other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare("ne", other)
+
+    def __lt__(self, other: Any) -> BinaryExpression:
+        return self._compare("lt", other)
+
+    def __le__(self, other: Any) -> BinaryExpression:
+        return self._compare("le", other)
+
+    def __gt__(self, other: Any) -> BinaryExpression:
+        return self._compare("gt", other)
+
+    def __ge__(self, other: Any) -> BinaryExpression:
+        return self._compare("ge", other)
+
+    __hash__ = object.__hash__
+
+    def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
+        other_el = _coerce(other, self._type, self._bind_name)
+        if reverse:
+            return BinaryExpression._make(other_el, op, self, op, type_=self._type)
+        return BinaryExpression._make(self, op, other_el, op, type_=self._type)
+
+    def __add__(self, other: Any) -> BinaryExpression:
+        if isinstance(self._type, sqltypes.String):
+            return self._arith("concat", other)
+        return self._arith("add", other)
+
+    def __radd__(self, other: Any) -> BinaryExpression:
+        if isinstance(self._type, sqltypes.String):
+            return self._arith("concat", other, reverse=True)
+        return self._arith("add", other, reverse=True)
+
+    def __sub__(self, other: Any) -> BinaryExpression:
+        return self._arith("sub", other)
+
+    def __rsub__(self, other: Any) -> BinaryExpression:
+        return self._arith("sub", other, reverse=True)
+
+    def __mul__(self, other: Any) -> BinaryExpression:
+        return self._arith("mul", other)
+
+    def __rmul__(self, other: Any) -> BinaryExpression:
+        return self._arith("mul", other, reverse=True)
+
+    def __truediv__(self, other: Any) -> BinaryExpression:
+        return self._arith("div", other)
+
+    def __rtruediv__(self, other: Any) -> BinaryExpression:
+        return self._arith("div", other, reverse=True)
+
+    def __mod__(self, other: Any) -> BinaryExpression:
+        return self._arith("mod", other)
+
+    def __neg__(self) -> UnaryExpression:
+        return UnaryExpression._make("neg", self)
+
+    def __invert__(self) -> ColumnElement:
+        return not_(self)
+
+    def __and__(self, other: Any) -> BooleanClauseList:
+        return and_(self, other)
+
+    def __or__(self, other: Any) -> BooleanClauseList:
+        return or_(self, other)
+
+    def concat(self, other: Any) -> BinaryExpression:
+        return self._arith("concat", other)
+
+    def like(self, other: Any, escape: str | None = None) -> BinaryExpression:
+        _no_escape(escape)
+        return self._compare("like", other)
+
+    def not_like(self, other: Any, escape: str | None = None) -> BinaryExpression:
+        _no_escape(escape)
+        return self._compare("not_like", other)
+
+    notlike = not_like
+
+    def ilike(self, other: Any, escape: str | None = None) -> BinaryExpression:
+        _no_escape(escape)
+        return self._compare("ilike", other)
+
+    def not_ilike(self, other: Any, escape: str | None = None) -> BinaryExpression:
+        _no_escape(escape)
+        return self._compare("not_ilike", other)
+
+    notilike = not_ilike
+
+    def _pattern(self, other: Any, before: bool, after: bool, autoescape: bool) -> BinaryExpression:
+        if autoescape:
+            raise NotImplementedError("ferroalchemy: autoescape=True for LIKE patterns is not implemented yet")
+        bind = _coerce(other, sqltypes.String(), self._bind_name)
+        pattern: ColumnElement = bind
+        if before:
+            pattern = BinaryExpression._make(_Percent(), "concat", pattern, "concat")
+        if after:
+            pattern = BinaryExpression._make(pattern, "concat", _Percent(), "concat")
+        return BinaryExpression._make(self, "like", pattern, "like")
+
+    def startswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        _no_escape(escape)
+        return self._pattern(other, before=False, after=True, autoescape=autoescape)
+
+    def endswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        _no_escape(escape)
+        return self._pattern(other, before=True, after=False, autoescape=autoescape)
+
+    def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        _no_escape(escape)
+        return self._pattern(other, before=True, after=True, autoescape=autoescape)
+
+    def in_(self, other: Any) -> BinaryExpression:
+        return self._in("in", other)
+
+    def not_in(self, other: Any) -> BinaryExpression:
+        return self._in("not_in", other)
+
+    notin_ = not_in
+
+    def _in(self, op: str, other: Any) -> BinaryExpression:
+        other = _unwrap(other)
+        if hasattr(other, "scalar_subquery") and getattr(other, "_is_select", False):
+            return BinaryExpression._make(self, op, other.scalar_subquery(), op)
+        if isinstance(other, (str, bytes)) or not isinstance(other, Iterable):
+            raise exc.ArgumentError(
+                f"IN expression list, SELECT construct, or bound parameter object expected, got {other!r}."
+            )
+        items = [_coerce(v, self._type, self._bind_name) for v in other]
+        if not items:
+            raise NotImplementedError("ferroalchemy: IN with an empty list is not implemented yet")
+        return BinaryExpression._make(self, op, _Tuple(items), op)
+
+    def is_(self, other: Any) -> BinaryExpression:
+        return BinaryExpression._make(self, "is", _coerce(other, self._type, self._bind_name), "is")
+
+    def is_not(self, other: Any) -> BinaryExpression:
+        return BinaryExpression._make(self, "is_not", _coerce(other, self._type, self._bind_name), "is_not")
+
+    isnot = is_not
+
+    def between(self, *args: Any, **kw: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: between() is not implemented yet")
+
+    def desc(self) -> UnaryExpression:
+        return UnaryExpression._make("desc", self)
+
+    def asc(self) -> UnaryExpression:
+        return UnaryExpression._make("asc", self)
+
+    def nulls_first(self) -> UnaryExpression:
+        return UnaryExpression._make("nulls_first", self)
+
+    def nulls_last(self) -> UnaryExpression:
+        return UnaryExpression._make("nulls_last", self)
+
+    nullsfirst = nulls_first
+    nullslast = nulls_last
+
+    def distinct(self) -> UnaryExpression:
+        return UnaryExpression._make("distinct", self)
+
+    def label(self, name: str | None) -> Label:
+        return Label(name, self)
+
+
+def _no_escape(escape: str | None) -> None:
+    if escape is not None:
+        raise NotImplementedError("ferroalchemy: LIKE ... ESCAPE is not implemented yet")
+
+
+class ColumnElement(ColumnOperators, ClauseElement):
+    """An expression that can appear in a columns clause or a WHERE clause."""
+
+    __slots__ = ("_inner", "type")
+    key: str | None = None
+    name: str | None = None
+
+    def _expr(self) -> Any:
+        return self._inner
+
+    @property
+    def _type(self) -> TypeEngine:
+        return self.type
+
+    def __bool__(self) -> bool:
+        raise TypeError("Boolean value of this clause is not defined")
+
+    def self_group(self, against: Any = None) -> ColumnElement:
+        return self
+
+    @property
+    def expression(self) -> ColumnElement:
+        return self
+
+    @property
+    def _result_name(self) -> str | None:
+        return None
+
+    def _froms(self) -> list[Any]:
+        return []
+
+
+def _unwrap(obj: Any) -> Any:
+    ce = getattr(obj, "__clause_element__", None)
+    if ce is not None and not isinstance(obj, ClauseElement):
+        return ce()
+    return obj
+
+
+def _check_literal(value: Any) -> None:
+    if isinstance(value, ClauseElement):
+        return
+    if isinstance(value, type) or callable(getattr(value, "__clause_element__", None)):
+        raise exc.ArgumentError(f"SQL expression element or literal value expected, got {value!r}.")
+
+
+def _coerce(value: Any, type_: TypeEngine | None = None, name: str = "param") -> ColumnElement:
+    """A plain value becomes a bind typed like the expression it meets; SQL elements pass through."""
+    value = _unwrap(value)
+    if isinstance(value, ColumnElement):
+        return value
+    if value is None:
+        return null()
+    if isinstance(value, ClauseElement):
+        sub = getattr(value, "scalar_subquery", None)
+        if sub is not None:
+            return sub()
+        raise exc.ArgumentError(f"SQL expression element expected, got {value!r}.")
+    _check_literal(value)
+    t = type_ if type_ is not None and type_ is not NULLTYPE else sqltypes._literal_type(value)
+    return BindParameter._anon(value, t, name)
+
+
+def _coerce_where(clause: Any) -> ColumnElement:
+    """What `.where()` accepts: SQL boolean expressions; a string must be wrapped in text()."""
+    clause = _unwrap(clause)
+    if isinstance(clause, str):
+        raise exc.ArgumentError(f"Textual SQL expression {clause!r} should be explicitly declared as text({clause!r})")
+    if isinstance(clause, bool):
+        return true() if clause else false()
+    if isinstance(clause, TextClause):
+        return clause._as_expr()
+    if not isinstance(clause, ColumnElement):
+        raise exc.ArgumentError(f"SQL expression for WHERE/HAVING role expected, got {clause!r}.")
+    return clause
+
+
+class BindParameter(ColumnElement):
+    __slots__ = ("key", "value", "_anonymous", "_has_value")
+
+    @classmethod
+    def _anon(cls, value: Any, type_: TypeEngine, name: str) -> BindParameter:
+        b = cls.__new__(cls)
+        b.key = name
+        b.value = value
+        b.type = type_
+        b._anonymous = True
+        b._has_value = True
+        b._inner = None
+        return b
+
+    def __init__(self, key: str, value: Any = None, type_: Any = None, *, _has_value: bool = False) -> None:
+        self.key = key
+        self.value = value
+        self.type = sqltypes.to_instance(type_) if type_ is not None else sqltypes._literal_type(value)
+        self._anonymous = False
+        self._inner = None
+        self._has_value = _has_value
+
+    def _expr(self) -> Any:
+        inner = self._inner
+        if inner is None:
+            if self._anonymous:
+                inner = _core.bind(self.key, self.value, self.type._handle, True)
+            elif self._has_value:
+                inner = _core.bind(self.key, self.value, self.type._handle, False)
+            else:
+                inner = _core.bind_named(self.key, self.type._handle)
+            self._inner = inner
+        return inner
+
+    def __repr__(self) -> str:
+        return f"BindParameter({self.key!r}, {self.value!r}, type_={self.type!r})"
+
+
+def bindparam(key: str, value: Any = ..., type_: Any = None, **kw: Any) -> BindParameter:
+    if kw.get("expanding"):
+        raise NotImplementedError("ferroalchemy: expanding bindparam() is not implemented yet")
+    has_value = value is not ...
+    return BindParameter(key, value if has_value else None, type_, _has_value=has_value)
+
+
+def literal(value: Any, type_: Any = None) -> BindParameter:
+    t = sqltypes.to_instance(type_) if type_ is not None else sqltypes._literal_type(value)
+    return BindParameter._anon(value, t, "param")
+
+
+class _Percent(ColumnElement):
+    """The '%' literal in startswith/endswith/contains patterns."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._inner = _core.literal_string("%")
+        self.type = sqltypes.String()
+
+
+class _Tuple(ColumnElement):
+    __slots__ = ("clauses",)
+
+    def __init__(self, clauses: list[ColumnElement]) -> None:
+        self.clauses = clauses
+        self.type = NULLTYPE
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.tuple_([c._expr() for c in self.clauses])
+        return self._inner
+
+
+class BinaryExpression(ColumnElement):
+    __slots__ = ("left", "right", "operator", "_op")
+
+    @classmethod
+    def _make(cls, left: Any, op: str, right: Any, opname: str, type_: TypeEngine | None = None) -> BinaryExpression:
+        b = cls.__new__(cls)
+        b.left = left
+        b.right = right
+        b._op = opname
+        b.operator = opname
+        b._inner = None
+        if type_ is None:
+            type_ = sqltypes.Boolean() if opname not in ("add", "sub", "mul", "div", "mod", "concat") else left.type
+        b.type = type_
+        return b
+
+    @classmethod
+    def _from_inner(cls, inner: Any, left: Any, op: str, right: Any) -> BinaryExpression:
+        b = cls.__new__(cls)
+        b.left = left
+        b.right = right
+        b._op = op
+        b.operator = op
+        b._inner = inner
+        b.type = sqltypes.Boolean()
+        return b
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.binary(self.left._expr(), self._op, self.right._expr())
+        return self._inner
+
+    def __bool__(self) -> bool:
+        # `col1 == col2` in a boolean context compares the columns themselves, as SQLAlchemy does.
+        if self._op == "eq":
+            return self.left is self.right
+        if self._op == "ne":
+            return self.left is not self.right
+        raise TypeError("Boolean value of this clause is not defined")
+
+
+class UnaryExpression(ColumnElement):
+    __slots__ = ("element", "modifier")
+
+    @classmethod
+    def _make(cls, op: str, element: Any) -> UnaryExpression:
+        u = cls.__new__(cls)
+        u.element = element
+        u.modifier = op
+        u._inner = None
+        u.type = sqltypes.Boolean() if op in ("not", "exists") else getattr(element, "type", NULLTYPE)
+        return u
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.unary(self.modifier, self.element._expr())
+        return self._inner
+
+
+class BooleanClauseList(ColumnElement):
+    __slots__ = ("operator", "clauses")
+
+    @classmethod
+    def _make(cls, op: str, clauses: list[ColumnElement]) -> BooleanClauseList:
+        b = cls.__new__(cls)
+        b.operator = op
+        b.clauses = clauses
+        b._inner = None
+        b.type = sqltypes.Boolean()
+        return b
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.bool_clause(self.operator, [c._expr() for c in self.clauses])
+        return self._inner
+
+
+def _bool_list(op: str, clauses: tuple[Any, ...]) -> ColumnElement:
+    items: list[ColumnElement] = []
+    for c in clauses:
+        if c is None:
+            continue
+        el = _coerce_where(c)
+        if isinstance(el, BooleanClauseList) and el.operator == op:
+            items.extend(el.clauses)
+        else:
+            items.append(el)
+    if not items:
+        raise exc.ArgumentError(f"{op}_() requires at least one expression")
+    if len(items) == 1:
+        return items[0]
+    return BooleanClauseList._make(op, items)
+
+
+def and_(*clauses: Any) -> ColumnElement:
+    return _bool_list("and", clauses)
+
+
+def or_(*clauses: Any) -> ColumnElement:
+    return _bool_list("or", clauses)
+
+
+def not_(clause: Any) -> ColumnElement:
+    el = _coerce_where(clause)
+    if isinstance(el, BinaryExpression):
+        negations = {
+            "eq": "ne",
+            "ne": "eq",
+            "is": "is_not",
+            "is_not": "is",
+            "like": "not_like",
+            "not_like": "like",
+            "ilike": "not_ilike",
+            "not_ilike": "ilike",
+            "in": "not_in",
+            "not_in": "in",
+            "lt": "ge",
+            "ge": "lt",
+            "gt": "le",
+            "le": "gt",
+        }
+        neg = negations.get(el._op)
+        if neg is not None:
+            return BinaryExpression._make(el.left, neg, el.right, neg)
+    return UnaryExpression._make("not", el)
+
+
+def desc(column: Any) -> UnaryExpression:
+    return UnaryExpression._make("desc", _coerce(column))
+
+
+def asc(column: Any) -> UnaryExpression:
+    return UnaryExpression._make("asc", _coerce(column))
+
+
+def nulls_first(column: Any) -> UnaryExpression:
+    return UnaryExpression._make("nulls_first", _coerce(column))
+
+
+def nulls_last(column: Any) -> UnaryExpression:
+    return UnaryExpression._make("nulls_last", _coerce(column))
+
+
+def distinct(expr: Any) -> UnaryExpression:
+    return UnaryExpression._make("distinct", _coerce(expr))
+
+
+class Label(ColumnElement):
+    __slots__ = ("name", "element", "key")
+
+    def __init__(self, name: str | None, element: Any, type_: Any = None) -> None:
+        element = _coerce(element)
+        self.element = element
+        self.name = name or "anon_1"
+        self.key = self.name
+        self.type = sqltypes.to_instance(type_) if type_ is not None else element.type
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.label(self.name, self.element._expr())
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+
+class Grouping(ColumnElement):
+    __slots__ = ("element",)
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self.type = getattr(element, "type", NULLTYPE)
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.grouping(self.element._expr())
+        return self._inner
+
+
+class Null(ColumnElement):
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._inner = _core.null()
+        self.type = NULLTYPE
+
+
+class True_(ColumnElement):
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._inner = _core.true_()
+        self.type = sqltypes.Boolean()
+
+
+class False_(ColumnElement):
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._inner = _core.false_()
+        self.type = sqltypes.Boolean()
+
+
+def null() -> Null:
+    return Null()
+
+
+def true() -> True_:
+    return True_()
+
+
+def false() -> False_:
+    return False_()
+
+
+class ColumnClause(ColumnElement):
+    """A column by name, optionally of a table: `column("x")`, `literal_column("x")`."""
+
+    __slots__ = ("name", "key", "table", "is_literal")
+
+    def __init__(self, text: str, type_: Any = None, is_literal: bool = False, _selectable: Any = None) -> None:
+        self.name = text
+        self.key = text
+        self.type = sqltypes.to_instance(type_)
+        self.is_literal = is_literal
+        self.table = _selectable
+        self._inner = None
+
+    @property
+    def _bind_name(self) -> str:  # type: ignore[override]
+        return self.key or "param"
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            if self.is_literal:
+                self._inner = _core.literal_column(self.name, self.type._handle)
+            else:
+                table_ref = self.table._ref if self.table is not None else None
+                self._inner = _core.column(table_ref, self.name, self.type._handle)
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def _froms(self) -> list[Any]:
+        return [self.table] if self.table is not None else []
+
+
+def literal_column(text: str, type_: Any = None) -> ColumnClause:
+    return ColumnClause(text, type_, is_literal=True)
+
+
+def column(text: str, type_: Any = None, is_literal: bool = False, _selectable: Any = None) -> ColumnClause:
+    return ColumnClause(text, type_, is_literal, _selectable)
+
+
+class TextClause(ClauseElement):
+    """`text("SELECT ... WHERE id = :id")`."""
+
+    _is_executable = True
+    _is_textual = True
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._bound: dict[str, tuple[Any, TypeEngine]] = {}
+        self._column_types: list[tuple[str, TypeEngine]] = []
+        self._stmt_cache: Any = None
+
+    def _copy(self) -> TextClause:
+        new = TextClause(self.text)
+        new._bound = dict(self._bound)
+        new._column_types = list(self._column_types)
+        return new
+
+    def bindparams(self, *binds: Any, **values: Any) -> TextClause:
+        new = self._copy()
+        names = set(_core.text_param_names(self._stmt()))
+        for b in binds:
+            if b.key not in names:
+                raise exc.ArgumentError(f"This text() construct doesn't define a bound parameter named {b.key!r}")
+            new._bound[b.key] = (b.value, b.type)
+        for k, v in values.items():
+            if k not in names:
+                raise exc.ArgumentError(f"This text() construct doesn't define a bound parameter named {k!r}")
+            new._bound[k] = (v, sqltypes._literal_type(v))
+        return new
+
+    def columns(self, *cols: Any, **types: Any) -> TextClause:
+        new = self._copy()
+        for c in cols:
+            c = _unwrap(c)
+            new._column_types.append((c.name, c.type))
+        for name, t in types.items():
+            new._column_types.append((name, sqltypes.to_instance(t)))
+        return new
+
+    def _stmt(self) -> Any:
+        if self._stmt_cache is None:
+            self._stmt_cache = _core.text(
+                self.text,
+                [(k, v, t._handle) for k, (v, t) in self._bound.items()],
+                [(n, t._handle) for n, t in self._column_types],
+            )
+        return self._stmt_cache
+
+    def _as_expr(self) -> ColumnElement:
+        return _TextExpr(self)
+
+    def self_group(self, against: Any = None) -> TextClause:
+        return self
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.sql.elements.TextClause object at {hex(id(self))}>"
+
+    def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        return connection._execute_stmt(self._stmt(), params, self)
+
+
+class _TextExpr(ColumnElement):
+    __slots__ = ("text",)
+
+    def __init__(self, clause: TextClause) -> None:
+        self.text = clause
+        self.type = NULLTYPE
+        self._inner = _core.text_expr(clause._stmt())
+
+
+def text(text: str) -> TextClause:
+    return TextClause(text)
+
+
+class Compiled:
+    """The result of ``stmt.compile()``: ``str()`` is the SQL, ``.params`` the bound values."""
+
+    def __init__(self, string: str, positiontup: list[str], values: list[Any], dialect: Any) -> None:
+        self.string = string
+        self.positiontup = positiontup
+        self._values = values
+        self.dialect = dialect
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(zip(self.positiontup, self._values, strict=True))
+
+    def __str__(self) -> str:
+        return self.string

@@ -1,0 +1,86 @@
+"""SQL functions: ``func.count()``, ``func.lower(x)``, and any other name as a generic function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _core
+from . import sqltypes
+from .elements import ColumnElement, _coerce
+from .sqltypes import NULLTYPE, TypeEngine
+
+# Return types of the functions SQLAlchemy knows; others take their first argument's type or none.
+_INT_RESULT = {"count", "length", "char_length", "rank", "dense_rank", "row_number"}
+_STR_RESULT = {"lower", "upper", "concat", "trim", "ltrim", "rtrim", "substr", "substring", "replace"}
+_DATETIME_RESULT = {"now", "current_timestamp", "localtimestamp", "sysdate"}
+_ARG_RESULT = {"sum", "min", "max", "coalesce", "abs", "round"}
+_NUMERIC_RESULT = {"avg"}
+
+
+class Function(ColumnElement):
+    __slots__ = ("name", "clauses", "packagenames")
+
+    def __init__(self, name: str, *args: Any, type_: Any = None) -> None:
+        self.name = name
+        self.packagenames = ()
+        self.clauses = [_coerce(a, None, name) for a in args]
+        self.type = sqltypes.to_instance(type_) if type_ is not None else self._default_type()
+        self._inner = None
+
+    def _default_type(self) -> TypeEngine:
+        n = self.name.lower()
+        if n in _INT_RESULT:
+            return sqltypes.Integer()
+        if n in _STR_RESULT:
+            return sqltypes.String()
+        if n in _DATETIME_RESULT:
+            return sqltypes.DateTime()
+        if n in _NUMERIC_RESULT:
+            return sqltypes.Numeric()
+        if n in _ARG_RESULT and self.clauses:
+            return self.clauses[0].type
+        return NULLTYPE
+
+    @property
+    def _bind_name(self) -> str:  # type: ignore[override]
+        return self.name
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            args = [c._expr() for c in self.clauses]
+            if not args and self.name.lower() == "count":
+                args = [_core.star()]
+            self._inner = _core.func(self.name, args, self.type._handle)
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def over(self, *args: Any, **kw: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: window functions (over()) are not implemented yet")
+
+    def filter(self, *args: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: FILTER (WHERE ...) on aggregates is not implemented yet")
+
+    def within_group(self, *args: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: WITHIN GROUP is not implemented yet")
+
+
+class _FunctionGenerator:
+    """``func.<name>(...)`` builds a Function; ``func.a.b`` packages are not supported."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name.endswith("_"):
+            name = name[:-1]
+
+        def make(*args: Any, **kw: Any) -> Function:
+            return Function(name, *args, type_=kw.get("type_"))
+
+        make.__name__ = name
+        return make
+
+
+func = _FunctionGenerator()

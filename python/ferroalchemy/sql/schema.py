@@ -1,0 +1,772 @@
+"""Schema objects: MetaData, Table, Column, ForeignKey, constraints and indexes, and their DDL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .. import _core, exc
+from . import sqltypes
+from .elements import ColumnElement, TextClause
+from .selectable import ColumnCollection, FromClause, Select
+
+
+class SchemaItem:
+    info: dict[str, Any]
+
+
+class ColumnDefault:
+    """A Python-side default: a scalar, or a callable taking no argument or the execution context."""
+
+    def __init__(self, arg: Any, for_update: bool = False) -> None:
+        self.arg = arg
+        self.for_update = for_update
+        self.is_callable = callable(arg)
+        self.is_scalar = not self.is_callable
+        self.is_sequence = False
+        self.is_server_default = False
+
+    def _zero_arg(self) -> Callable[[], Any]:
+        arg = self.arg
+        if not self.is_callable:
+            return lambda: arg
+        import inspect
+
+        try:
+            params = [
+                p
+                for p in inspect.signature(arg).parameters.values()
+                if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+        except (TypeError, ValueError):
+            params = []
+        if params:
+            # SQLAlchemy passes an execution context; ours offers the current parameters.
+            return lambda: arg(_DefaultContext())
+        return arg
+
+    def __repr__(self) -> str:
+        return f"ScalarElementColumnDefault({self.arg!r})" if self.is_scalar else f"CallableColumnDefault({self.arg!r})"
+
+
+class _DefaultContext:
+    def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> dict[str, Any]:
+        raise NotImplementedError("ferroalchemy: context-sensitive column defaults are not implemented yet")
+
+
+class FetchedValue:
+    """A value the database generates (trigger, server default)."""
+
+    is_server_default = True
+
+    def __init__(self, for_update: bool = False) -> None:
+        self.for_update = for_update
+
+
+class DefaultClause(FetchedValue):
+    """``server_default=``: a string, ``text(...)`` or a SQL expression such as ``func.now()``."""
+
+    def __init__(self, arg: Any, for_update: bool = False) -> None:
+        super().__init__(for_update)
+        self.arg = arg
+
+    def _sql(self) -> str:
+        arg = self.arg
+        if isinstance(arg, str):
+            return "'" + arg.replace("'", "''") + "'"
+        if isinstance(arg, TextClause):
+            return arg.text
+        if isinstance(arg, ColumnElement):
+            return str(arg.compile())
+        raise exc.ArgumentError(
+            f"Argument 'arg' is expected to be one of type str, ClauseElement or TextClause, got {type(arg)!r}"
+        )
+
+    def __repr__(self) -> str:
+        return f"DefaultClause({self.arg!r}, for_update={self.for_update})"
+
+
+class Column(ColumnElement):
+    """A table column; also a column expression once attached to its table."""
+
+    __visit_name__ = "column"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        name = None
+        type_: Any = None
+        args_list = list(args)
+        if args_list and isinstance(args_list[0], str):
+            name = args_list.pop(0)
+        if args_list and (
+            isinstance(args_list[0], sqltypes.TypeEngine)
+            or (isinstance(args_list[0], type) and issubclass(args_list[0], sqltypes.TypeEngine))
+        ):
+            type_ = args_list.pop(0)
+        self.name = name
+        self.key = kw.pop("key", name)
+        self.foreign_keys: set[ForeignKey] = set()
+        self._fk_list: list[ForeignKey] = []
+        for a in args_list:
+            if isinstance(a, ForeignKey):
+                self._add_fk(a)
+            elif isinstance(a, (sqltypes.TypeEngine, type)):
+                type_ = a
+            else:
+                raise exc.ArgumentError(f"Unknown argument to Column: {a!r}")
+        self.type = sqltypes.to_instance(type_)
+        self.primary_key = bool(kw.pop("primary_key", False))
+        nullable = kw.pop("nullable", ...)
+        self._user_defined_nullable = nullable
+        self.nullable = (not self.primary_key) if nullable is ... else bool(nullable)
+        default = kw.pop("default", None)
+        insert_default = kw.pop("insert_default", None)
+        if insert_default is not None:
+            default = insert_default
+        self.default = (
+            None if default is None else (default if isinstance(default, ColumnDefault) else ColumnDefault(default))
+        )
+        server_default = kw.pop("server_default", None)
+        if server_default is not None and not isinstance(server_default, FetchedValue):
+            server_default = DefaultClause(server_default)
+        self.server_default = server_default
+        onupdate = kw.pop("onupdate", None)
+        self.onupdate = None if onupdate is None else ColumnDefault(onupdate, for_update=True)
+        self.server_onupdate = kw.pop("server_onupdate", None)
+        self.unique = kw.pop("unique", None)
+        self.index = kw.pop("index", None)
+        self.autoincrement = kw.pop("autoincrement", "auto")
+        self.comment = kw.pop("comment", None)
+        self.doc = kw.pop("doc", None)
+        self.info = kw.pop("info", {})
+        self.quote = kw.pop("quote", None)
+        self.system = kw.pop("system", False)
+        self.sort_order = kw.pop("sort_order", None)
+        if kw:
+            raise exc.ArgumentError(f"Unknown arguments passed to Column: {sorted(kw)!r}")
+        self.table: Table | None = None
+        self._inner = None
+        self.constraints: set[Any] = set()
+
+    def _add_fk(self, fk: ForeignKey) -> None:
+        fk.parent = self
+        self.foreign_keys.add(fk)
+        self._fk_list.append(fk)
+
+    @property
+    def _bind_name(self) -> str:  # type: ignore[override]
+        return self.key or "param"
+
+    def _expr(self) -> Any:
+        inner = self._inner
+        if inner is None:
+            ref = self.table._ref if self.table is not None else None
+            inner = _core.column(ref, self.name, self.type._handle)
+            self._inner = inner
+        return inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def _set_parent(self, table: Table) -> None:
+        if self.name is None:
+            raise exc.ArgumentError(
+                "Column must be constructed with a non-blank name or assign a non-blank .name before adding to a Table."
+            )
+        if self.key is None:
+            self.key = self.name
+        self.table = table
+        self._inner = None
+
+    def _is_autoincrement(self) -> bool:
+        """True when the database assigns this column: a lone integer primary key (SQLAlchemy's 'auto')."""
+        table = self.table
+        if table is None or not self.primary_key or self.autoincrement is False:
+            return False
+        pks = [c for c in table.columns if c.primary_key]
+        if self.autoincrement is True:
+            return True
+        return len(pks) == 1 and isinstance(self.type, sqltypes.Integer) and self.default is None and not self._fk_list
+
+    def copy(self, **kw: Any) -> Column:
+        c = Column.__new__(Column)
+        c.__dict__.update(self.__dict__)
+        c.table = None
+        c._inner = None
+        c.foreign_keys = set()
+        c._fk_list = []
+        for fk in self._fk_list:
+            c._add_fk(fk._copy())
+        c.constraints = set()
+        return c
+
+    _copy = copy
+
+    def references(self, column: Column) -> bool:
+        return any(fk.column is column for fk in self._fk_list)
+
+    def __repr__(self) -> str:
+        kwarg = []
+        if self.key != self.name:
+            kwarg.append("key")
+        if self.primary_key:
+            kwarg.append("primary_key")
+        if not self.nullable:
+            kwarg.append("nullable")
+        if self.onupdate:
+            kwarg.append("onupdate")
+        if self.default:
+            kwarg.append("default")
+        if self.server_default:
+            kwarg.append("server_default")
+        if self.comment:
+            kwarg.append("comment")
+        parts = [repr(self.name)] + [repr(self.type)] + [repr(fk) for fk in self._fk_list]
+        if self.table is not None:
+            parts.append(f"table=<{self.table.description}>")
+        parts += [f"{k}={getattr(self, k)!r}" for k in kwarg]
+        return f"Column({', '.join(parts)})"
+
+    def __str__(self) -> str:
+        if self.table is not None:
+            return f"{self.table.description}.{self.name}"
+        return str(self.name)
+
+
+class ForeignKey:
+    """``ForeignKey("table.column")`` or ``ForeignKey(other_table.c.id)``; resolved when first needed."""
+
+    def __init__(
+        self,
+        column: Any,
+        ondelete: str | None = None,
+        onupdate: str | None = None,
+        name: str | None = None,
+        use_alter: bool = False,
+        deferrable: Any = None,
+        initially: Any = None,
+        link_to_name: bool = False,
+        match: Any = None,
+        info: Any = None,
+        **kw: Any,
+    ) -> None:
+        self._colspec = column
+        self.ondelete = ondelete
+        self.onupdate = onupdate
+        self.name = name
+        self.use_alter = use_alter
+        self.parent: Column | None = None
+        self.constraint: Any = None
+        self.info = info or {}
+
+    def _copy(self) -> ForeignKey:
+        return ForeignKey(self._colspec, ondelete=self.ondelete, onupdate=self.onupdate, name=self.name)
+
+    @property
+    def target_fullname(self) -> str:
+        spec = self._colspec
+        if isinstance(spec, str):
+            return spec
+        spec = getattr(spec, "__clause_element__", lambda: spec)()
+        return f"{spec.table.fullname}.{spec.key}"
+
+    def _split(self) -> tuple[str | None, str, str]:
+        parts = self.target_fullname.split(".")
+        if len(parts) == 2:
+            return None, parts[0], parts[1]
+        if len(parts) == 3:
+            return parts[0], parts[1], parts[2]
+        raise exc.ArgumentError(f"Invalid foreign key column specification: {self.target_fullname}")
+
+    @property
+    def column(self) -> Column:
+        spec = self._colspec
+        if not isinstance(spec, str):
+            return getattr(spec, "__clause_element__", lambda: spec)()
+        schema, tname, cname = self._split()
+        parent_table = self.parent.table if self.parent is not None else None
+        if parent_table is None:
+            raise exc.InvalidRequestError("this ForeignKey's parent column is not yet associated with a Table.")
+        md = parent_table.metadata
+        key = f"{schema}.{tname}" if schema else tname
+        if schema is None and parent_table.schema is not None and f"{parent_table.schema}.{tname}" in md.tables:
+            key = f"{parent_table.schema}.{tname}"
+        table = md.tables.get(key)
+        if table is None:
+            raise exc.NoReferencedTableError(
+                f"Foreign key associated with column '{self.parent}' could not find table '{key}' with which to "
+                f"generate a foreign key to target column '{cname}'",
+                key,
+            )
+        col = table.c.get(cname)
+        if col is None:
+            col = next((c for c in table.columns if c.name == cname), None)
+        if col is None:
+            raise exc.NoReferencedColumnError(
+                f"Could not initialize target column for ForeignKey '{self.target_fullname}' on table "
+                f"'{parent_table.name}': table '{table.name}' has no column named '{cname}'",
+                key,
+                cname,
+            )
+        return col
+
+    def references(self, table: Any) -> bool:
+        return self.column.table is table
+
+    def __repr__(self) -> str:
+        return f"ForeignKey({self.target_fullname!r})"
+
+
+class Constraint:
+    def __init__(self, *columns: Any, name: str | None = None, **kw: Any) -> None:
+        self._colspecs = columns
+        self.name = name
+        self.table: Table | None = None
+        self.info = kw.get("info", {})
+
+    def _set_parent(self, table: Table) -> None:
+        self.table = table
+
+    @property
+    def columns(self) -> ColumnCollection:
+        if self.table is None:
+            return ColumnCollection()
+        return ColumnCollection(self._resolve(c) for c in self._colspecs)
+
+    def _resolve(self, spec: Any) -> Column:
+        assert self.table is not None
+        if isinstance(spec, str):
+            try:
+                return self.table.c[spec]
+            except KeyError:
+                raise exc.ConstraintColumnNotFoundError(
+                    f"Can't create {type(self).__name__} on table '{self.table.name}': no column named '{spec}' is present."
+                ) from None
+        return getattr(spec, "__clause_element__", lambda: spec)()
+
+    def _col_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class PrimaryKeyConstraint(Constraint):
+    def __repr__(self) -> str:
+        return f"PrimaryKeyConstraint({', '.join(repr(c) for c in self.columns)})"
+
+
+class UniqueConstraint(Constraint):
+    pass
+
+
+class CheckConstraint(Constraint):
+    def __init__(self, sqltext: Any, name: str | None = None, **kw: Any) -> None:
+        super().__init__(name=name, **kw)
+        self.sqltext = sqltext
+
+    def _sql(self) -> str:
+        s = self.sqltext
+        if isinstance(s, str):
+            return s
+        if isinstance(s, TextClause):
+            return s.text
+        return str(s.compile(compile_kwargs={"literal_binds": True}))
+
+
+class ForeignKeyConstraint(Constraint):
+    def __init__(
+        self,
+        columns: Iterable[Any],
+        refcolumns: Iterable[Any],
+        name: str | None = None,
+        ondelete: str | None = None,
+        onupdate: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*columns, name=name, **kw)
+        self._refcolumns = list(refcolumns)
+        self.ondelete = ondelete
+        self.onupdate = onupdate
+
+    def _set_parent(self, table: Table) -> None:
+        super()._set_parent(table)
+        for spec, ref in zip(self._colspecs, self._refcolumns, strict=True):
+            col = self._resolve(spec)
+            fk = ForeignKey(ref, ondelete=self.ondelete, onupdate=self.onupdate, name=self.name)
+            fk.constraint = self
+            col._add_fk(fk)
+
+
+class Index:
+    def __init__(self, name: str | None, *expressions: Any, unique: bool = False, **kw: Any) -> None:
+        self.name = name
+        self._exprs = expressions
+        self.unique = unique
+        self.table: Table | None = None
+        self.info = kw.get("info", {})
+        if expressions:
+            first = getattr(expressions[0], "__clause_element__", lambda: expressions[0])()
+            if isinstance(first, Column) and first.table is not None:
+                first.table._add_index(self)
+
+    def _set_parent(self, table: Table) -> None:
+        self.table = table
+
+    @property
+    def columns(self) -> ColumnCollection:
+        assert self.table is not None
+        out = []
+        for e in self._exprs:
+            if isinstance(e, str):
+                out.append(self.table.c[e])
+            else:
+                out.append(getattr(e, "__clause_element__", lambda e=e: e)())
+        return ColumnCollection(out)
+
+    def create(self, bind: Any, checkfirst: bool = False) -> None:
+        with bind.begin() as conn:
+            conn._execute_ddl(self._create_stmt())
+
+    def drop(self, bind: Any, checkfirst: bool = False) -> None:
+        assert self.table is not None
+        with bind.begin() as conn:
+            conn._execute_ddl(_core.drop_index(self.name, self.table.schema, checkfirst))
+
+    def _create_stmt(self) -> Any:
+        assert self.table is not None
+        return _core.create_index(
+            self.name, self.table.name, self.table.schema, [c.name for c in self.columns], self.unique
+        )
+
+    def __repr__(self) -> str:
+        cols = ", ".join(repr(c) for c in self.columns) if self.table is not None else ""
+        return f"Index({self.name!r}, {cols}{', unique=True' if self.unique else ''})"
+
+
+class Identity:
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: Identity() columns are not implemented yet")
+
+
+class Sequence:
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: Sequence() is not implemented yet")
+
+
+class MetaData:
+    def __init__(
+        self, schema: str | None = None, naming_convention: dict[str, Any] | None = None, info: Any = None
+    ) -> None:
+        self.schema = schema
+        self.naming_convention = naming_convention or {}
+        self.tables: dict[str, Table] = {}
+        self.info = info or {}
+
+    def _add_table(self, table: Table) -> None:
+        self.tables[table.key] = table
+
+    def remove(self, table: Table) -> None:
+        self.tables.pop(table.key, None)
+
+    def clear(self) -> None:
+        self.tables.clear()
+
+    def __contains__(self, key: Any) -> bool:
+        if isinstance(key, str):
+            return key in self.tables
+        return any(t is key for t in self.tables.values())
+
+    @property
+    def sorted_tables(self) -> list[Table]:
+        tables = sorted(self.tables.values(), key=lambda t: t.key)
+        index = {id(t): i for i, t in enumerate(tables)}
+        deps = []
+        for t in tables:
+            d = []
+            for fk in t.foreign_keys:
+                try:
+                    target = fk.column.table
+                except exc.NoReferenceError:
+                    continue
+                if id(target) in index and target is not t:
+                    d.append(index[id(target)])
+            deps.append(d)
+        return [tables[i] for i in _core.sort_by_dependency(deps)]
+
+    def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
+        targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
+        with bind.begin() as conn:
+            for t in targets:
+                if checkfirst and conn.dialect.has_table(conn, t.name, t.schema):
+                    continue
+                t._create(conn)
+
+    def drop_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
+        targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
+        with bind.begin() as conn:
+            for t in reversed(targets):
+                if checkfirst and not conn.dialect.has_table(conn, t.name, t.schema):
+                    continue
+                conn._execute_ddl(_core.drop_table(t.name, t.schema, False))
+
+    def reflect(self, *args: Any, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: MetaData.reflect() is not implemented yet")
+
+    def __repr__(self) -> str:
+        return "MetaData()"
+
+
+class Table(FromClause):
+    def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
+        if not isinstance(metadata, MetaData):
+            raise exc.ArgumentError(f"Table() takes a MetaData as its second argument, got {metadata!r}")
+        schema = kw.pop("schema", None)
+        if schema is None:
+            schema = metadata.schema
+        self.name = name
+        self.schema = schema
+        self.metadata = metadata
+        self.comment = kw.pop("comment", None)
+        self.info = kw.pop("info", {})
+        self.implicit_returning = kw.pop("implicit_returning", True)
+        if kw.pop("autoload_with", None) is not None:
+            raise NotImplementedError(
+                "ferroalchemy: Table(..., autoload_with=engine) reflection is not implemented yet"
+            )
+        extend_existing = kw.pop("extend_existing", False)
+        kw.pop("keep_existing", None)
+        dialect_kw = {k: v for k, v in kw.items() if "_" in k}
+        for k in dialect_kw:
+            kw.pop(k)
+        self.dialect_kwargs = dialect_kw
+        if kw:
+            raise TypeError(f"Additional arguments should be named <dialectname>_<argument>, got {sorted(kw)!r}")
+        key = f"{schema}.{name}" if schema else name
+        if key in metadata.tables and not extend_existing:
+            raise exc.InvalidRequestError(
+                f"Table '{key}' is already defined for this MetaData instance.  Specify 'extend_existing=True' "
+                "to redefine options and columns on an existing Table object."
+            )
+        self._ref = _core.TableRef(name, schema)
+        self.c = ColumnCollection()
+        self.constraints: set[Constraint] = set()
+        self._constraint_list: list[Constraint] = []
+        self.indexes: set[Index] = set()
+        self._index_list: list[Index] = []
+        self.primary_key = PrimaryKeyConstraint()
+        self.primary_key._set_parent(self)
+        for a in args:
+            self._append(a)
+        pk_cols = [c for c in self.c if c.primary_key]
+        if self.primary_key._colspecs:
+            for c in self.primary_key.columns:
+                c.primary_key = True
+                if c._user_defined_nullable is ...:
+                    c.nullable = False
+        else:
+            self.primary_key._colspecs = tuple(pk_cols)
+        for c in list(self.c):
+            if c.index:
+                self._add_index(Index(self._index_name(c), c.name, unique=bool(c.unique)))
+            elif c.unique:
+                self._append_constraint(UniqueConstraint(c.name))
+        metadata._add_table(self)
+
+    def _index_name(self, col: Column) -> str:
+        conv = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
+        return conv % {"column_0_label": f"{self.name}_{col.name}", "column_0_name": col.name, "table_name": self.name}
+
+    def _append(self, item: Any) -> None:
+        if isinstance(item, Column):
+            self.append_column(item)
+        elif isinstance(item, PrimaryKeyConstraint):
+            self.primary_key = item
+            item._set_parent(self)
+        elif isinstance(item, Constraint):
+            self._append_constraint(item)
+        elif isinstance(item, Index):
+            self._add_index(item)
+        elif item is None:
+            return
+        else:
+            raise exc.ArgumentError(f"'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {item!r}")
+
+    def append_column(self, column: Column, replace_existing: bool = False) -> None:
+        column._set_parent(self)
+        self.c._add(column)
+
+    def append_constraint(self, constraint: Constraint) -> None:
+        self._append(constraint)
+
+    def _append_constraint(self, c: Constraint) -> None:
+        c._set_parent(self)
+        self.constraints.add(c)
+        self._constraint_list.append(c)
+
+    def _add_index(self, ix: Index) -> None:
+        ix._set_parent(self)
+        self.indexes.add(ix)
+        self._index_list.append(ix)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def fullname(self) -> str:
+        return self.key
+
+    @property
+    def description(self) -> str:
+        return self.name
+
+    @property
+    def foreign_keys(self) -> set[ForeignKey]:
+        return {fk for c in self.c for fk in c.foreign_keys}
+
+    def _foreign_keys(self) -> list[ForeignKey]:
+        return [fk for c in self.c for fk in c._fk_list]
+
+    def insert(self) -> Any:
+        from .dml import Insert
+
+        return Insert(self)
+
+    def update(self) -> Any:
+        from .dml import Update
+
+        return Update(self)
+
+    def delete(self) -> Any:
+        from .dml import Delete
+
+        return Delete(self)
+
+    def select(self) -> Select:
+        return Select(self)
+
+    def _create_stmt(self) -> Any:
+        cols = []
+        for c in self.c:
+            server_default = c.server_default._sql() if isinstance(c.server_default, DefaultClause) else None
+            cols.append(
+                (c.name, c.type._handle, c.nullable, c.primary_key, c._is_autoincrement(), server_default, c.comment)
+            )
+        fks = []
+        seen_constraints: set[int] = set()
+        for c in self.c:
+            for fk in c._fk_list:
+                if fk.constraint is not None:
+                    if id(fk.constraint) in seen_constraints:
+                        continue
+                    seen_constraints.add(id(fk.constraint))
+                    con = fk.constraint
+                    ref_fks = [f for col in con.columns for f in col._fk_list if f.constraint is con]
+                    schema, tname, _ = ref_fks[0]._split()
+                    fks.append(
+                        (
+                            con.name,
+                            [col.name for col in con.columns],
+                            tname,
+                            schema,
+                            [f._split()[2] for f in ref_fks],
+                            con.ondelete,
+                            con.onupdate,
+                        )
+                    )
+                    continue
+                schema, tname, cname = fk._split()
+                fks.append((fk.name, [c.name], tname, schema, [cname], fk.ondelete, fk.onupdate))
+        uniques = [(u.name, u._col_names()) for u in self._constraint_list if isinstance(u, UniqueConstraint)]
+        checks = [(ck.name, ck._sql()) for ck in self._constraint_list if isinstance(ck, CheckConstraint)]
+        return _core.create_table(
+            self.name,
+            self.schema,
+            cols,
+            [c.name for c in self.primary_key.columns],
+            self.primary_key.name,
+            uniques,
+            fks,
+            checks,
+        )
+
+    def _create(self, conn: Any) -> None:
+        conn._execute_ddl(self._create_stmt())
+        for ix in self._index_list:
+            conn._execute_ddl(ix._create_stmt())
+
+    def create(self, bind: Any, checkfirst: bool = False) -> None:
+        self.metadata.create_all(bind, tables=[self], checkfirst=checkfirst)
+
+    def drop(self, bind: Any, checkfirst: bool = False) -> None:
+        self.metadata.drop_all(bind, tables=[self], checkfirst=checkfirst)
+
+    def __repr__(self) -> str:
+        items = [repr(self.name), repr(self.metadata)] + [repr(c) for c in self.c]
+        items.append(f"schema={self.schema!r}")
+        return f"Table({', '.join(items)})"
+
+    def __str__(self) -> str:
+        return self.fullname
+
+    def tometadata(self, *a: Any, **k: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: Table.to_metadata() is not implemented yet")
+
+    to_metadata = tometadata
+
+
+class _DDLElement:
+    """``CreateTable(t)`` / ``DropTable(t)``: executable, and printable with ``str()``/``compile()``."""
+
+    _is_executable = True
+
+    def _stmt(self) -> Any:
+        raise NotImplementedError
+
+    def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Any:
+        from .compiler import compile_element
+
+        return compile_element(self, dialect, kw.get("compile_kwargs") or {})
+
+    def __str__(self) -> str:
+        return str(self.compile())
+
+    def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        return connection._execute_ddl(self._stmt())
+
+
+class CreateTable(_DDLElement):
+    def __init__(
+        self, element: Table, include_foreign_key_constraints: Any = None, if_not_exists: bool = False
+    ) -> None:
+        if if_not_exists:
+            raise NotImplementedError("ferroalchemy: CreateTable(if_not_exists=True) is not implemented yet")
+        self.element = element
+
+    def _stmt(self) -> Any:
+        return self.element._create_stmt()
+
+
+class DropTable(_DDLElement):
+    def __init__(self, element: Table, if_exists: bool = False) -> None:
+        self.element = element
+        self.if_exists = if_exists
+
+    def _stmt(self) -> Any:
+        return _core.drop_table(self.element.name, self.element.schema, self.if_exists)
+
+
+class CreateIndex(_DDLElement):
+    def __init__(self, element: Index, if_not_exists: bool = False) -> None:
+        self.element = element
+
+    def _stmt(self) -> Any:
+        return self.element._create_stmt()
+
+
+class DropIndex(_DDLElement):
+    def __init__(self, element: Index, if_exists: bool = False) -> None:
+        self.element = element
+        self.if_exists = if_exists
+
+    def _stmt(self) -> Any:
+        t = self.element.table
+        return _core.drop_index(self.element.name, t.schema if t is not None else None, self.if_exists)

@@ -1,0 +1,647 @@
+"""FROM clauses (tables, joins, subqueries) and the SELECT statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .. import _core, exc
+from . import sqltypes
+from .elements import (
+    ClauseElement,
+    ColumnClause,
+    ColumnElement,
+    Label,
+    TextClause,
+    _coerce,
+    _coerce_where,
+    _unwrap,
+    and_,
+)
+
+
+class ColumnCollection:
+    """``table.c``: columns by key, attribute and index access, iteration in order."""
+
+    def __init__(self, columns: Iterable[Any] = ()) -> None:
+        self._data: dict[str, Any] = {}
+        for c in columns:
+            self._data[c.key] = c
+
+    def _add(self, col: Any) -> None:
+        self._data[col.key] = col
+
+    def __getattr__(self, key: str) -> Any:
+        data = self.__dict__.get("_data")
+        if data is not None and key in data:
+            return data[key]
+        raise AttributeError(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return list(self._data.values())[key]
+        if isinstance(key, tuple):
+            return ColumnCollection(self._data[k] for k in key)
+        try:
+            return self._data[key]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: Any) -> bool:
+        if isinstance(key, str):
+            return key in self._data
+        return any(c is key for c in self._data.values())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._data.values()))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def keys(self) -> list[str]:
+        return list(self._data)
+
+    def values(self) -> list[Any]:
+        return list(self._data.values())
+
+    def items(self) -> list[tuple[str, Any]]:
+        return list(self._data.items())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyColumnCollection({', '.join(str(c) for c in self._data.values())})"
+
+
+class FromClause(ClauseElement):
+    """Something a SELECT can select FROM."""
+
+    is_selectable = True
+    _ref: Any = None
+
+    @property
+    def columns(self) -> ColumnCollection:
+        return self.c
+
+    def _from_item(self) -> Any:
+        return _core.from_table(self._ref)
+
+    def _tables(self) -> list[FromClause]:
+        return [self]
+
+    def join(self, right: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> Join:
+        return Join(self, _coerce_from(right), onclause, isouter, full)
+
+    def outerjoin(self, right: Any, onclause: Any = None, full: bool = False) -> Join:
+        return Join(self, _coerce_from(right), onclause, True, full)
+
+    def select(self) -> Select:
+        return Select(self)
+
+    def alias(self, name: str | None = None, flat: bool = False) -> Alias:
+        return Alias(self, name)
+
+    def _foreign_keys(self) -> list[Any]:
+        return []
+
+
+class TableClause(FromClause):
+    """The lightweight ``table("name", column("x"), ...)``."""
+
+    def __init__(self, name: str, *columns: Any, schema: str | None = None) -> None:
+        self.name = name
+        self.schema = schema
+        self._ref = _core.TableRef(name, schema)
+        self.c = ColumnCollection()
+        for col in columns:
+            col.table = self
+            col._inner = None
+            self.c._add(col)
+
+    @property
+    def fullname(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def __str__(self) -> str:
+        return self.fullname
+
+
+def table(name: str, *columns: Any, schema: str | None = None) -> TableClause:
+    return TableClause(name, *columns, schema=schema)
+
+
+class Alias(FromClause):
+    """``table.alias("a")``: the same columns, rendered against the alias name."""
+
+    def __init__(self, element: FromClause, name: str | None) -> None:
+        self.element = element
+        self.name = name or f"{getattr(element, 'name', 'anon')}_1"
+        self._ref = element._ref.alias(self.name)
+        self.c = ColumnCollection()
+        for col in element.c:
+            self.c._add(_AliasedColumn(col, self))
+
+    @property
+    def original(self) -> FromClause:
+        return self.element
+
+    def _foreign_keys(self) -> list[Any]:
+        return self.element._foreign_keys()
+
+
+class _AliasedColumn(ColumnClause):
+    __slots__ = ("_orig",)
+
+    def __init__(self, orig: Any, alias: Alias) -> None:
+        super().__init__(orig.name, orig.type, False, alias)
+        self.key = orig.key
+        self._orig = orig
+
+
+def _join_condition(left: FromClause, right: FromClause) -> ColumnElement:
+    """The ON clause implied by foreign keys between two FROM clauses, as SQLAlchemy infers it."""
+    pairs = []
+    for lt in left._tables():
+        for fk in right._foreign_keys():
+            target = fk.column
+            if target.table is lt or getattr(lt, "element", None) is target.table:
+                pairs.append((lt.c[target.key], right.c[fk.parent.key]))
+        for fk in lt._foreign_keys():
+            target = fk.column
+            if target.table is right or getattr(right, "element", None) is target.table:
+                pairs.append((right.c[target.key], lt.c[fk.parent.key]))
+    if not pairs:
+        raise exc.NoForeignKeysError(
+            f"Can't find any foreign key relationships between '{_name(left)}' and '{_name(right)}'."
+        )
+    if len(pairs) > 1 and len({id(p[1]) for p in pairs}) > 1:
+        raise exc.AmbiguousForeignKeysError(
+            f"Can't determine join between '{_name(left)}' and '{_name(right)}'; tables have more than "
+            "one foreign key constraint relationship between them. Please specify the 'onclause' of this "
+            "join explicitly."
+        )
+    return and_(*[a == b for a, b in pairs])
+
+
+def _name(f: Any) -> str:
+    return getattr(f, "name", None) or getattr(f, "description", "?")
+
+
+class Join(FromClause):
+    def __init__(self, left: FromClause, right: FromClause, onclause: Any, isouter: bool, full: bool) -> None:
+        self.left = left
+        self.right = right
+        self.isouter = isouter
+        self.full = full
+        if onclause is None:
+            onclause = _join_condition(left, right)
+        self.onclause = _coerce_where(onclause)
+
+    @property
+    def c(self) -> ColumnCollection:  # type: ignore[override]
+        cols = ColumnCollection()
+        for t in self._tables():
+            for col in t.c:
+                cols._data[f"{t.name}_{col.key}"] = col
+        return cols
+
+    def _tables(self) -> list[FromClause]:
+        return self.left._tables() + self.right._tables()
+
+    def _foreign_keys(self) -> list[Any]:
+        return self.left._foreign_keys() + self.right._foreign_keys()
+
+    def _from_item(self) -> Any:
+        return _core.from_join(
+            self.left._from_item(), self.right._from_item(), self.onclause._expr(), self.isouter, self.full
+        )
+
+
+def _coerce_from(obj: Any) -> FromClause:
+    obj = _unwrap_from(obj)
+    if not isinstance(obj, FromClause):
+        raise exc.ArgumentError(f"FROM expression, such as a Table or alias() object expected, got {obj!r}.")
+    return obj
+
+
+def _unwrap_from(obj: Any) -> Any:
+    """A mapped class or entity stands for its table."""
+    if isinstance(obj, FromClause):
+        return obj
+    selectable = getattr(obj, "__selectable__", None)
+    if selectable is not None:
+        return selectable()
+    mapper = getattr(obj, "__mapper__", None)
+    if mapper is not None:
+        return mapper.local_table
+    return obj
+
+
+def _entity_columns(item: Any) -> list[ColumnElement] | None:
+    """Columns a columns-clause entity expands to: a table's columns, a mapped class's columns."""
+    mapper = getattr(item, "__mapper__", None)
+    if mapper is not None and isinstance(item, type):
+        return list(mapper._select_columns)
+    if isinstance(item, FromClause):
+        return list(item.c)
+    return None
+
+
+class Executable:
+    _is_executable = True
+    _execution_options: dict[str, Any] = {}
+
+    def execution_options(self, **kw: Any) -> Any:
+        new = self._generate()
+        new._execution_options = {**self._execution_options, **kw}
+        return new
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def _generate(self) -> Any:
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update(self.__dict__)
+        new.__dict__["_stmt_cache"] = None
+        return new
+
+
+def _limit_value(value: Any) -> ColumnElement | None:
+    if value is None:
+        return None
+    if isinstance(value, ColumnElement):
+        return value
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise exc.ArgumentError(f"Query requires an integer limit/offset, got {value!r}") from None
+    return _coerce(value, sqltypes.Integer(), "param")
+
+
+class Select(Executable, ClauseElement):
+    """``select(...)``, built generatively; the Rust statement is made once, on first use."""
+
+    _is_select = True
+
+    def __init__(self, *entities: Any) -> None:
+        for e in entities:
+            _check_column_entity(e)
+        self._raw_columns: tuple[Any, ...] = tuple(entities)
+        self._where: tuple[ColumnElement, ...] = ()
+        self._from_obj: tuple[FromClause, ...] = ()
+        self._joins: tuple[tuple[Any, Any, bool, bool, Any], ...] = ()
+        self._order_by: tuple[ColumnElement, ...] = ()
+        self._group_by: tuple[ColumnElement, ...] = ()
+        self._having: tuple[ColumnElement, ...] = ()
+        self._limit: Any = None
+        self._offset: Any = None
+        self._distinct = False
+        self._for_update: tuple[bool, bool, bool] | None = None
+        self._with_options: tuple[Any, ...] = ()
+        self._execution_options = {}
+        self._stmt_cache: Any = None
+
+    # -- generative API -----------------------------------------------------------------
+    def where(self, *criteria: Any) -> Select:
+        new = self._generate()
+        new._where = self._where + tuple(_coerce_where(c) for c in criteria)
+        return new
+
+    filter = where
+
+    def filter_by(self, **kwargs: Any) -> Select:
+        entity = self._filter_by_entity()
+        crit = []
+        for key, value in kwargs.items():
+            try:
+                col = getattr(entity, key) if not isinstance(entity, FromClause) else entity.c[key]
+            except (AttributeError, KeyError):
+                raise exc.InvalidRequestError(
+                    f'Entity namespace for "{_entity_name(entity)}" has no property "{key}"'
+                ) from None
+            crit.append(col == value)
+        return self.where(*crit)
+
+    def _filter_by_entity(self) -> Any:
+        if self._joins:
+            return self._joins[-1][0]
+        for e in self._raw_columns:
+            if getattr(e, "__mapper__", None) is not None or isinstance(e, FromClause):
+                return e
+            parent = getattr(e, "class_", None)
+            if parent is not None:
+                return parent
+        raise exc.InvalidRequestError("Can't use filter_by() without an entity to filter")
+
+    def order_by(self, *clauses: Any) -> Select:
+        new = self._generate()
+        if len(clauses) == 1 and clauses[0] is None:
+            new._order_by = ()
+        else:
+            new._order_by = self._order_by + tuple(_coerce_order(c) for c in clauses)
+        return new
+
+    def group_by(self, *clauses: Any) -> Select:
+        new = self._generate()
+        new._group_by = self._group_by + tuple(_coerce(c) for c in clauses)
+        return new
+
+    def having(self, *criteria: Any) -> Select:
+        new = self._generate()
+        new._having = self._having + tuple(_coerce_where(c) for c in criteria)
+        return new
+
+    def limit(self, limit: Any) -> Select:
+        new = self._generate()
+        new._limit = limit
+        return new
+
+    def offset(self, offset: Any) -> Select:
+        new = self._generate()
+        new._offset = offset
+        return new
+
+    def slice(self, start: int, stop: int) -> Select:
+        return self.offset(start).limit(stop - start)
+
+    def distinct(self, *expr: Any) -> Select:
+        if expr:
+            raise NotImplementedError("ferroalchemy: DISTINCT ON is not implemented yet")
+        new = self._generate()
+        new._distinct = True
+        return new
+
+    def select_from(self, *froms: Any) -> Select:
+        new = self._generate()
+        new._from_obj = self._from_obj + tuple(_coerce_from(f) for f in froms)
+        return new
+
+    def join(self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False) -> Select:
+        new = self._generate()
+        new._joins = self._joins + ((target, onclause, isouter, full, None),)
+        return new
+
+    def outerjoin(self, target: Any, onclause: Any = None, *, full: bool = False) -> Select:
+        return self.join(target, onclause, isouter=True, full=full)
+
+    def join_from(
+        self, from_: Any, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False
+    ) -> Select:
+        new = self._generate()
+        new._joins = self._joins + ((target, onclause, isouter, full, from_),)
+        return new
+
+    def outerjoin_from(self, from_: Any, target: Any, onclause: Any = None, *, full: bool = False) -> Select:
+        return self.join_from(from_, target, onclause, isouter=True, full=full)
+
+    def add_columns(self, *entities: Any) -> Select:
+        for e in entities:
+            _check_column_entity(e)
+        new = self._generate()
+        new._raw_columns = self._raw_columns + entities
+        return new
+
+    def with_only_columns(self, *entities: Any, maintain_column_froms: bool = False) -> Select:
+        for e in entities:
+            _check_column_entity(e)
+        new = self._generate()
+        new._raw_columns = tuple(entities)
+        return new
+
+    def with_for_update(
+        self,
+        *,
+        nowait: bool = False,
+        read: bool = False,
+        of: Any = None,
+        skip_locked: bool = False,
+        key_share: bool = False,
+    ) -> Select:
+        if of is not None or key_share:
+            raise NotImplementedError("ferroalchemy: with_for_update(of=..., key_share=...) is not implemented yet")
+        new = self._generate()
+        new._for_update = (nowait, skip_locked, read)
+        return new
+
+    def options(self, *opts: Any) -> Select:
+        new = self._generate()
+        new._with_options = self._with_options + opts
+        return new
+
+    def subquery(self, name: str | None = None) -> Any:
+        raise NotImplementedError("ferroalchemy: subquery() is not implemented yet")
+
+    def alias(self, name: str | None = None) -> Any:
+        return self.subquery(name)
+
+    def cte(self, *args: Any, **kw: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: CTEs are not implemented yet")
+
+    def scalar_subquery(self) -> ColumnElement:
+        return ScalarSelect(self)
+
+    def exists(self) -> Any:
+        raise NotImplementedError("ferroalchemy: Select.exists() is not implemented yet")
+
+    def union(self, *others: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: UNION is not implemented yet")
+
+    union_all = union
+    intersect = union
+    except_ = union
+
+    # -- introspection ------------------------------------------------------------------
+    @property
+    def selected_columns(self) -> ColumnCollection:
+        cols = ColumnCollection()
+        for c in self._expanded_columns():
+            key = getattr(c, "key", None) or getattr(c, "_result_name", None) or "anon"
+            cols._data[key] = c
+        return cols
+
+    @property
+    def column_descriptions(self) -> list[dict[str, Any]]:
+        out = []
+        for e in self._raw_columns:
+            mapper = getattr(e, "__mapper__", None)
+            if mapper is not None and isinstance(e, type):
+                out.append({"name": e.__name__, "type": e, "aliased": False, "expr": e, "entity": e})
+            else:
+                el = _unwrap(e)
+                out.append(
+                    {
+                        "name": getattr(el, "key", None) or getattr(el, "name", None),
+                        "type": getattr(el, "type", None),
+                        "aliased": False,
+                        "expr": e,
+                        "entity": getattr(e, "class_", None),
+                    }
+                )
+        return out
+
+    # -- compilation --------------------------------------------------------------------
+    def _expanded_columns(self) -> list[ColumnElement]:
+        out: list[ColumnElement] = []
+        for e in self._raw_columns:
+            cols = _entity_columns(e)
+            if cols is not None:
+                out.extend(cols)
+            else:
+                out.append(_coerce_column(e))
+        return out
+
+    def _from_items(self) -> list[Any]:
+        items = [f._from_item() for f in self._from_obj]
+        if not self._joins:
+            return items
+        # Joins chain onto the FROM they start from: an explicit join_from() left side, the
+        # select_from() entry, or the first entity's table.
+        if self._from_obj:
+            left = self._from_obj[0]
+            rest = list(self._from_obj[1:])
+        else:
+            left = None
+            rest = []
+        chain = None
+        for target, onclause, isouter, full, from_ in self._joins:
+            on_el, right = _resolve_join_target(target, onclause)
+            if from_ is not None:
+                left_fc = _coerce_from(from_)
+            elif left is not None:
+                left_fc = left
+            else:
+                left_fc = self._first_entity_from()
+            if chain is None:
+                left = left_fc
+                chain = left_fc._from_item()
+                joined_tables = left_fc._tables()
+            if on_el is None:
+                for lt in reversed(joined_tables):
+                    try:
+                        on_el = _join_condition(lt, right)
+                        break
+                    except exc.NoForeignKeysError:
+                        continue
+                else:
+                    on_el = _join_condition(left_fc, right)
+            chain = _core.from_join(chain, right._from_item(), _coerce_where(on_el)._expr(), isouter, full)
+            joined_tables = joined_tables + right._tables()
+        return [chain] + [f._from_item() for f in rest]
+
+    def _first_entity_from(self) -> FromClause:
+        for e in self._raw_columns:
+            f = _unwrap_from(e)
+            if isinstance(f, FromClause):
+                return f
+            table = getattr(_unwrap(e), "table", None)
+            if isinstance(table, FromClause):
+                return table
+        raise exc.InvalidRequestError("Don't know how to join; please use select_from() to establish the left entity")
+
+    def _stmt(self) -> Any:
+        if self._stmt_cache is not None:
+            return self._stmt_cache
+        cols = self._expanded_columns()
+        if not cols:
+            raise exc.ArgumentError("SELECT construct has no columns")
+        where = None
+        if self._where:
+            where = self._where[0] if len(self._where) == 1 else and_(*self._where)
+        having = None
+        if self._having:
+            having = self._having[0] if len(self._having) == 1 else and_(*self._having)
+        limit = _limit_value(self._limit)
+        offset = _limit_value(self._offset)
+        stmt = _core.select(
+            [c._expr() for c in cols],
+            self._from_items(),
+            where._expr() if where is not None else None,
+            [c._expr() for c in self._group_by],
+            having._expr() if having is not None else None,
+            [c._expr() for c in self._order_by],
+            limit._expr() if limit is not None else None,
+            offset._expr() if offset is not None else None,
+            self._distinct,
+            self._for_update,
+        )
+        self._stmt_cache = stmt
+        return stmt
+
+    def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        return connection._execute_stmt(self._stmt(), params, self)
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.sql.selectable.Select object at {hex(id(self))}>"
+
+
+def _entity_name(entity: Any) -> str:
+    return getattr(entity, "__name__", None) or getattr(entity, "name", None) or repr(entity)
+
+
+def _resolve_join_target(target: Any, onclause: Any) -> tuple[Any, FromClause]:
+    """A join target may be a table, a mapped class, or a relationship attribute (`User.addresses`)."""
+    rel_join = getattr(target, "_join_target", None)
+    if rel_join is not None:
+        on, right = rel_join()
+        return on, right
+    if onclause is not None:
+        rel_on = getattr(onclause, "_join_target", None)
+        if rel_on is not None:
+            on, _ = rel_on()
+            return on, _coerce_from(target)
+    return (onclause, _coerce_from(target))
+
+
+def _check_column_entity(e: Any) -> None:
+    if isinstance(e, str):
+        raise exc.ArgumentError(
+            f"Textual column expression {e!r} should be explicitly declared with text({e!r}), "
+            f"or use column({e!r}) for more specificity"
+        )
+    if isinstance(e, (ClauseElement, FromClause)) or getattr(e, "__mapper__", None) is not None:
+        return
+    if hasattr(e, "__clause_element__"):
+        return
+    raise exc.ArgumentError(f"Column expression, FROM clause, or other columns clause element expected, got {e!r}.")
+
+
+def _coerce_column(e: Any) -> ColumnElement:
+    el = _unwrap(e)
+    if isinstance(el, TextClause):
+        return el._as_expr()
+    if isinstance(el, ColumnElement):
+        return el
+    if isinstance(el, Select):
+        return ScalarSelect(el)
+    raise exc.ArgumentError(f"Column expression, FROM clause, or other columns clause element expected, got {e!r}.")
+
+
+def _coerce_order(c: Any) -> ColumnElement:
+    if isinstance(c, str):
+        raise NotImplementedError("ferroalchemy: ORDER BY a label name given as a string is not implemented yet")
+    return _coerce(c)
+
+
+class ScalarSelect(ColumnElement):
+    __slots__ = ("element",)
+
+    def __init__(self, element: Select) -> None:
+        self.element = element
+        cols = element._expanded_columns()
+        self.type = cols[0].type if cols else sqltypes.NULLTYPE
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.scalar_select(self.element._stmt())
+        return self._inner
+
+    def label(self, name: str | None) -> Label:
+        return Label(name, self)
+
+
+def select(*entities: Any) -> Select:
+    if len(entities) == 1 and isinstance(entities[0], (list, tuple)):
+        entities = tuple(entities[0])
+    return Select(*entities)

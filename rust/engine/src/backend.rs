@@ -1,0 +1,41 @@
+//! The one trait each database driver implements, so a measured better driver can replace one.
+
+use ferro_sql::{SqlType, Value};
+
+use crate::error::EngineError;
+use crate::rows::Rows;
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub rows: Option<Rows>,
+    /// Rows matched by UPDATE/DELETE, inserted by INSERT; -1 where the driver does not say.
+    pub rowcount: i64,
+    pub last_insert_id: Option<i64>,
+}
+
+pub trait Backend: Send {
+    /// Runs one statement. `types` directs decoding of the result columns by position; a column
+    /// beyond it (or `SqlType::Null`) is decoded by what the driver reports.
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        is_dml: bool,
+    ) -> Result<Outcome, EngineError>;
+
+    /// Runs one statement once per parameter set (prepared once). Returns the summed rowcount and
+    /// each execution's last insert id.
+    fn execute_many(
+        &mut self,
+        sql: &str,
+        param_sets: &[Vec<Value>],
+        is_dml: bool,
+    ) -> Result<(i64, Vec<i64>), EngineError>;
+
+    fn commit(&mut self) -> Result<(), EngineError>;
+    fn rollback(&mut self) -> Result<(), EngineError>;
+    fn in_transaction(&self) -> bool;
+    /// Checks the connection is alive (pool_pre_ping).
+    fn ping(&mut self) -> bool;
+}

@@ -1,0 +1,15 @@
+//! ferroalchemy's engine: URLs, connection pools, drivers behind one trait per backend,
+//! transactions, bind encoding and row decoding. No pyo3 here.
+
+pub mod backend;
+pub mod error;
+pub mod pool;
+pub mod rows;
+pub mod sqlite;
+pub mod url;
+
+pub use backend::{Backend, Outcome};
+pub use error::{EngineError, ErrorKind};
+pub use pool::{Checkout, Pool, PoolKind, PoolOptions};
+pub use rows::Rows;
+pub use url::Url;

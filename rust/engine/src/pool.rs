@@ -1,0 +1,288 @@
+//! ferroalchemy's connection pool with SQLAlchemy's semantics: QueuePool (size, overflow, timeout,
+//! recycle, pre-ping), StaticPool (one shared connection), SingletonThreadPool (one per thread)
+//! and NullPool (a new connection per checkout).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+use crate::backend::Backend;
+use crate::error::{EngineError, ErrorKind};
+
+pub type Factory = Box<dyn Fn() -> Result<Box<dyn Backend>, EngineError> + Send + Sync>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolKind {
+    Queue,
+    Static,
+    SingletonThread,
+    Null,
+}
+
+#[derive(Clone, Debug)]
+pub struct PoolOptions {
+    pub kind: PoolKind,
+    pub size: usize,
+    /// -1 means unlimited overflow.
+    pub max_overflow: i64,
+    pub timeout: Duration,
+    /// Connections older than this are replaced at checkout; None never.
+    pub recycle: Option<Duration>,
+    pub pre_ping: bool,
+    pub reset_on_return: bool,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            kind: PoolKind::Queue,
+            size: 5,
+            max_overflow: 10,
+            timeout: Duration::from_secs(30),
+            recycle: None,
+            pre_ping: false,
+            reset_on_return: true,
+        }
+    }
+}
+
+/// A pooled DBAPI-level connection. Shared pools (Static, SingletonThread) hand the same slot to
+/// several checkouts, hence the mutex.
+pub struct Slot {
+    pub conn: Mutex<Box<dyn Backend>>,
+    created: Instant,
+    /// Set when the connection must not return to the pool (invalidated, or mid-protocol).
+    pub invalid: std::sync::atomic::AtomicBool,
+}
+
+impl Slot {
+    pub fn lock(&self) -> MutexGuard<'_, Box<dyn Backend>> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+struct State {
+    idle: Vec<Arc<Slot>>,
+    /// Connections open: idle plus checked out (Queue semantics).
+    open: usize,
+    checked_out: usize,
+    shared: Option<Arc<Slot>>,
+    per_thread: HashMap<ThreadId, Arc<Slot>>,
+}
+
+pub struct Pool {
+    opts: PoolOptions,
+    factory: Factory,
+    state: Mutex<State>,
+    available: Condvar,
+}
+
+/// A checkout; returning it to the pool happens on drop.
+pub struct Checkout {
+    pub slot: Arc<Slot>,
+    pool: Arc<Pool>,
+}
+
+impl Checkout {
+    pub fn conn(&self) -> MutexGuard<'_, Box<dyn Backend>> {
+        self.slot.lock()
+    }
+
+    /// Marks the connection as unusable; it is closed rather than returned.
+    pub fn invalidate(&self) {
+        self.slot
+            .invalid
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        self.pool.checkin(&self.slot);
+    }
+}
+
+impl Pool {
+    pub fn new(opts: PoolOptions, factory: Factory) -> Arc<Pool> {
+        Arc::new(Pool {
+            opts,
+            factory,
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                open: 0,
+                checked_out: 0,
+                shared: None,
+                per_thread: HashMap::new(),
+            }),
+            available: Condvar::new(),
+        })
+    }
+
+    pub fn options(&self) -> &PoolOptions {
+        &self.opts
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn new_slot(&self) -> Result<Arc<Slot>, EngineError> {
+        Ok(Arc::new(Slot {
+            conn: Mutex::new((self.factory)()?),
+            created: Instant::now(),
+            invalid: Default::default(),
+        }))
+    }
+
+    fn usable(&self, slot: &Arc<Slot>) -> bool {
+        if slot.invalid.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        if let Some(r) = self.opts.recycle {
+            if slot.created.elapsed() >= r {
+                return false;
+            }
+        }
+        !self.opts.pre_ping || slot.lock().ping()
+    }
+
+    pub fn checkout(self: &Arc<Self>) -> Result<Checkout, EngineError> {
+        let slot = match self.opts.kind {
+            PoolKind::Null => self.new_slot()?,
+            PoolKind::Static => {
+                let mut st = self.lock();
+                match &st.shared {
+                    Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
+                    _ => {
+                        let s = self.new_slot()?;
+                        st.shared = Some(s.clone());
+                        s
+                    }
+                }
+            }
+            PoolKind::SingletonThread => {
+                let tid = std::thread::current().id();
+                let mut st = self.lock();
+                match st.per_thread.get(&tid) {
+                    Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
+                    _ => {
+                        let s = self.new_slot()?;
+                        st.per_thread.insert(tid, s.clone());
+                        s
+                    }
+                }
+            }
+            PoolKind::Queue => self.checkout_queue()?,
+        };
+        self.lock().checked_out += 1;
+        Ok(Checkout {
+            slot,
+            pool: self.clone(),
+        })
+    }
+
+    fn checkout_queue(&self) -> Result<Arc<Slot>, EngineError> {
+        let deadline = Instant::now() + self.opts.timeout;
+        let limit = if self.opts.max_overflow < 0 {
+            usize::MAX
+        } else {
+            self.opts.size + self.opts.max_overflow as usize
+        };
+        let mut st = self.lock();
+        loop {
+            if let Some(slot) = st.idle.pop() {
+                drop(st);
+                if self.usable(&slot) {
+                    return Ok(slot);
+                }
+                // Stale: replace it with a fresh connection in the same place.
+                let fresh = self.new_slot();
+                st = self.lock();
+                match fresh {
+                    Ok(s) => return Ok(s),
+                    Err(e) => {
+                        st.open -= 1;
+                        self.available.notify_one();
+                        return Err(e);
+                    }
+                }
+            }
+            if st.open < limit {
+                st.open += 1;
+                drop(st);
+                return self.new_slot().inspect_err(|_| {
+                    self.lock().open -= 1;
+                    self.available.notify_one();
+                });
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(EngineError::new(
+                    ErrorKind::PoolTimeout,
+                    format!(
+                        "QueuePool limit of size {} overflow {} reached, connection timed out, timeout {:.2}",
+                        self.opts.size,
+                        self.opts.max_overflow,
+                        self.opts.timeout.as_secs_f64()
+                    ),
+                ));
+            }
+            st = self
+                .available
+                .wait_timeout(st, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn checkin(&self, slot: &Arc<Slot>) {
+        let invalid = slot.invalid.load(std::sync::atomic::Ordering::Relaxed);
+        if !invalid && self.opts.reset_on_return {
+            let mut c = slot.lock();
+            if c.in_transaction() && c.rollback().is_err() {
+                slot.invalid
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let invalid = slot.invalid.load(std::sync::atomic::Ordering::Relaxed);
+        let mut st = self.lock();
+        st.checked_out = st.checked_out.saturating_sub(1);
+        if self.opts.kind == PoolKind::Queue {
+            if invalid || st.idle.len() >= self.opts.size {
+                // Overflow connections close on return; so do invalidated ones.
+                st.open -= 1;
+            } else {
+                st.idle.push(slot.clone());
+            }
+            self.available.notify_one();
+        }
+    }
+
+    /// Closes idle connections (engine.dispose()); checked-out ones close when returned.
+    pub fn dispose(&self) {
+        let mut st = self.lock();
+        let idle = st.idle.len();
+        st.idle.clear();
+        st.open -= idle;
+        st.shared = None;
+        st.per_thread.clear();
+    }
+
+    pub fn size(&self) -> usize {
+        self.opts.size
+    }
+
+    pub fn checked_out(&self) -> usize {
+        self.lock().checked_out
+    }
+
+    pub fn checked_in(&self) -> usize {
+        self.lock().idle.len()
+    }
+
+    /// Connections beyond pool_size currently open (negative while below size, as SQLAlchemy counts).
+    pub fn overflow(&self) -> i64 {
+        self.lock().open as i64 - self.opts.size as i64
+    }
+}

@@ -1,0 +1,418 @@
+//! Engine and Connection: one `execute()` is one call into Rust that compiles (or hits the cache),
+//! binds, runs with the GIL released, and builds every Python object of the result in one loop.
+
+mod params;
+pub mod result;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
+use ferro_engine::{Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions};
+use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::errors::{driver_error, exc};
+use crate::orm::loading::{hydrate, LoadPlan};
+use crate::orm::IdentityMap;
+use crate::sql::PyStmt;
+pub use params::{build_params, param_keys};
+use result::{keys_new, CursorResult};
+
+#[pyclass(frozen, module = "ferroalchemy._core")]
+pub struct Engine {
+    pub pool: Arc<Pool>,
+    pub dialect: Dialect,
+    pub cache: Arc<StatementCache>,
+}
+
+#[pymethods]
+impl Engine {
+    /// Opens nothing yet: connections are made by the pool on first checkout.
+    #[new]
+    #[pyo3(signature = (dialect, database, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        dialect: &str,
+        database: String,
+        uri: bool,
+        timeout: f64,
+        pool_kind: &str,
+        pool_size: usize,
+        max_overflow: i64,
+        pool_timeout: f64,
+        pool_recycle: Option<f64>,
+        pool_pre_ping: bool,
+        reset_on_return: bool,
+        cache_size: usize,
+    ) -> PyResult<Self> {
+        let d = crate::sql::parse_dialect(dialect)?;
+        if d != Dialect::Sqlite {
+            return Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+                "the {dialect} driver (sqlx) is not built yet; ferroalchemy runs SQLite today"
+            )));
+        }
+        let kind = match pool_kind {
+            "queue" => PoolKind::Queue,
+            "static" => PoolKind::Static,
+            "singleton" => PoolKind::SingletonThread,
+            "null" => PoolKind::Null,
+            other => {
+                return Err(exc(
+                    py,
+                    "ArgumentError",
+                    format!("unknown pool kind {other}"),
+                ))
+            }
+        };
+        let opts = SqliteOptions {
+            path: database,
+            uri,
+            timeout,
+        };
+        let factory =
+            Box::new(move || SqliteBackend::open(&opts).map(|b| Box::new(b) as Box<dyn Backend>));
+        let pool = Pool::new(
+            PoolOptions {
+                kind,
+                size: pool_size,
+                max_overflow,
+                timeout: Duration::from_secs_f64(pool_timeout.max(0.0)),
+                recycle: pool_recycle
+                    .filter(|r| *r >= 0.0)
+                    .map(Duration::from_secs_f64),
+                pre_ping: pool_pre_ping,
+                reset_on_return,
+            },
+            factory,
+        );
+        Ok(Engine {
+            pool,
+            dialect: d,
+            cache: Arc::new(StatementCache::new(cache_size)),
+        })
+    }
+
+    fn connect(&self, py: Python<'_>) -> PyResult<Connection> {
+        let pool = self.pool.clone();
+        let checkout = py
+            .detach(|| pool.checkout())
+            .map_err(|e| driver_error(py, &e, None, None))?;
+        Ok(Connection {
+            checkout: Mutex::new(Some(checkout)),
+            dialect: self.dialect,
+            cache: self.cache.clone(),
+        })
+    }
+
+    fn dispose(&self) {
+        self.pool.dispose();
+    }
+
+    #[getter]
+    fn dialect(&self) -> &'static str {
+        self.dialect.name()
+    }
+
+    fn pool_size(&self) -> usize {
+        self.pool.size()
+    }
+
+    fn pool_checkedout(&self) -> usize {
+        self.pool.checked_out()
+    }
+
+    fn pool_checkedin(&self) -> usize {
+        self.pool.checked_in()
+    }
+
+    fn pool_overflow(&self) -> i64 {
+        self.pool.overflow()
+    }
+
+    fn cache_len(&self) -> usize {
+        self.cache.len()
+    }
+}
+
+#[pyclass(frozen, module = "ferroalchemy._core")]
+pub struct Connection {
+    checkout: Mutex<Option<Checkout>>,
+    pub dialect: Dialect,
+    pub cache: Arc<StatementCache>,
+}
+
+/// What one statement sends: one parameter row, or many for executemany.
+pub enum Batch {
+    One(Vec<Value>),
+    Many(Vec<Vec<Value>>),
+}
+
+impl Connection {
+    fn lock(&self) -> MutexGuard<'_, Option<Checkout>> {
+        self.checkout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn closed_error(py: Python<'_>) -> PyErr {
+        exc(py, "ResourceClosedError", "This Connection is closed")
+    }
+
+    /// Runs a compiled statement with the GIL released.
+    pub fn run(
+        &self,
+        py: Python<'_>,
+        compiled: &Compiled,
+        batch: &Batch,
+    ) -> Result<Outcome, Option<EngineError>> {
+        let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
+        py.detach(|| {
+            let guard = self.lock();
+            let Some(checkout) = guard.as_ref() else {
+                return Err(None);
+            };
+            let mut conn = checkout.conn();
+            match batch {
+                Batch::One(p) => conn
+                    .execute(&compiled.sql, p, &types, compiled.is_dml)
+                    .map_err(Some),
+                Batch::Many(rows) => conn
+                    .execute_many(&compiled.sql, rows, compiled.is_dml)
+                    .map(|(n, ids)| Outcome {
+                        rows: None,
+                        rowcount: n,
+                        last_insert_id: ids.last().copied(),
+                    })
+                    .map_err(Some),
+            }
+        })
+    }
+
+    pub fn raise_run_error(
+        py: Python<'_>,
+        e: Option<EngineError>,
+        compiled: &Compiled,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyErr {
+        match e {
+            None => Self::closed_error(py),
+            Some(e) => driver_error(py, &e, Some(&compiled.sql), params.cloned()),
+        }
+    }
+
+    pub fn compiled_for(
+        &self,
+        py: Python<'_>,
+        stmt: &ferro_sql::Statement,
+        keys: &[String],
+    ) -> PyResult<Arc<Compiled>> {
+        self.cache
+            .get_or_compile(stmt, self.dialect, keys)
+            .map_err(|e| crate::errors::compile_error(py, &e))
+    }
+}
+
+#[pymethods]
+impl Connection {
+    /// Executes a statement. `params` is a dict, a list of dicts (executemany) or None. With
+    /// `plan`, rows become ORM objects through the identity map.
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        stmt: &Bound<'_, PyStmt>,
+        params: Option<&Bound<'_, PyAny>>,
+        plan: Option<&Bound<'_, LoadPlan>>,
+        identity_map: Option<&Bound<'_, IdentityMap>>,
+        log: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<CursorResult> {
+        let stmt = &stmt.get().0;
+        let keys = param_keys(stmt, params)?;
+        let compiled = self.compiled_for(py, stmt, &keys)?;
+        let batch = build_params(py, stmt, &compiled, params)?;
+        if let Some(log) = log {
+            log.call1((compiled.sql.as_str(), params))?;
+        }
+        let outcome = self
+            .run(py, &compiled, &batch)
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
+        let Some(rows) = outcome.rows else {
+            return Ok(CursorResult::without_rows(
+                outcome.rowcount,
+                outcome.last_insert_id,
+            ));
+        };
+        let (tuples, keys) = match plan {
+            Some(plan) => {
+                let plan = plan.get();
+                (hydrate(py, plan, &rows, identity_map)?, plan.keys.clone())
+            }
+            None => {
+                let names: Vec<String> = if compiled.columns.len() == rows.width() {
+                    compiled.columns.iter().map(|c| c.name.clone()).collect()
+                } else {
+                    rows.columns.clone()
+                };
+                (result::plain_tuples(py, &rows)?, keys_new(py, names)?)
+            }
+        };
+        Ok(CursorResult::with_rows(
+            tuples,
+            keys,
+            outcome.rowcount,
+            outcome.last_insert_id,
+        ))
+    }
+
+    /// The SQL a statement compiles to on this connection's dialect, from the cache.
+    #[pyo3(signature = (stmt, params=None))]
+    fn compiled_sql(
+        &self,
+        py: Python<'_>,
+        stmt: &Bound<'_, PyStmt>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let stmt = &stmt.get().0;
+        let keys = param_keys(stmt, params)?;
+        Ok(self.compiled_for(py, stmt, &keys)?.sql.clone())
+    }
+
+    /// Runs SQL text as the driver takes it (`exec_driver_sql`): positional parameters, no compiling.
+    #[pyo3(signature = (sql, params=None))]
+    fn exec_driver_sql(
+        &self,
+        py: Python<'_>,
+        sql: String,
+        params: Option<&Bound<'_, PyTuple>>,
+    ) -> PyResult<CursorResult> {
+        let mut values = Vec::new();
+        if let Some(p) = params {
+            for item in p.iter() {
+                values.push(crate::convert::py_to_value(&item, &SqlType::Null).map_err(
+                    |e| match e {
+                        crate::convert::BindError::Py(e) => e,
+                        crate::convert::BindError::Driver(d) => {
+                            driver_error(py, &d, Some(&sql), None)
+                        }
+                    },
+                )?);
+            }
+        }
+        let compiled = Compiled {
+            sql: sql.clone(),
+            is_dml: ferro_sql::text::starts_dml(&ferro_sql::text::TextClause::new(
+                &sql,
+                Default::default(),
+                Vec::new(),
+            )),
+            ..Default::default()
+        };
+        let outcome = self
+            .run(py, &compiled, &Batch::One(values))
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, params.map(|p| p.as_any())))?;
+        match outcome.rows {
+            None => Ok(CursorResult::without_rows(
+                outcome.rowcount,
+                outcome.last_insert_id,
+            )),
+            Some(rows) => Ok(CursorResult::with_rows(
+                result::plain_tuples(py, &rows)?,
+                keys_new(py, rows.columns.clone())?,
+                outcome.rowcount,
+                outcome.last_insert_id,
+            )),
+        }
+    }
+
+    fn commit(&self, py: Python<'_>) -> PyResult<()> {
+        self.txn(py, true)
+    }
+
+    fn rollback(&self, py: Python<'_>) -> PyResult<()> {
+        self.txn(py, false)
+    }
+
+    fn in_transaction(&self) -> bool {
+        self.lock()
+            .as_ref()
+            .is_some_and(|c| c.conn().in_transaction())
+    }
+
+    /// Returns the connection to the pool (which rolls back what was not committed).
+    fn close(&self, py: Python<'_>) {
+        let taken = self.lock().take();
+        py.detach(move || drop(taken));
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.lock().is_none()
+    }
+
+    /// Discards the underlying connection instead of returning it to the pool.
+    fn invalidate(&self, py: Python<'_>) {
+        if let Some(c) = self.lock().as_ref() {
+            c.invalidate();
+        }
+        self.close(py);
+    }
+
+    #[getter]
+    fn dialect(&self) -> &'static str {
+        self.dialect.name()
+    }
+}
+
+impl Connection {
+    fn txn(&self, py: Python<'_>, commit: bool) -> PyResult<()> {
+        let r = py.detach(|| {
+            let guard = self.lock();
+            let Some(checkout) = guard.as_ref() else {
+                return Ok(());
+            };
+            let mut conn = checkout.conn();
+            if commit {
+                conn.commit()
+            } else {
+                conn.rollback()
+            }
+        });
+        r.map_err(|e| driver_error(py, &e, None, None))
+    }
+}
+
+/// Parses a database URL: (drivername, username, password, host, port, database, query pairs).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn parse_url(
+    py: Python<'_>,
+    url: &str,
+) -> PyResult<(
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<u16>,
+    Option<String>,
+    Vec<(String, String)>,
+)> {
+    let u = ferro_engine::Url::parse(url).map_err(|e| exc(py, "ArgumentError", e.message))?;
+    Ok((
+        u.drivername,
+        u.username,
+        u.password,
+        u.host,
+        u.port,
+        u.database,
+        u.query,
+    ))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(parse_url, m)?)?;
+    m.add_class::<Engine>()?;
+    m.add_class::<Connection>()?;
+    result::register(m)?;
+    Ok(())
+}

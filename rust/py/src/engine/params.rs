@@ -1,0 +1,152 @@
+//! Turning execution parameters (a dict, or a list of dicts) into positional values in the order
+//! the compiled SQL wants them, typed by the column or bind they feed.
+
+use ferro_sql::cache::bind_values;
+use ferro_sql::{Compiled, ParamRef, Statement, Value};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use super::Batch;
+use crate::convert::{py_to_value, BindError};
+use crate::errors::driver_error;
+
+/// INSERT and UPDATE compile their column list from the parameter keys (the first set's, for
+/// executemany), as SQLAlchemy does; other statements ignore them.
+pub fn param_keys(stmt: &Statement, params: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    if !matches!(stmt, Statement::Insert(_) | Statement::Update(_)) {
+        return Ok(Vec::new());
+    }
+    let first = match params {
+        None => return Ok(Vec::new()),
+        Some(p) => match p.cast::<PyDict>() {
+            Ok(d) => Some(d.clone()),
+            Err(_) => first_of_many(p)?,
+        },
+    };
+    let mut keys = Vec::new();
+    if let Some(d) = first {
+        for k in d.keys() {
+            keys.push(k.extract::<String>()?);
+        }
+    }
+    Ok(keys)
+}
+
+fn first_of_many<'py>(p: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    if let Ok(l) = p.cast::<PyList>() {
+        return match l.iter().next() {
+            Some(x) => Ok(Some(as_dict(&x)?)),
+            None => Ok(None),
+        };
+    }
+    if let Ok(t) = p.cast::<PyTuple>() {
+        return match t.iter().next() {
+            Some(x) => Ok(Some(as_dict(&x)?)),
+            None => Ok(None),
+        };
+    }
+    Ok(Some(as_dict(p)?))
+}
+
+fn as_dict<'py>(x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    match x.cast::<PyDict>() {
+        Ok(d) => Ok(d.clone()),
+        // Any mapping (RowMapping, a user's Mapping) is accepted, as SQLAlchemy accepts it.
+        Err(_) => {
+            let d = PyDict::new(x.py());
+            d.update(x.cast::<pyo3::types::PyMapping>().map_err(|_| {
+                crate::errors::exc(
+                    x.py(),
+                    "ArgumentError",
+                    "List argument must consist only of dictionaries",
+                )
+            })?)?;
+            Ok(d)
+        }
+    }
+}
+
+fn missing_bind(py: Python<'_>, name: &str, sql: &str, params: Option<&Bound<'_, PyAny>>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let f = py.import("ferroalchemy.exc")?.getattr("_missing_bind")?;
+        Ok(PyErr::from_value(f.call1((name, sql, params))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+fn resolve(
+    py: Python<'_>,
+    compiled: &Compiled,
+    vals: &[Option<&Value>],
+    params: Option<&Bound<'_, PyDict>>,
+    all_params: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(compiled.params.len());
+    for p in &compiled.params {
+        let v = match p {
+            ParamRef::Pos(i) => vals
+                .get(*i)
+                .copied()
+                .flatten()
+                .cloned()
+                .unwrap_or(Value::Null),
+            ParamRef::Named { name, fallback, ty } => {
+                let given = match params {
+                    Some(d) => d.get_item(&**name)?,
+                    None => None,
+                };
+                match given {
+                    Some(v) => py_to_value(&v, ty).map_err(|e| match e {
+                        BindError::Py(e) => e,
+                        BindError::Driver(d) => {
+                            driver_error(py, &d, Some(&compiled.sql), all_params.cloned())
+                        }
+                    })?,
+                    None => match fallback.and_then(|i| vals.get(i).copied().flatten()) {
+                        Some(v) => v.clone(),
+                        None => return Err(missing_bind(py, name, &compiled.sql, all_params)),
+                    },
+                }
+            }
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+pub fn build_params(
+    py: Python<'_>,
+    stmt: &Statement,
+    compiled: &Compiled,
+    params: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Batch> {
+    let vals = bind_values(stmt);
+    let Some(p) = params else {
+        return Ok(Batch::One(resolve(py, compiled, &vals, None, None)?));
+    };
+    if let Ok(d) = p.cast::<PyDict>() {
+        return Ok(Batch::One(resolve(py, compiled, &vals, Some(d), params)?));
+    }
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = p.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = p.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        vec![p.clone()]
+    };
+    match items.len() {
+        0 => Ok(Batch::One(resolve(py, compiled, &vals, None, params)?)),
+        1 => {
+            let d = as_dict(&items[0])?;
+            Ok(Batch::One(resolve(py, compiled, &vals, Some(&d), params)?))
+        }
+        _ => {
+            let mut rows = Vec::with_capacity(items.len());
+            for it in &items {
+                let d = as_dict(it)?;
+                rows.push(resolve(py, compiled, &vals, Some(&d), params)?);
+            }
+            Ok(Batch::Many(rows))
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! Result rows as SQLAlchemy shows them: `Row` (a named tuple: tuple repr and equality, attribute,
+//! index and `_mapping` access), `RowMapping`, and the buffered cursor behind `Result`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ferro_engine::Rows;
+use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::pyclass::CompareOp;
+use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
+
+use crate::convert::value_to_py;
+
+/// The column names of a result, shared by all its rows.
+pub struct KeysInner {
+    pub names: Vec<String>,
+    pub index: HashMap<String, usize>,
+    pub py_names: Py<PyTuple>,
+}
+
+pub type Keys = Arc<KeysInner>;
+
+pub fn keys_new(py: Python<'_>, names: Vec<String>) -> PyResult<Keys> {
+    {
+        let mut index = HashMap::with_capacity(names.len());
+        // The first column of a name wins, as in SQLAlchemy's keymap.
+        for (i, n) in names.iter().enumerate() {
+            index.entry(n.clone()).or_insert(i);
+        }
+        let py_names = PyTuple::new(py, names.iter().map(|n| PyString::intern(py, n)))?.unbind();
+        Ok(Arc::new(KeysInner {
+            names,
+            index,
+            py_names,
+        }))
+    }
+}
+
+/// Decoded rows to Python tuples: the one loop over rows × columns, under the GIL.
+pub fn plain_tuples(py: Python<'_>, rows: &Rows) -> PyResult<Vec<Py<PyTuple>>> {
+    let w = rows.width();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut buf = Vec::with_capacity(w);
+    for chunk in rows.values.chunks(w.max(1)) {
+        buf.clear();
+        for v in chunk {
+            buf.push(value_to_py(py, v)?);
+        }
+        out.push(PyTuple::new(py, buf.drain(..))?.unbind());
+    }
+    Ok(out)
+}
+
+#[pyclass(frozen, module = "ferroalchemy._core", name = "Row", sequence)]
+pub struct Row {
+    pub values: Py<PyTuple>,
+    pub keys: Keys,
+}
+
+fn key_name(key: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if let Ok(s) = key.cast::<PyString>() {
+        return Ok(Some(s.to_str()?.to_owned()));
+    }
+    // Column objects look themselves up by their key, as `row._mapping[users.c.name]` does.
+    match key.getattr("key") {
+        Ok(k) => Ok(k.extract::<String>().ok()),
+        Err(_) => Ok(None),
+    }
+}
+
+#[pymethods]
+impl Row {
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.values.bind(py).len()
+    }
+
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        idx: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let t = self.values.bind(py);
+        if let Ok(i) = idx.extract::<isize>() {
+            let n = t.len() as isize;
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(PyIndexError::new_err("tuple index out of range"));
+            }
+            return t.get_item(j as usize);
+        }
+        if idx.cast::<PySlice>().is_ok() {
+            return t.as_any().get_item(idx);
+        }
+        Err(PyTypeError::new_err(format!(
+            "tuple indices must be integers or slices, not {}",
+            idx.get_type().name()?
+        )))
+    }
+
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        match self.keys.index.get(name) {
+            Some(&i) => self.values.bind(py).get_item(i),
+            None => Err(PyAttributeError::new_err(format!(
+                "Could not locate column in row for column '{name}'"
+            ))),
+        }
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.values.bind(py).as_any().try_iter()?.into_any())
+    }
+
+    fn __contains__(&self, py: Python<'_>, item: &Bound<'_, PyAny>) -> PyResult<bool> {
+        self.values.bind(py).contains(item)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.values.bind(py).repr()?.to_str()?.to_owned())
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        self.values.bind(py).hash()
+    }
+
+    fn __richcmp__(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        op: CompareOp,
+    ) -> PyResult<Py<PyAny>> {
+        let mine = self.values.bind(py);
+        let theirs: Bound<'_, PyAny> = match other.cast::<Row>() {
+            Ok(r) => r.get().values.bind(py).clone().into_any(),
+            Err(_) => other.clone(),
+        };
+        Ok(mine.as_any().rich_compare(theirs, op)?.unbind())
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // Pickles as a plain tuple: the keys live in the result, not in a pickle.
+        Ok((
+            py.import("builtins")?.getattr("tuple")?,
+            (self.values.clone_ref(py),),
+        )
+            .into_pyobject(py)?
+            .into_any())
+    }
+
+    #[getter]
+    fn _mapping(&self, py: Python<'_>) -> RowMapping {
+        RowMapping {
+            values: self.values.clone_ref(py),
+            keys: self.keys.clone(),
+        }
+    }
+
+    #[getter]
+    fn _fields<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.keys.py_names.bind(py).clone()
+    }
+
+    #[getter]
+    fn _t<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.values.bind(py).clone()
+    }
+
+    #[getter]
+    fn t<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.values.bind(py).clone()
+    }
+
+    fn _tuple<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.values.bind(py).clone()
+    }
+
+    fn tuple<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.values.bind(py).clone()
+    }
+
+    fn _asdict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self._mapping(py).as_dict(py)
+    }
+
+    fn count(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+        self.values
+            .bind(py)
+            .as_any()
+            .call_method1("count", (value,))?
+            .extract()
+    }
+
+    fn index(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+        self.values
+            .bind(py)
+            .as_any()
+            .call_method1("index", (value,))?
+            .extract()
+    }
+}
+
+#[pyclass(frozen, module = "ferroalchemy._core", name = "RowMapping", mapping)]
+pub struct RowMapping {
+    values: Py<PyTuple>,
+    keys: Keys,
+}
+
+impl RowMapping {
+    fn as_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let vals = self.values.bind(py);
+        for (n, i) in self.keys.names.iter().zip(0usize..) {
+            if self.keys.index.get(n) == Some(&i) {
+                d.set_item(n, vals.get_item(i)?)?;
+            }
+        }
+        Ok(d)
+    }
+}
+
+#[pymethods]
+impl RowMapping {
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(name) = key_name(key)? {
+            if let Some(&i) = self.keys.index.get(&name) {
+                return self.values.bind(py).get_item(i);
+            }
+        }
+        Err(PyKeyError::new_err(key.clone().unbind()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.keys.index.len()
+    }
+
+    fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(match key_name(key)? {
+            Some(n) => self.keys.index.contains_key(&n),
+            None => false,
+        })
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.keys(py)?.as_any().try_iter()?.into_any())
+    }
+
+    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Ok(self.as_dict(py)?.keys())
+    }
+
+    fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Ok(self.as_dict(py)?.values())
+    }
+
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Ok(self.as_dict(py)?.items())
+    }
+
+    #[pyo3(signature = (key, default=None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        match self.__getitem__(py, key) {
+            Ok(v) => Ok(v),
+            Err(_) => Ok(default.unwrap_or_else(|| py.None().into_bound(py))),
+        }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.as_dict(py)?.repr()?.to_str()?.to_owned())
+    }
+
+    fn __richcmp__(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        op: CompareOp,
+    ) -> PyResult<Py<PyAny>> {
+        let mine = self.as_dict(py)?;
+        let theirs: Bound<'_, PyAny> = match other.cast::<RowMapping>() {
+            Ok(m) => m.get().as_dict(py)?.into_any(),
+            Err(_) => other.clone(),
+        };
+        Ok(mine.as_any().rich_compare(theirs, op)?.unbind())
+    }
+}
+
+/// A buffered result: rows as tuples until fetched, so `scalars()` never builds Row objects.
+#[pyclass(module = "ferroalchemy._core")]
+pub struct CursorResult {
+    rows: Vec<Py<PyTuple>>,
+    pos: usize,
+    keys: Option<Keys>,
+    #[pyo3(get)]
+    rowcount: i64,
+    #[pyo3(get)]
+    lastrowid: Option<i64>,
+}
+
+impl CursorResult {
+    pub fn without_rows(rowcount: i64, lastrowid: Option<i64>) -> Self {
+        CursorResult {
+            rows: Vec::new(),
+            pos: 0,
+            keys: None,
+            rowcount,
+            lastrowid,
+        }
+    }
+
+    pub fn with_rows(
+        rows: Vec<Py<PyTuple>>,
+        keys: Keys,
+        rowcount: i64,
+        lastrowid: Option<i64>,
+    ) -> Self {
+        CursorResult {
+            rows,
+            pos: 0,
+            keys: Some(keys),
+            rowcount,
+            lastrowid,
+        }
+    }
+
+    fn take(&mut self, n: Option<usize>) -> &[Py<PyTuple>] {
+        let end = match n {
+            Some(n) => (self.pos + n).min(self.rows.len()),
+            None => self.rows.len(),
+        };
+        let start = self.pos;
+        self.pos = end;
+        &self.rows[start..end]
+    }
+
+    fn row(&self, py: Python<'_>, t: &Py<PyTuple>) -> PyResult<Py<Row>> {
+        let keys = self.keys.clone().ok_or_else(no_rows_error)?;
+        Py::new(
+            py,
+            Row {
+                values: t.clone_ref(py),
+                keys,
+            },
+        )
+    }
+}
+
+fn no_rows_error() -> PyErr {
+    PyAttributeError::new_err("result has no rows")
+}
+
+#[pymethods]
+impl CursorResult {
+    #[getter]
+    fn returns_rows(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.keys
+            .as_ref()
+            .map(|k| k.names.clone())
+            .unwrap_or_default()
+    }
+
+    fn remaining(&self) -> usize {
+        self.rows.len() - self.pos
+    }
+
+    /// Up to `n` rows (all remaining with None) as Row objects.
+    #[pyo3(signature = (n=None))]
+    fn fetch_rows(&mut self, py: Python<'_>, n: Option<usize>) -> PyResult<Vec<Py<Row>>> {
+        let keys = self.keys.clone().ok_or_else(no_rows_error)?;
+        let chunk = self.take(n);
+        chunk
+            .iter()
+            .map(|t| {
+                Py::new(
+                    py,
+                    Row {
+                        values: t.clone_ref(py),
+                        keys: keys.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Up to `n` rows as plain tuples (for filters built in Python).
+    #[pyo3(signature = (n=None))]
+    fn fetch_tuples(&mut self, py: Python<'_>, n: Option<usize>) -> Vec<Py<PyTuple>> {
+        self.take(n).iter().map(|t| t.clone_ref(py)).collect()
+    }
+
+    /// Up to `n` values of column `index`: `Result.scalars()` without building rows.
+    #[pyo3(signature = (index, n=None))]
+    fn fetch_scalars(
+        &mut self,
+        py: Python<'_>,
+        index: usize,
+        n: Option<usize>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
+        self.take(n)
+            .iter()
+            .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
+            .collect()
+    }
+
+    fn fetchone(&mut self, py: Python<'_>) -> PyResult<Option<Py<Row>>> {
+        if self.pos >= self.rows.len() {
+            return Ok(None);
+        }
+        let t = self.rows[self.pos].clone_ref(py);
+        self.pos += 1;
+        self.row(py, &t).map(Some)
+    }
+
+    /// Wraps a tuple in a Row with this result's keys.
+    fn make_row(&self, py: Python<'_>, values: &Bound<'_, PyTuple>) -> PyResult<Py<Row>> {
+        self.row(py, &values.clone().unbind())
+    }
+
+    fn close(&mut self) {
+        self.rows.clear();
+        self.pos = 0;
+    }
+}
+
+/// A Row from values and keys (for rows Python assembles, like `inserted_primary_key`).
+#[pyfunction]
+fn make_row(py: Python<'_>, values: &Bound<'_, PyTuple>, keys: Vec<String>) -> PyResult<Row> {
+    Ok(Row {
+        values: values.clone().unbind(),
+        keys: keys_new(py, keys)?,
+    })
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(make_row, m)?)?;
+    m.add_class::<Row>()?;
+    m.add_class::<RowMapping>()?;
+    m.add_class::<CursorResult>()?;
+    Ok(())
+}

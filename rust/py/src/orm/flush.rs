@@ -1,0 +1,375 @@
+//! The flush executor: INSERT, UPDATE and DELETE for a mapper's objects, reading and writing their
+//! `__dict__` from Rust. Objects are grouped by the set of columns they send, so one compiled
+//! statement serves each group; groups keep the objects' order.
+
+use std::collections::HashMap;
+
+use ferro_orm::IdentityKey;
+use ferro_sql::{ParamRef, Value};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use super::identity::IdentityMap;
+use super::spec::{pk_param, MapperSpec};
+use super::state::InstanceState;
+use crate::convert::{py_to_value, value_to_py, BindError};
+use crate::engine::{Batch, Connection};
+use crate::errors::{driver_error, exc};
+
+fn bind(
+    py: Python<'_>,
+    v: &Bound<'_, PyAny>,
+    ty: &ferro_sql::SqlType,
+    sql: &str,
+) -> PyResult<Value> {
+    py_to_value(v, ty).map_err(|e| match e {
+        BindError::Py(e) => e,
+        BindError::Driver(d) => driver_error(py, &d, Some(sql), None),
+    })
+}
+
+fn obj_dict<'py>(
+    py: Python<'py>,
+    state: &Bound<'py, InstanceState>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
+    let obj = state.borrow().object(py).ok_or_else(|| {
+        exc(
+            py,
+            "InvalidRequestError",
+            "object was garbage collected during flush",
+        )
+    })?;
+    let d = obj
+        .getattr(intern!(py, "__dict__"))?
+        .cast_into::<PyDict>()?;
+    Ok((obj, d))
+}
+
+/// Builds each parameter row by name from a column-value map, in compiled order.
+fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Vec<Value> {
+    compiled
+        .params
+        .iter()
+        .map(|p| match p {
+            ParamRef::Named { name, .. } => named.get(&**name).cloned().unwrap_or(Value::Null),
+            ParamRef::Pos(_) => Value::Null,
+        })
+        .collect()
+}
+
+/// INSERTs pending objects, writes generated primary keys and Python-side defaults back into
+/// them, and registers each in the identity map as persistent.
+#[pyfunction]
+fn flush_insert(
+    py: Python<'_>,
+    conn: &Bound<'_, Connection>,
+    spec: &Bound<'_, MapperSpec>,
+    states: Vec<Bound<'_, InstanceState>>,
+    identity_map: &Bound<'_, IdentityMap>,
+) -> PyResult<()> {
+    let s = spec.get();
+    let conn = conn.get();
+    // Per object: which columns it sends, and their values.
+    let mut groups: HashMap<Vec<bool>, Vec<usize>> = HashMap::new();
+    let mut group_order: Vec<Vec<bool>> = Vec::new();
+    let mut values: Vec<Vec<Value>> = Vec::with_capacity(states.len());
+    let mut dicts = Vec::with_capacity(states.len());
+    for (oi, st) in states.iter().enumerate() {
+        let (_obj, d) = obj_dict(py, st)?;
+        let mut mask = Vec::with_capacity(s.cols.len());
+        let mut row = Vec::with_capacity(s.cols.len());
+        for c in &s.cols {
+            let attr = c.attr.bind(py);
+            let v = match d.get_item(attr)? {
+                Some(v) if v.is_none() && c.server_generated => None,
+                Some(v) => Some(v),
+                None => match &c.default {
+                    Some(f) => {
+                        let v = f.bind(py).call0()?;
+                        d.set_item(attr, &v)?;
+                        Some(v)
+                    }
+                    None if c.server_generated => None,
+                    None => {
+                        d.set_item(attr, py.None())?;
+                        Some(py.None().into_bound(py))
+                    }
+                },
+            };
+            match v {
+                Some(v) => {
+                    mask.push(true);
+                    row.push(bind(py, &v, &c.ty, "INSERT")?);
+                }
+                None => mask.push(false),
+            }
+        }
+        match groups.get_mut(&mask) {
+            Some(g) => g.push(oi),
+            None => {
+                groups.insert(mask.clone(), vec![oi]);
+                group_order.push(mask);
+            }
+        }
+        values.push(row);
+        dicts.push(d);
+    }
+    let mut generated: Vec<Option<i64>> = vec![None; states.len()];
+    for mask in &group_order {
+        let members = &groups[mask];
+        let keys: Vec<String> = s
+            .cols
+            .iter()
+            .zip(mask)
+            .filter(|(_, m)| **m)
+            .map(|(c, _)| c.name.to_string())
+            .collect();
+        let compiled = conn.compiled_for(py, &s.insert, &keys)?;
+        let rows: Vec<Vec<Value>> = members
+            .iter()
+            .map(|&oi| {
+                let named: HashMap<String, Value> = keys
+                    .iter()
+                    .cloned()
+                    .zip(values[oi].iter().cloned())
+                    .collect();
+                ordered(&compiled, &named)
+            })
+            .collect();
+        let first = rows.first().cloned();
+        let params_repr = || -> Option<Bound<'_, PyAny>> {
+            first.as_ref().and_then(|r| {
+                let l: PyResult<Vec<Py<PyAny>>> = r.iter().map(|v| value_to_py(py, v)).collect();
+                l.ok()
+                    .and_then(|l| PyTuple::new(py, l).ok().map(|t| t.into_any()))
+            })
+        };
+        let batch = Batch::Many(rows.clone());
+        let needs_ids = mask
+            .iter()
+            .zip(&s.cols)
+            .any(|(m, c)| !m && c.server_generated);
+        let ids = if needs_ids {
+            // One execution per row keeps each generated key (RETURNING batches come with the
+            // server drivers).
+            let mut ids = Vec::with_capacity(rows.len());
+            for r in rows {
+                let out = conn.run(py, &compiled, &Batch::One(r)).map_err(|e| {
+                    Connection::raise_run_error(py, e, &compiled, params_repr().as_ref())
+                })?;
+                ids.push(out.last_insert_id);
+            }
+            ids
+        } else {
+            conn.run(py, &compiled, &batch).map_err(|e| {
+                Connection::raise_run_error(py, e, &compiled, params_repr().as_ref())
+            })?;
+            vec![None; members.len()]
+        };
+        for (&oi, id) in members.iter().zip(ids) {
+            generated[oi] = id;
+        }
+    }
+    let mut idmap = identity_map.borrow_mut();
+    for (oi, st) in states.iter().enumerate() {
+        let d = &dicts[oi];
+        let mut ident_vals = Vec::with_capacity(s.pk.len());
+        let mut ident_py = Vec::with_capacity(s.pk.len());
+        for &pi in &s.pk {
+            let c = &s.cols[pi];
+            let attr = c.attr.bind(py);
+            let v = match d.get_item(attr)? {
+                Some(v) if !v.is_none() => v,
+                _ => {
+                    let id = generated[oi].ok_or_else(|| {
+                        exc(
+                            py,
+                            "FlushError",
+                            format!(
+                                "Instance has a NULL identity key. If this is an auto-generated value, check that the database table allows generation of new primary key values, and that the mapped Column object is configured to expect these generated values. (column '{}')",
+                                c.name
+                            ),
+                        )
+                    })?;
+                    let v = id.into_pyobject(py)?.into_any();
+                    d.set_item(attr, &v)?;
+                    v
+                }
+            };
+            ident_vals.push(bind(py, &v, &c.ty, "INSERT")?);
+            ident_py.push(v);
+        }
+        let mut stb = st.borrow_mut();
+        stb.identity = Some(PyTuple::new(py, ident_py)?.unbind());
+        stb.modified = false;
+        stb.committed_state = None;
+        stb.strong = None;
+        drop(stb);
+        idmap.insert(
+            py,
+            IdentityKey {
+                mapper_id: s.mapper_id,
+                pk: ident_vals,
+            },
+            st.clone().unbind(),
+        );
+    }
+    Ok(())
+}
+
+/// UPDATEs dirty objects: only columns whose value changed, grouped by that set of columns.
+/// Raises StaleDataError when a row was not matched.
+#[pyfunction]
+fn flush_update(
+    py: Python<'_>,
+    conn: &Bound<'_, Connection>,
+    spec: &Bound<'_, MapperSpec>,
+    states: Vec<Bound<'_, InstanceState>>,
+) -> PyResult<usize> {
+    let s = spec.get();
+    let conn = conn.get();
+    let mut groups: HashMap<Vec<bool>, Vec<HashMap<String, Value>>> = HashMap::new();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    for st in &states {
+        let (_obj, d) = obj_dict(py, st)?;
+        let committed = st
+            .borrow()
+            .committed_state
+            .as_ref()
+            .map(|c| c.clone_ref(py));
+        let Some(committed) = committed else { continue };
+        let committed = committed.bind(py);
+        let mut mask = vec![false; s.cols.len()];
+        let mut named = HashMap::new();
+        let mut any = false;
+        for (ci, c) in s.cols.iter().enumerate() {
+            let attr = c.attr.bind(py);
+            let Some(old) = committed.get_item(attr)? else {
+                continue;
+            };
+            let new = d
+                .get_item(attr)?
+                .unwrap_or_else(|| py.None().into_bound(py));
+            if old.is(&new) || old.eq(&new).unwrap_or(false) {
+                continue;
+            }
+            mask[ci] = true;
+            any = true;
+            named.insert(c.name.to_string(), bind(py, &new, &c.ty, "UPDATE")?);
+        }
+        if !any {
+            continue;
+        }
+        for (ci, c) in s.cols.iter().enumerate() {
+            if !mask[ci] {
+                if let Some(f) = &c.onupdate {
+                    let v = f.bind(py).call0()?;
+                    d.set_item(c.attr.bind(py), &v)?;
+                    mask[ci] = true;
+                    named.insert(c.name.to_string(), bind(py, &v, &c.ty, "UPDATE")?);
+                }
+            }
+        }
+        for &pi in &s.pk {
+            let c = &s.cols[pi];
+            let attr = c.attr.bind(py);
+            // The row is found by the key it had when loaded, even if the key itself changed.
+            let v = match committed.get_item(attr)? {
+                Some(v) => v,
+                None => d
+                    .get_item(attr)?
+                    .unwrap_or_else(|| py.None().into_bound(py)),
+            };
+            named.insert(pk_param(&c.name), bind(py, &v, &c.ty, "UPDATE")?);
+        }
+        match groups.get_mut(&mask) {
+            Some(g) => g.push(named),
+            None => {
+                groups.insert(mask.clone(), vec![named]);
+                order.push(mask);
+            }
+        }
+    }
+    let mut total = 0;
+    for mask in &order {
+        let members = &groups[mask];
+        let keys: Vec<String> = s
+            .cols
+            .iter()
+            .zip(mask)
+            .filter(|(_, m)| **m)
+            .map(|(c, _)| c.name.to_string())
+            .collect();
+        let compiled = conn.compiled_for(py, &s.update, &keys)?;
+        let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
+        let n = rows.len();
+        let out = conn
+            .run(py, &compiled, &Batch::Many(rows))
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+        if out.rowcount >= 0 && out.rowcount as usize != n {
+            return Err(exc(
+                py,
+                "StaleDataError",
+                format!(
+                    "UPDATE statement on table '{}' expected to update {} row(s); {} were matched.",
+                    s.table.name, n, out.rowcount
+                ),
+            ));
+        }
+        total += n;
+    }
+    Ok(total)
+}
+
+/// DELETEs objects by primary key.
+#[pyfunction]
+fn flush_delete(
+    py: Python<'_>,
+    conn: &Bound<'_, Connection>,
+    spec: &Bound<'_, MapperSpec>,
+    states: Vec<Bound<'_, InstanceState>>,
+) -> PyResult<usize> {
+    let s = spec.get();
+    let conn = conn.get();
+    if states.is_empty() {
+        return Ok(0);
+    }
+    let compiled = conn.compiled_for(py, &s.delete, &[])?;
+    let mut rows = Vec::with_capacity(states.len());
+    for st in &states {
+        let identity = st.borrow().identity.as_ref().map(|i| i.clone_ref(py));
+        let Some(identity) = identity else { continue };
+        let identity = identity.bind(py);
+        let mut named = HashMap::new();
+        for (k, &pi) in s.pk.iter().enumerate() {
+            let c = &s.cols[pi];
+            named.insert(
+                pk_param(&c.name),
+                bind(py, &identity.get_item(k)?, &c.ty, "DELETE")?,
+            );
+        }
+        rows.push(ordered(&compiled, &named));
+    }
+    let n = rows.len();
+    conn.run(py, &compiled, &Batch::Many(rows))
+        .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+    Ok(n)
+}
+
+/// Sorts tables for a flush: `deps[i]` lists the tables table `i` references.
+#[pyfunction]
+fn sort_by_dependency<'py>(py: Python<'py>, deps: Vec<Vec<usize>>) -> PyResult<Bound<'py, PyList>> {
+    match ferro_orm::sort_by_dependency(&deps) {
+        Ok(order) => PyList::new(py, order),
+        Err(e) => Err(exc(py, "CircularDependencyError", e.to_string())),
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(flush_insert, m)?)?;
+    m.add_function(wrap_pyfunction!(flush_update, m)?)?;
+    m.add_function(wrap_pyfunction!(flush_delete, m)?)?;
+    m.add_function(wrap_pyfunction!(sort_by_dependency, m)?)?;
+    Ok(())
+}

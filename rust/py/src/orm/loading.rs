@@ -1,0 +1,167 @@
+//! Load plans and hydration: rows to ORM objects in one loop under the GIL. Each entity row's
+//! identity key is hashed from Rust values first, so a row whose object is already in the identity
+//! map (a repeated parent in a join, an object loaded earlier) creates nothing.
+
+use ferro_engine::Rows;
+use ferro_orm::IdentityKey;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple};
+
+use super::identity::IdentityMap;
+use super::spec::MapperSpec;
+use super::state::InstanceState;
+use crate::convert::value_to_py;
+use crate::engine::result::{keys_new, Keys};
+
+enum PlanItem {
+    Column(usize),
+    Entity {
+        spec: Py<MapperSpec>,
+        /// (index into spec.cols, result column index) for each loaded attribute.
+        attrs: Vec<(usize, usize)>,
+        /// Result column index of each primary-key column, in spec.pk order.
+        pk: Vec<usize>,
+    },
+}
+
+#[pyclass(frozen, module = "ferroalchemy._core")]
+pub struct LoadPlan {
+    items: Vec<PlanItem>,
+    pub keys: Keys,
+}
+
+#[pymethods]
+impl LoadPlan {
+    /// `items`: ("column", index) or ("entity", spec, [(spec column, result column)]).
+    #[new]
+    fn new(py: Python<'_>, items: Vec<Bound<'_, PyTuple>>, keys: Vec<String>) -> PyResult<Self> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            let kind: String = it.get_item(0)?.extract()?;
+            match kind.as_str() {
+                "column" => out.push(PlanItem::Column(it.get_item(1)?.extract()?)),
+                "entity" => {
+                    let spec: Py<MapperSpec> =
+                        it.get_item(1)?.cast::<MapperSpec>()?.clone().unbind();
+                    let attrs: Vec<(usize, usize)> = it.get_item(2)?.extract()?;
+                    let s = spec.get();
+                    let mut pk = Vec::with_capacity(s.pk.len());
+                    for &pi in &s.pk {
+                        let pos = attrs.iter().find(|(c, _)| *c == pi).map(|(_, r)| *r);
+                        pk.push(pos.ok_or_else(|| {
+                            pyo3::exceptions::PyValueError::new_err(
+                                "a load plan must select every primary-key column of its entity",
+                            )
+                        })?);
+                    }
+                    out.push(PlanItem::Entity { spec, attrs, pk });
+                }
+                other => {
+                    return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                        "unknown plan item {other}"
+                    )))
+                }
+            }
+        }
+        Ok(LoadPlan {
+            items: out,
+            keys: keys_new(py, keys)?,
+        })
+    }
+}
+
+static OBJECT_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn object_new(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    OBJECT_NEW
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                py.import("builtins")?
+                    .getattr("object")?
+                    .getattr("__new__")?
+                    .unbind(),
+            )
+        })
+        .map(|f| f.bind(py))
+}
+
+/// Turns decoded rows into tuples of column values and ORM objects, per the plan.
+pub fn hydrate(
+    py: Python<'_>,
+    plan: &LoadPlan,
+    rows: &Rows,
+    identity_map: Option<&Bound<'_, IdentityMap>>,
+) -> PyResult<Vec<Py<PyTuple>>> {
+    let mut idmap = identity_map.map(|m| m.borrow_mut());
+    let session_id = idmap.as_ref().map(|m| m.session_id).unwrap_or(0);
+    let new = object_new(py)?;
+    let state_key = intern!(py, "_sa_instance_state");
+    let dict_key = intern!(py, "__dict__");
+    let mut out = Vec::with_capacity(rows.len());
+    let mut items: Vec<Py<PyAny>> = Vec::with_capacity(plan.items.len());
+    for r in 0..rows.len() {
+        let row = rows.row(r);
+        items.clear();
+        for item in &plan.items {
+            match item {
+                PlanItem::Column(i) => items.push(value_to_py(py, &row[*i])?),
+                PlanItem::Entity { spec, attrs, pk } => {
+                    let s = spec.get();
+                    let key = IdentityKey {
+                        mapper_id: s.mapper_id,
+                        pk: pk.iter().map(|&i| row[i].clone()).collect(),
+                    };
+                    if !key.is_complete() {
+                        // An outer join's missing side.
+                        items.push(py.None());
+                        continue;
+                    }
+                    if let Some((obj, state)) = idmap.as_mut().and_then(|m| m.lookup(py, &key)) {
+                        let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
+                        let mut st = state.borrow_mut(py);
+                        if st.expired || st.identity.is_none() {
+                            for &(ci, ri) in attrs {
+                                let attr = s.cols[ci].attr.bind(py);
+                                if !d.contains(attr)? {
+                                    d.set_item(attr, value_to_py(py, &row[ri])?)?;
+                                }
+                            }
+                            st.expired = false;
+                        }
+                        items.push(obj.unbind());
+                        continue;
+                    }
+                    let obj = new.call1((s.cls.bind(py),))?;
+                    let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
+                    for &(ci, ri) in attrs {
+                        d.set_item(s.cols[ci].attr.bind(py), value_to_py(py, &row[ri])?)?;
+                    }
+                    let mut ident = Vec::with_capacity(s.pk.len());
+                    for &pi in &s.pk {
+                        ident.push(d.get_item(s.cols[pi].attr.bind(py))?);
+                    }
+                    let identity = PyTuple::new(py, ident)?.unbind();
+                    let state = Py::new(
+                        py,
+                        InstanceState::new_loaded(
+                            py,
+                            s.mapper.clone_ref(py),
+                            &obj,
+                            identity,
+                            session_id,
+                        )?,
+                    )?;
+                    d.set_item(state_key, &state)?;
+                    if let Some(m) = idmap.as_mut() {
+                        m.insert(py, key, state);
+                    }
+                    items.push(obj.unbind());
+                }
+            }
+        }
+        out.push(PyTuple::new(py, items.drain(..))?.unbind());
+    }
+    Ok(out)
+}

@@ -1,0 +1,20 @@
+//! ORM bindings: instance state, the identity map, mapper specs, hydration and the flush executor.
+
+pub mod flush;
+pub mod identity;
+pub mod loading;
+pub mod spec;
+pub mod state;
+
+use pyo3::prelude::*;
+
+pub use identity::IdentityMap;
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<state::InstanceState>()?;
+    m.add_class::<identity::IdentityMap>()?;
+    m.add_class::<spec::MapperSpec>()?;
+    m.add_class::<loading::LoadPlan>()?;
+    flush::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! InstanceState: what the ORM knows about one object (identity, session, changes, expiry).
+//! Stored in the object's `__dict__` as `_sa_instance_state`, as SQLAlchemy stores it.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyWeakrefMethods, PyWeakrefReference};
+use pyo3::{PyTraverseError, PyVisit};
+
+#[pyclass(module = "ferroalchemy._core")]
+pub struct InstanceState {
+    #[pyo3(get, set)]
+    pub mapper: Py<PyAny>,
+    /// Primary-key values once the object is persistent.
+    #[pyo3(get, set)]
+    pub identity: Option<Py<PyTuple>>,
+    /// The owning session's id; 0 when in no session.
+    #[pyo3(get, set)]
+    pub session_id: u64,
+    /// A DELETE for it was flushed in the current transaction.
+    #[pyo3(get, set)]
+    pub deleted: bool,
+    /// Deleted and committed: detached for good.
+    #[pyo3(get, set)]
+    pub was_deleted: bool,
+    #[pyo3(get, set)]
+    pub modified: bool,
+    /// Some loaded attributes were expired and reload on access.
+    #[pyo3(get, set)]
+    pub expired: bool,
+    /// Attribute values as last loaded or flushed, for the attributes changed since.
+    #[pyo3(get, set)]
+    pub committed_state: Option<Py<PyDict>>,
+    /// Holds the object alive while it has changes a flush must see (the identity map is weak).
+    #[pyo3(get, set)]
+    pub strong: Option<Py<PyAny>>,
+    /// Order of `session.add()`, so INSERTs keep the order the user added objects.
+    #[pyo3(get, set)]
+    pub insert_order: u64,
+    pub obj_ref: Option<Py<PyWeakrefReference>>,
+}
+
+impl InstanceState {
+    pub fn new_loaded(
+        py: Python<'_>,
+        mapper: Py<PyAny>,
+        obj: &Bound<'_, PyAny>,
+        identity: Py<PyTuple>,
+        session_id: u64,
+    ) -> PyResult<Self> {
+        Ok(InstanceState {
+            mapper,
+            identity: Some(identity),
+            session_id,
+            deleted: false,
+            was_deleted: false,
+            modified: false,
+            expired: false,
+            committed_state: None,
+            strong: None,
+            insert_order: 0,
+            obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
+        })
+        .inspect(|_| {
+            let _ = py;
+        })
+    }
+
+    pub fn object<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        self.obj_ref.as_ref().and_then(|w| w.bind(py).upgrade())
+    }
+}
+
+#[pymethods]
+impl InstanceState {
+    #[new]
+    fn py_new(mapper: Py<PyAny>, obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(InstanceState {
+            mapper,
+            identity: None,
+            session_id: 0,
+            deleted: false,
+            was_deleted: false,
+            modified: false,
+            expired: false,
+            committed_state: None,
+            strong: None,
+            insert_order: 0,
+            obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
+        })
+    }
+
+    /// The object, or None once it has been garbage collected.
+    fn obj<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        self.object(py)
+    }
+
+    #[getter]
+    fn transient(&self) -> bool {
+        self.identity.is_none() && self.session_id == 0
+    }
+
+    #[getter]
+    fn pending(&self) -> bool {
+        self.identity.is_none() && self.session_id != 0
+    }
+
+    #[getter]
+    fn persistent(&self) -> bool {
+        self.identity.is_some() && self.session_id != 0 && !self.deleted
+    }
+
+    #[getter]
+    fn is_deleted(&self) -> bool {
+        self.deleted && self.session_id != 0
+    }
+
+    #[getter]
+    fn detached(&self) -> bool {
+        self.identity.is_some() && self.session_id == 0
+    }
+
+    #[getter]
+    fn has_identity(&self) -> bool {
+        self.identity.is_some()
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.mapper)?;
+        visit.call(&self.identity)?;
+        visit.call(&self.committed_state)?;
+        visit.call(&self.strong)?;
+        visit.call(&self.obj_ref)?;
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.identity = None;
+        self.committed_state = None;
+        self.strong = None;
+        self.obj_ref = None;
+    }
+}

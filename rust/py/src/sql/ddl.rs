@@ -1,0 +1,138 @@
+//! DDL statement handles: CREATE/DROP TABLE and INDEX from definitions the Python schema objects give.
+
+use std::sync::Arc;
+
+use ferro_sql::ddl::{CheckDef, ColumnDef, Ddl, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
+use ferro_sql::Statement;
+use pyo3::prelude::*;
+
+use super::PyStmt;
+use crate::convert::TypeHandle;
+
+/// (name, type, nullable, primary_key, autoincrement, server_default, comment)
+type ColTuple<'py> = (
+    String,
+    Bound<'py, TypeHandle>,
+    bool,
+    bool,
+    bool,
+    Option<String>,
+    Option<String>,
+);
+/// (name, columns, ref_table, ref_schema, ref_columns, ondelete, onupdate)
+type FkTuple = (
+    Option<String>,
+    Vec<String>,
+    String,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+);
+
+#[pyfunction]
+#[pyo3(signature = (name, schema, columns, primary_key, primary_key_name, uniques, foreign_keys, checks))]
+#[allow(clippy::too_many_arguments)]
+fn create_table(
+    name: String,
+    schema: Option<String>,
+    columns: Vec<ColTuple<'_>>,
+    primary_key: Vec<String>,
+    primary_key_name: Option<String>,
+    uniques: Vec<(Option<String>, Vec<String>)>,
+    foreign_keys: Vec<FkTuple>,
+    checks: Vec<(Option<String>, String)>,
+) -> PyStmt {
+    let columns = columns
+        .into_iter()
+        .map(
+            |(name, ty, nullable, primary_key, autoincrement, server_default, comment)| ColumnDef {
+                name,
+                ty: ty.get().ty.clone(),
+                nullable,
+                primary_key,
+                autoincrement,
+                server_default,
+                comment,
+            },
+        )
+        .collect();
+    let def = TableDef {
+        name,
+        schema,
+        columns,
+        primary_key,
+        primary_key_name,
+        uniques: uniques
+            .into_iter()
+            .map(|(name, columns)| UniqueDef { name, columns })
+            .collect(),
+        foreign_keys: foreign_keys
+            .into_iter()
+            .map(
+                |(name, columns, ref_table, ref_schema, ref_columns, ondelete, onupdate)| {
+                    ForeignKeyDef {
+                        name,
+                        columns,
+                        ref_table,
+                        ref_schema,
+                        ref_columns,
+                        ondelete,
+                        onupdate,
+                    }
+                },
+            )
+            .collect(),
+        checks: checks
+            .into_iter()
+            .map(|(name, sqltext)| CheckDef { name, sqltext })
+            .collect(),
+    };
+    PyStmt(Statement::Ddl(Arc::new(Ddl::CreateTable(def))))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, schema=None, if_exists=false))]
+fn drop_table(name: String, schema: Option<String>, if_exists: bool) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::DropTable {
+        name,
+        schema,
+        if_exists,
+    })))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, table, schema, columns, unique))]
+fn create_index(
+    name: String,
+    table: String,
+    schema: Option<String>,
+    columns: Vec<String>,
+    unique: bool,
+) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::CreateIndex(IndexDef {
+        name,
+        table,
+        schema,
+        columns,
+        unique,
+    }))))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, schema=None, if_exists=false))]
+fn drop_index(name: String, schema: Option<String>, if_exists: bool) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::DropIndex {
+        name,
+        schema,
+        if_exists,
+    })))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(create_table, m)?)?;
+    m.add_function(wrap_pyfunction!(drop_table, m)?)?;
+    m.add_function(wrap_pyfunction!(create_index, m)?)?;
+    m.add_function(wrap_pyfunction!(drop_index, m)?)?;
+    Ok(())
+}

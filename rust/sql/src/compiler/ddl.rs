@@ -1,0 +1,155 @@
+//! `visit_create_table`, `visit_drop_table`, `visit_create_index`, `visit_drop_index`.
+
+use super::{type_ddl, CompileError, Ctx};
+use crate::ddl::{ColumnDef, Ddl, TableDef};
+use crate::dialect::Dialect;
+use crate::types::SqlType;
+
+impl Ctx<'_> {
+    fn qualified(&self, name: &str, schema: Option<&str>) -> String {
+        match schema {
+            Some(s) => format!("{}.{}", self.quote(s), self.quote(name)),
+            None => self.quote(name),
+        }
+    }
+
+    pub(crate) fn visit_ddl(&mut self, ddl: &Ddl) -> Result<(), CompileError> {
+        match ddl {
+            Ddl::CreateTable(t) => self.visit_create_table(t)?,
+            Ddl::DropTable {
+                name,
+                schema,
+                if_exists,
+            } => {
+                let q = self.qualified(name, schema.as_deref());
+                self.sql.push_str("\nDROP TABLE ");
+                if *if_exists {
+                    self.sql.push_str("IF EXISTS ");
+                }
+                self.sql.push_str(&q);
+            }
+            Ddl::CreateIndex(ix) => {
+                self.sql.push_str(if ix.unique {
+                    "CREATE UNIQUE INDEX "
+                } else {
+                    "CREATE INDEX "
+                });
+                // SQLite and PostgreSQL put an index in its table's schema by naming the index there.
+                let name = match (self.d, &ix.schema) {
+                    (Dialect::Mysql, _) => self.quote(&ix.name),
+                    (_, s) => self.qualified(&ix.name, s.as_deref()),
+                };
+                let table = match self.d {
+                    Dialect::Sqlite => self.quote(&ix.table),
+                    _ => self.qualified(&ix.table, ix.schema.as_deref()),
+                };
+                let cols: Vec<String> = ix.columns.iter().map(|c| self.quote(c)).collect();
+                self.sql
+                    .push_str(&format!("{name} ON {table} ({})", cols.join(", ")));
+            }
+            Ddl::DropIndex {
+                name,
+                schema,
+                if_exists,
+            } => {
+                self.sql.push_str("\nDROP INDEX ");
+                if *if_exists {
+                    self.sql.push_str("IF EXISTS ");
+                }
+                let q = self.qualified(name, schema.as_deref());
+                self.sql.push_str(&q);
+            }
+        }
+        Ok(())
+    }
+
+    fn column_spec(&self, t: &TableDef, c: &ColumnDef) -> Result<String, CompileError> {
+        let serial = c.autoincrement && c.ty.is_integer();
+        let mut s = self.quote(&c.name);
+        s.push(' ');
+        match (self.d, serial, &c.ty) {
+            (Dialect::Postgresql, true, SqlType::BigInteger) => s.push_str("BIGSERIAL"),
+            (Dialect::Postgresql, true, SqlType::SmallInteger) => s.push_str("SMALLSERIAL"),
+            (Dialect::Postgresql, true, _) => s.push_str("SERIAL"),
+            _ => s.push_str(&type_ddl(&c.ty, self.d).map_err(|e| {
+                CompileError::Unsupported(format!(
+                    "(in table '{}', column '{}'): {e}",
+                    t.name, c.name
+                ))
+            })?),
+        }
+        if let Some(default) = &c.server_default {
+            s.push_str(" DEFAULT ");
+            s.push_str(default);
+        }
+        if !c.nullable {
+            s.push_str(" NOT NULL");
+        }
+        if serial && self.d == Dialect::Mysql {
+            s.push_str(" AUTO_INCREMENT");
+        }
+        if let (Some(comment), Dialect::Mysql) = (&c.comment, self.d) {
+            s.push_str(" COMMENT ");
+            s.push_str(&super::quote_string(comment));
+        }
+        Ok(s)
+    }
+
+    fn visit_create_table(&mut self, t: &TableDef) -> Result<(), CompileError> {
+        let mut parts: Vec<String> = Vec::new();
+        for c in &t.columns {
+            parts.push(self.column_spec(t, c)?);
+        }
+        if !t.primary_key.is_empty() {
+            let cols: Vec<String> = t.primary_key.iter().map(|c| self.quote(c)).collect();
+            let prefix = match &t.primary_key_name {
+                Some(n) => format!("CONSTRAINT {} ", self.quote(n)),
+                None => String::new(),
+            };
+            parts.push(format!("{prefix}PRIMARY KEY ({})", cols.join(", ")));
+        }
+        for fk in &t.foreign_keys {
+            let cols: Vec<String> = fk.columns.iter().map(|c| self.quote(c)).collect();
+            let refs: Vec<String> = fk.ref_columns.iter().map(|c| self.quote(c)).collect();
+            let mut s = match &fk.name {
+                Some(n) => format!("CONSTRAINT {} ", self.quote(n)),
+                None => String::new(),
+            };
+            s.push_str(&format!(
+                "FOREIGN KEY({}) REFERENCES {} ({})",
+                cols.join(", "),
+                self.qualified(&fk.ref_table, fk.ref_schema.as_deref()),
+                refs.join(", ")
+            ));
+            if let Some(od) = &fk.ondelete {
+                s.push_str(&format!(" ON DELETE {od}"));
+            }
+            if let Some(ou) = &fk.onupdate {
+                s.push_str(&format!(" ON UPDATE {ou}"));
+            }
+            parts.push(s);
+        }
+        for u in &t.uniques {
+            let cols: Vec<String> = u.columns.iter().map(|c| self.quote(c)).collect();
+            let prefix = match &u.name {
+                Some(n) => format!("CONSTRAINT {} ", self.quote(n)),
+                None => String::new(),
+            };
+            parts.push(format!("{prefix}UNIQUE ({})", cols.join(", ")));
+        }
+        for ck in &t.checks {
+            let prefix = match &ck.name {
+                Some(n) => format!("CONSTRAINT {} ", self.quote(n)),
+                None => String::new(),
+            };
+            parts.push(format!("{prefix}CHECK ({})", ck.sqltext));
+        }
+        self.sql.push_str("\nCREATE TABLE ");
+        let q = self.qualified(&t.name, t.schema.as_deref());
+        self.sql.push_str(&q);
+        self.sql.push_str(" (\n\t");
+        self.sql.push_str(&parts.join(", \n\t"));
+        self.sql.push_str("\n)\n\n");
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! `visit_insert`, `visit_update`, `visit_delete`.
+
+use std::sync::Arc;
+
+use super::{CompileError, Ctx, ResultColumn};
+use crate::expr::{ExprRef, TableRef};
+use crate::stmt::{Delete, Insert, Update};
+use crate::types::SqlType;
+
+/// A column an INSERT/UPDATE sets: name, type, and its `.values()` expression if it has one.
+type CrudColumn<'s> = (&'s str, &'s SqlType, Option<&'s ExprRef>);
+
+/// RETURNING columns and the byte range of the VALUES group.
+type InsertShape = (Vec<ResultColumn>, Option<(usize, usize)>);
+
+impl Ctx<'_> {
+    fn push_table_name(&mut self, t: &Arc<TableRef>) {
+        if let Some(s) = &t.schema {
+            let s = self.quote(s);
+            self.sql.push_str(&s);
+            self.sql.push('.');
+        }
+        let n = self.quote(&t.name);
+        self.sql.push_str(&n);
+    }
+
+    /// Columns given by `.values()` or named by the execution parameters, in table order; a
+    /// parameter naming no column is an error, as in SQLAlchemy.
+    fn crud_columns<'s>(
+        &self,
+        table_columns: &'s [(Arc<str>, SqlType)],
+        values: &'s [(Arc<str>, ExprRef)],
+    ) -> Result<Vec<CrudColumn<'s>>, CompileError> {
+        let unknown: Vec<String> = self
+            .param_keys
+            .iter()
+            .filter(|k| !table_columns.iter().any(|(n, _)| **n == ***k))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(CompileError::UnconsumedColumns(unknown));
+        }
+        let mut out = Vec::new();
+        for (name, ty) in table_columns {
+            let explicit = values.iter().find(|(n, _)| n == name).map(|(_, e)| e);
+            if explicit.is_some() || self.param_keys.iter().any(|k| **k == **name) {
+                out.push((&**name, ty, explicit));
+            }
+        }
+        Ok(out)
+    }
+
+    fn visit_returning(
+        &mut self,
+        returning: &[ExprRef],
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        if returning.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !self.d.supports_returning() {
+            return Err(CompileError::Unsupported(format!(
+                "RETURNING is not supported by this dialect's statement compiler ({})",
+                self.d.name()
+            )));
+        }
+        self.sql.push_str(" RETURNING ");
+        self.visit_columns_clause(returning, true)
+    }
+
+    pub(crate) fn visit_insert(&mut self, i: &Insert) -> Result<InsertShape, CompileError> {
+        self.sql.push_str("INSERT INTO ");
+        self.push_table_name(&i.table);
+        let cols = self.crud_columns(&i.table_columns, &i.values)?;
+        let span;
+        if cols.is_empty() {
+            span = None;
+            self.sql.push_str(match self.d {
+                crate::dialect::Dialect::Mysql => " () VALUES ()",
+                _ => " DEFAULT VALUES",
+            });
+        } else {
+            self.sql.push_str(" (");
+            for (k, (name, _, _)) in cols.iter().enumerate() {
+                if k > 0 {
+                    self.sql.push_str(", ");
+                }
+                let q = self.quote(name);
+                self.sql.push_str(&q);
+            }
+            self.sql.push_str(") VALUES ");
+            let start = self.sql.len();
+            self.sql.push('(');
+            for (k, (name, ty, explicit)) in cols.iter().enumerate() {
+                if k > 0 {
+                    self.sql.push_str(", ");
+                }
+                match explicit {
+                    Some(e) => self.visit(e)?,
+                    None => self.push_named_param(name, ty),
+                }
+            }
+            self.sql.push(')');
+            span = Some((start, self.sql.len()));
+        }
+        let ret = self.visit_returning(&i.returning)?;
+        Ok((ret, span))
+    }
+
+    pub(crate) fn visit_update(&mut self, u: &Update) -> Result<Vec<ResultColumn>, CompileError> {
+        self.sql.push_str("UPDATE ");
+        self.push_table_name(&u.table);
+        let cols = self.crud_columns(&u.table_columns, &u.values)?;
+        if cols.is_empty() {
+            return Err(CompileError::Unsupported(
+                "UPDATE construct has no SET clause: give it values() or parameters".into(),
+            ));
+        }
+        self.sql.push_str(" SET ");
+        for (k, (name, ty, explicit)) in cols.iter().enumerate() {
+            if k > 0 {
+                self.sql.push_str(", ");
+            }
+            let q = self.quote(name);
+            self.sql.push_str(&q);
+            self.sql.push('=');
+            match explicit {
+                Some(e) => self.visit(e)?,
+                None => self.push_named_param(name, ty),
+            }
+        }
+        if let Some(w) = &u.where_ {
+            self.sql.push_str(" WHERE ");
+            self.visit(w)?;
+        }
+        self.visit_returning(&u.returning)
+    }
+
+    pub(crate) fn visit_delete(&mut self, x: &Delete) -> Result<Vec<ResultColumn>, CompileError> {
+        self.sql.push_str("DELETE FROM ");
+        self.push_table_name(&x.table);
+        if let Some(w) = &x.where_ {
+            self.sql.push_str(" WHERE ");
+            self.visit(w)?;
+        }
+        self.visit_returning(&x.returning)
+    }
+}

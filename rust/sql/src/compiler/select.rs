@@ -1,0 +1,215 @@
+//! `visit_select` and FROM rendering.
+
+use super::{CompileError, Ctx, ResultColumn};
+use crate::dialect::Dialect;
+use crate::expr::{ExprKind, ExprRef};
+use crate::stmt::{FromItem, Select};
+
+impl Ctx<'_> {
+    /// Renders a SELECT. At the top level, column names are made unique and unnamed expressions get
+    /// anonymous labels, as SQLAlchemy does; the returned columns are the result's keys and types.
+    pub(crate) fn visit_select(
+        &mut self,
+        s: &Select,
+        toplevel: bool,
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        self.sql.push_str("SELECT ");
+        if s.distinct {
+            self.sql.push_str("DISTINCT ");
+        }
+        let cols = self.visit_columns_clause(&s.columns, toplevel)?;
+        let froms = s.final_froms();
+        if !froms.is_empty() {
+            self.sql.push_str(" \nFROM ");
+            for (i, f) in froms.iter().enumerate() {
+                if i > 0 {
+                    self.sql.push_str(", ");
+                }
+                self.visit_from(f)?;
+            }
+        }
+        if let Some(w) = &s.where_ {
+            self.sql.push_str(" \nWHERE ");
+            self.visit(w)?;
+        }
+        if !s.group_by.is_empty() {
+            self.sql.push_str(" GROUP BY ");
+            self.visit_list(&s.group_by)?;
+        }
+        if let Some(h) = &s.having {
+            self.sql.push_str(" \nHAVING ");
+            self.visit(h)?;
+        }
+        if !s.order_by.is_empty() {
+            self.sql.push_str(" ORDER BY ");
+            self.visit_list(&s.order_by)?;
+        }
+        self.visit_limit_offset(s)?;
+        if let Some(fu) = &s.for_update {
+            match self.d {
+                Dialect::Sqlite => {} // SQLite has no row locks; SQLAlchemy renders nothing.
+                _ => {
+                    self.sql.push_str(if fu.read {
+                        if self.d == Dialect::Mysql {
+                            " LOCK IN SHARE MODE"
+                        } else {
+                            " FOR SHARE"
+                        }
+                    } else {
+                        " FOR UPDATE"
+                    });
+                    if fu.nowait {
+                        self.sql.push_str(" NOWAIT");
+                    }
+                    if fu.skip_locked {
+                        self.sql.push_str(" SKIP LOCKED");
+                    }
+                }
+            }
+        }
+        Ok(cols)
+    }
+
+    fn visit_limit_offset(&mut self, s: &Select) -> Result<(), CompileError> {
+        match (self.d, &s.limit, &s.offset) {
+            (_, None, None) => {}
+            (Dialect::Mysql, limit, offset) => {
+                self.sql.push_str(" \n LIMIT ");
+                if let Some(o) = offset {
+                    self.visit(o)?;
+                    self.sql.push_str(", ");
+                }
+                match limit {
+                    Some(l) => self.visit(l)?,
+                    None => self.sql.push_str("18446744073709551615"),
+                }
+            }
+            (d, limit, offset) => {
+                match limit {
+                    Some(l) => {
+                        self.sql.push_str("\n LIMIT ");
+                        self.visit(l)?;
+                    }
+                    None if d == Dialect::Sqlite => self.sql.push_str("\n LIMIT -1"),
+                    None => {}
+                }
+                if let Some(o) = offset {
+                    self.sql
+                        .push_str(if limit.is_none() && d != Dialect::Sqlite {
+                            "\n OFFSET "
+                        } else {
+                            " OFFSET "
+                        });
+                    self.visit(o)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn visit_list(&mut self, items: &[ExprRef]) -> Result<(), CompileError> {
+        for (i, e) in items.iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.visit(e)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn visit_columns_clause(
+        &mut self,
+        columns: &[ExprRef],
+        toplevel: bool,
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        let mut out: Vec<ResultColumn> = Vec::with_capacity(columns.len());
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            let (name, label) = match &c.kind {
+                ExprKind::Column { name, .. } => {
+                    if toplevel && out.iter().any(|r| r.name == **name) {
+                        let n = self.anon_name(name);
+                        (n.clone(), Some(n))
+                    } else {
+                        (name.to_string(), None)
+                    }
+                }
+                ExprKind::Label { name, .. } => (name.to_string(), Some(name.to_string())),
+                ExprKind::LiteralColumn(t) => (t.to_string(), None),
+                ExprKind::Text(_) | ExprKind::Star => (String::new(), None),
+                ExprKind::Func { name, .. } if toplevel => {
+                    let n = self.anon_name(name);
+                    (n.clone(), Some(n))
+                }
+                _ if toplevel => {
+                    let n = self.anon_name("anon");
+                    (n.clone(), Some(n))
+                }
+                _ => (String::new(), None),
+            };
+            self.visit(c)?;
+            if let Some(l) = label {
+                self.sql.push_str(" AS ");
+                let q = self.quote(&l);
+                self.sql.push_str(&q);
+            }
+            out.push(ResultColumn {
+                name,
+                ty: c.ty.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn visit_from(&mut self, f: &FromItem) -> Result<(), CompileError> {
+        match f {
+            FromItem::Table(t) => {
+                let target = t.alias_of.as_ref().unwrap_or(t);
+                if let Some(s) = &target.schema {
+                    let s = self.quote(s);
+                    self.sql.push_str(&s);
+                    self.sql.push('.');
+                }
+                let n = self.quote(&target.name);
+                self.sql.push_str(&n);
+                if t.alias_of.is_some() {
+                    self.sql.push_str(" AS ");
+                    let a = self.quote(&t.name);
+                    self.sql.push_str(&a);
+                }
+            }
+            FromItem::Join { left, joins } => {
+                self.visit_from(left)?;
+                for j in joins {
+                    self.sql.push_str(if j.full {
+                        " FULL OUTER JOIN "
+                    } else if j.outer {
+                        " LEFT OUTER JOIN "
+                    } else {
+                        " JOIN "
+                    });
+                    if j.full && matches!(self.d, Dialect::Mysql) {
+                        return Err(CompileError::Unsupported(
+                            "FULL OUTER JOIN is not supported on dialect mysql".into(),
+                        ));
+                    }
+                    self.visit_from(&j.target)?;
+                    if let Some(on) = &j.on {
+                        self.sql.push_str(" ON ");
+                        self.visit(on)?;
+                    }
+                }
+            }
+            FromItem::Subquery { select, name, .. } => {
+                self.sql.push('(');
+                self.visit_select(select, false)?;
+                self.sql.push_str(") AS ");
+                let n = self.quote(name);
+                self.sql.push_str(&n);
+            }
+        }
+        Ok(())
+    }
+}

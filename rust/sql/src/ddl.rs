@@ -1,0 +1,86 @@
+//! DDL: table and index definitions as CREATE/DROP statements compile them.
+
+use crate::key::{Key, KeyBuilder};
+use crate::types::SqlType;
+
+#[derive(Debug, Clone)]
+pub struct ColumnDef {
+    pub name: String,
+    pub ty: SqlType,
+    pub nullable: bool,
+    pub primary_key: bool,
+    /// True when this is the table's single integer primary key and the database assigns it.
+    pub autoincrement: bool,
+    /// Server default as SQL text (already rendered from `text()` or a literal).
+    pub server_default: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKeyDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_schema: Option<String>,
+    pub ref_columns: Vec<String>,
+    pub ondelete: Option<String>,
+    pub onupdate: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UniqueDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckDef {
+    pub name: Option<String>,
+    pub sqltext: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: String,
+    pub schema: Option<String>,
+    pub columns: Vec<ColumnDef>,
+    pub primary_key: Vec<String>,
+    pub primary_key_name: Option<String>,
+    pub uniques: Vec<UniqueDef>,
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    pub checks: Vec<CheckDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IndexDef {
+    pub name: String,
+    pub table: String,
+    pub schema: Option<String>,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Ddl {
+    CreateTable(TableDef),
+    DropTable {
+        name: String,
+        schema: Option<String>,
+        if_exists: bool,
+    },
+    CreateIndex(IndexDef),
+    DropIndex {
+        name: String,
+        schema: Option<String>,
+        if_exists: bool,
+    },
+}
+
+impl Ddl {
+    /// DDL runs once per table; keys only need to keep different statements apart in the cache.
+    pub fn key(&self) -> Key {
+        let mut kb = KeyBuilder::new("ddl");
+        kb.str(&format!("{self:?}"));
+        kb.finish()
+    }
+}

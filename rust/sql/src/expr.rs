@@ -1,0 +1,428 @@
+//! Column expressions: immutable nodes shared through `Arc`, each carrying its type and cache key.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::key::{Key, KeyBuilder};
+use crate::stmt::Select;
+use crate::text::TextClause;
+use crate::types::SqlType;
+use crate::value::Value;
+
+pub type ExprRef = Arc<Expr>;
+
+static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A table (or an alias of one) as expressions refer to it. The full definition used for DDL lives in
+/// `ddl::TableDef`; expressions need only a name and an identity to de-duplicate FROM entries.
+#[derive(Debug)]
+pub struct TableRef {
+    pub id: u64,
+    pub name: Arc<str>,
+    pub schema: Option<Arc<str>>,
+    /// For an alias: the table it aliases (rendered `table AS name`).
+    pub alias_of: Option<Arc<TableRef>>,
+    pub key: Key,
+}
+
+impl TableRef {
+    pub fn new(name: &str, schema: Option<&str>) -> Arc<Self> {
+        let mut kb = KeyBuilder::new("table");
+        kb.str(name).opt_str(schema);
+        Arc::new(TableRef {
+            id: NEXT_TABLE_ID.fetch_add(1, Ordering::Relaxed),
+            name: name.into(),
+            schema: schema.map(Into::into),
+            alias_of: None,
+            key: kb.finish(),
+        })
+    }
+
+    pub fn alias(of: &Arc<TableRef>, name: &str) -> Arc<Self> {
+        let mut kb = KeyBuilder::new("alias");
+        kb.key(of.key).str(name);
+        Arc::new(TableRef {
+            id: NEXT_TABLE_ID.fetch_add(1, Ordering::Relaxed),
+            name: name.into(),
+            schema: None,
+            alias_of: Some(of.clone()),
+            key: kb.finish(),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Concat,
+    Like,
+    NotLike,
+    ILike,
+    NotILike,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}
+
+impl BinOp {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "eq" => BinOp::Eq,
+            "ne" => BinOp::Ne,
+            "lt" => BinOp::Lt,
+            "le" => BinOp::Le,
+            "gt" => BinOp::Gt,
+            "ge" => BinOp::Ge,
+            "add" => BinOp::Add,
+            "sub" => BinOp::Sub,
+            "mul" => BinOp::Mul,
+            "div" => BinOp::Div,
+            "mod" => BinOp::Mod,
+            "concat" => BinOp::Concat,
+            "like" => BinOp::Like,
+            "not_like" => BinOp::NotLike,
+            "ilike" => BinOp::ILike,
+            "not_ilike" => BinOp::NotILike,
+            "is" => BinOp::Is,
+            "is_not" => BinOp::IsNot,
+            "in" => BinOp::In,
+            "not_in" => BinOp::NotIn,
+            _ => return None,
+        })
+    }
+
+    /// Comparison operators produce booleans; arithmetic keeps the left operand's type.
+    pub fn is_comparison(self) -> bool {
+        !matches!(
+            self,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Concat
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Asc,
+    Desc,
+    NullsFirst,
+    NullsLast,
+    Distinct,
+    Exists,
+}
+
+impl UnaryOp {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "not" => UnaryOp::Not,
+            "neg" => UnaryOp::Neg,
+            "asc" => UnaryOp::Asc,
+            "desc" => UnaryOp::Desc,
+            "nulls_first" => UnaryOp::NullsFirst,
+            "nulls_last" => UnaryOp::NullsLast,
+            "distinct" => UnaryOp::Distinct,
+            "exists" => UnaryOp::Exists,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+/// A bound parameter. `value: None` means the value comes from the execution's parameters by name.
+#[derive(Debug)]
+pub struct Bind {
+    pub name: Arc<str>,
+    pub value: Option<Value>,
+    /// Anonymous binds get `name_N` names in named paramstyles; explicit `bindparam("x")` keeps `x`.
+    pub anonymous: bool,
+    /// An IN list whose length is decided at execution time.
+    pub expanding: bool,
+}
+
+#[derive(Debug)]
+pub enum ExprKind {
+    Column {
+        table: Option<Arc<TableRef>>,
+        name: Arc<str>,
+    },
+    Bind(Bind),
+    Null,
+    True,
+    False,
+    LiteralColumn(Arc<str>),
+    /// A literal string rendered inline, quoted; only for fixed SQL fragments such as LIKE's '%'.
+    LiteralString(Arc<str>),
+    Star,
+    Binary {
+        left: ExprRef,
+        op: BinOp,
+        right: ExprRef,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: ExprRef,
+    },
+    BoolClause {
+        op: BoolOp,
+        items: Vec<ExprRef>,
+    },
+    Func {
+        name: Arc<str>,
+        args: Vec<ExprRef>,
+    },
+    Label {
+        name: Arc<str>,
+        inner: ExprRef,
+    },
+    Grouping(ExprRef),
+    Text(Arc<TextClause>),
+    ScalarSelect(Arc<Select>),
+    /// `(a, b, c)` as the right side of IN with a fixed list.
+    Tuple(Vec<ExprRef>),
+}
+
+#[derive(Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: SqlType,
+    pub key: Key,
+}
+
+impl Expr {
+    fn build(kind: ExprKind, ty: SqlType, kb: KeyBuilder) -> ExprRef {
+        let mut kb = kb;
+        ty.add_to_key(&mut kb);
+        Arc::new(Expr {
+            kind,
+            ty,
+            key: kb.finish(),
+        })
+    }
+
+    pub fn column(table: Option<Arc<TableRef>>, name: &str, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("col");
+        kb.str(name);
+        if let Some(t) = &table {
+            kb.key(t.key);
+        }
+        Expr::build(
+            ExprKind::Column {
+                table,
+                name: name.into(),
+            },
+            ty,
+            kb,
+        )
+    }
+
+    pub fn bind(name: &str, value: Option<Value>, ty: SqlType, anonymous: bool) -> ExprRef {
+        let mut kb = KeyBuilder::new("bind");
+        kb.str(name)
+            .u64(anonymous as u64)
+            .u64(value.is_some() as u64);
+        Expr::build(
+            ExprKind::Bind(Bind {
+                name: name.into(),
+                value,
+                anonymous,
+                expanding: false,
+            }),
+            ty,
+            kb,
+        )
+    }
+
+    pub fn null() -> ExprRef {
+        Expr::build(ExprKind::Null, SqlType::Null, KeyBuilder::new("null"))
+    }
+
+    pub fn true_() -> ExprRef {
+        Expr::build(ExprKind::True, SqlType::Boolean, KeyBuilder::new("true"))
+    }
+
+    pub fn false_() -> ExprRef {
+        Expr::build(ExprKind::False, SqlType::Boolean, KeyBuilder::new("false"))
+    }
+
+    pub fn star() -> ExprRef {
+        Expr::build(ExprKind::Star, SqlType::Null, KeyBuilder::new("star"))
+    }
+
+    pub fn literal_column(text: &str, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("litcol");
+        kb.str(text);
+        Expr::build(ExprKind::LiteralColumn(text.into()), ty, kb)
+    }
+
+    pub fn literal_string(text: &str) -> ExprRef {
+        let mut kb = KeyBuilder::new("litstr");
+        kb.str(text);
+        Expr::build(
+            ExprKind::LiteralString(text.into()),
+            SqlType::String(None),
+            kb,
+        )
+    }
+
+    pub fn binary(left: ExprRef, op: BinOp, right: ExprRef) -> ExprRef {
+        let mut kb = KeyBuilder::new("bin");
+        kb.key(left.key).u64(op as u64).key(right.key);
+        let ty = if op.is_comparison() {
+            SqlType::Boolean
+        } else {
+            left.ty.clone()
+        };
+        Expr::build(ExprKind::Binary { left, op, right }, ty, kb)
+    }
+
+    pub fn unary(op: UnaryOp, operand: ExprRef) -> ExprRef {
+        let mut kb = KeyBuilder::new("unary");
+        kb.u64(op as u64).key(operand.key);
+        let ty = match op {
+            UnaryOp::Not | UnaryOp::Exists => SqlType::Boolean,
+            _ => operand.ty.clone(),
+        };
+        Expr::build(ExprKind::Unary { op, operand }, ty, kb)
+    }
+
+    pub fn bool_clause(op: BoolOp, items: Vec<ExprRef>) -> ExprRef {
+        let mut kb = KeyBuilder::new("bool");
+        kb.u64(op as u64).u64(items.len() as u64);
+        for i in &items {
+            kb.key(i.key);
+        }
+        Expr::build(ExprKind::BoolClause { op, items }, SqlType::Boolean, kb)
+    }
+
+    pub fn func(name: &str, args: Vec<ExprRef>, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("func");
+        kb.str(name).u64(args.len() as u64);
+        for a in &args {
+            kb.key(a.key);
+        }
+        Expr::build(
+            ExprKind::Func {
+                name: name.into(),
+                args,
+            },
+            ty,
+            kb,
+        )
+    }
+
+    pub fn label(name: &str, inner: ExprRef) -> ExprRef {
+        let mut kb = KeyBuilder::new("label");
+        kb.str(name).key(inner.key);
+        let ty = inner.ty.clone();
+        Expr::build(
+            ExprKind::Label {
+                name: name.into(),
+                inner,
+            },
+            ty,
+            kb,
+        )
+    }
+
+    pub fn grouping(inner: ExprRef) -> ExprRef {
+        let mut kb = KeyBuilder::new("group");
+        kb.key(inner.key);
+        let ty = inner.ty.clone();
+        Expr::build(ExprKind::Grouping(inner), ty, kb)
+    }
+
+    pub fn text(clause: Arc<TextClause>) -> ExprRef {
+        let mut kb = KeyBuilder::new("textexpr");
+        kb.key(clause.key);
+        Expr::build(ExprKind::Text(clause), SqlType::Null, kb)
+    }
+
+    pub fn scalar_select(select: Arc<Select>) -> ExprRef {
+        let mut kb = KeyBuilder::new("scalarsel");
+        kb.key(select.key);
+        let ty = select
+            .columns
+            .first()
+            .map(|c| c.ty.clone())
+            .unwrap_or_default();
+        Expr::build(ExprKind::ScalarSelect(select), ty, kb)
+    }
+
+    pub fn tuple(items: Vec<ExprRef>) -> ExprRef {
+        let mut kb = KeyBuilder::new("tuple");
+        kb.u64(items.len() as u64);
+        for i in &items {
+            kb.key(i.key);
+        }
+        Expr::build(ExprKind::Tuple(items), SqlType::Null, kb)
+    }
+
+    /// The name a result column of this expression gets when nothing labels it.
+    pub fn default_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Column { name, .. } => Some(name),
+            ExprKind::Label { name, .. } => Some(name),
+            ExprKind::Func { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Tables this expression reads from, in first-seen order (the implicit FROM list).
+    pub fn collect_tables(&self, out: &mut Vec<Arc<TableRef>>) {
+        match &self.kind {
+            ExprKind::Column { table: Some(t), .. } if !out.iter().any(|x| x.id == t.id) => {
+                out.push(t.clone());
+            }
+            ExprKind::Binary { left, right, .. } => {
+                left.collect_tables(out);
+                right.collect_tables(out);
+            }
+            ExprKind::Unary { op, operand } if *op != UnaryOp::Exists => {
+                operand.collect_tables(out)
+            }
+            ExprKind::BoolClause { items, .. } | ExprKind::Tuple(items) => {
+                items.iter().for_each(|i| i.collect_tables(out))
+            }
+            ExprKind::Func { args, .. } => args.iter().for_each(|a| a.collect_tables(out)),
+            ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.collect_tables(out),
+            _ => {}
+        }
+    }
+
+    /// Visits bound parameters in the canonical order that `compiler` and execution agree on.
+    pub fn walk_binds<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Bind(_) => f(self),
+            ExprKind::Binary { left, right, .. } => {
+                left.walk_binds(f);
+                right.walk_binds(f);
+            }
+            ExprKind::Unary { operand, .. } => operand.walk_binds(f),
+            ExprKind::BoolClause { items, .. } | ExprKind::Tuple(items) => {
+                items.iter().for_each(|i| i.walk_binds(f))
+            }
+            ExprKind::Func { args, .. } => args.iter().for_each(|a| a.walk_binds(f)),
+            ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.walk_binds(f),
+            ExprKind::ScalarSelect(s) => s.walk_binds(f),
+            ExprKind::Text(t) => t.walk_binds(f),
+            _ => {}
+        }
+    }
+}

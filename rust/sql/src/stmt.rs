@@ -1,0 +1,338 @@
+//! Statements: SELECT, INSERT, UPDATE, DELETE, text and DDL, each immutable with a cache key.
+//! Generative methods on the Python side build a new statement sharing the unchanged children.
+
+use std::sync::Arc;
+
+use crate::ddl::Ddl;
+use crate::expr::{Expr, ExprRef, TableRef};
+use crate::key::{Key, KeyBuilder};
+use crate::text::TextClause;
+
+#[derive(Debug, Clone)]
+pub struct Join {
+    pub target: FromItem,
+    pub on: Option<ExprRef>,
+    pub outer: bool,
+    pub full: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum FromItem {
+    Table(Arc<TableRef>),
+    /// `left JOIN right ON ...` chains, rendered left to right.
+    Join {
+        left: Box<FromItem>,
+        joins: Vec<Join>,
+    },
+    Subquery {
+        select: Arc<Select>,
+        name: Arc<str>,
+        table: Arc<TableRef>,
+    },
+}
+
+impl FromItem {
+    pub fn add_to_key(&self, kb: &mut KeyBuilder) {
+        match self {
+            FromItem::Table(t) => {
+                kb.u64(1).key(t.key);
+            }
+            FromItem::Join { left, joins } => {
+                kb.u64(2);
+                left.add_to_key(kb);
+                for j in joins {
+                    kb.u64(j.outer as u64).u64(j.full as u64);
+                    j.target.add_to_key(kb);
+                    kb.key(j.on.as_ref().map(|e| e.key).unwrap_or(0));
+                }
+            }
+            FromItem::Subquery { select, name, .. } => {
+                kb.u64(3).key(select.key).str(name);
+            }
+        }
+    }
+
+    /// Table identities this FROM item covers, so implicit FROMs already joined are not repeated.
+    pub fn covered_tables(&self, out: &mut Vec<u64>) {
+        match self {
+            FromItem::Table(t) => out.push(t.id),
+            FromItem::Join { left, joins } => {
+                left.covered_tables(out);
+                for j in joins {
+                    j.target.covered_tables(out);
+                }
+            }
+            FromItem::Subquery { table, .. } => out.push(table.id),
+        }
+    }
+
+    fn walk_binds<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            FromItem::Table(_) => {}
+            FromItem::Join { left, joins } => {
+                left.walk_binds(f);
+                for j in joins {
+                    j.target.walk_binds(f);
+                    if let Some(on) = &j.on {
+                        on.walk_binds(f);
+                    }
+                }
+            }
+            FromItem::Subquery { select, .. } => select.walk_binds(f),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Select {
+    pub columns: Vec<ExprRef>,
+    /// Explicit FROM entries (select_from / join); tables referenced elsewhere are added implicitly.
+    pub froms: Vec<FromItem>,
+    pub where_: Option<ExprRef>,
+    pub group_by: Vec<ExprRef>,
+    pub having: Option<ExprRef>,
+    pub order_by: Vec<ExprRef>,
+    pub limit: Option<ExprRef>,
+    pub offset: Option<ExprRef>,
+    pub distinct: bool,
+    pub for_update: Option<ForUpdate>,
+    pub key: Key,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ForUpdate {
+    pub nowait: bool,
+    pub skip_locked: bool,
+    pub read: bool,
+}
+
+fn key_exprs(kb: &mut KeyBuilder, tag: u64, items: &[ExprRef]) {
+    kb.u64(tag).u64(items.len() as u64);
+    for i in items {
+        kb.key(i.key);
+    }
+}
+
+fn key_opt(kb: &mut KeyBuilder, tag: u64, item: &Option<ExprRef>) {
+    kb.u64(tag).key(item.as_ref().map(|e| e.key).unwrap_or(0));
+}
+
+impl Select {
+    /// Recomputes the cache key; called by every builder after it changes a field.
+    pub fn finish(mut self) -> Self {
+        let mut kb = KeyBuilder::new("select");
+        key_exprs(&mut kb, 1, &self.columns);
+        kb.u64(self.froms.len() as u64);
+        for f in &self.froms {
+            f.add_to_key(&mut kb);
+        }
+        key_opt(&mut kb, 2, &self.where_);
+        key_exprs(&mut kb, 3, &self.group_by);
+        key_opt(&mut kb, 4, &self.having);
+        key_exprs(&mut kb, 5, &self.order_by);
+        key_opt(&mut kb, 6, &self.limit);
+        key_opt(&mut kb, 7, &self.offset);
+        kb.u64(self.distinct as u64);
+        match self.for_update {
+            Some(fu) => kb
+                .u64(1)
+                .u64(fu.nowait as u64)
+                .u64(fu.skip_locked as u64)
+                .u64(fu.read as u64),
+            None => kb.u64(0),
+        };
+        self.key = kb.finish();
+        self
+    }
+
+    /// The FROM list as rendered: explicit entries, then tables the columns and criteria
+    /// reference that no explicit entry covers.
+    pub fn final_froms(&self) -> Vec<FromItem> {
+        let mut covered = Vec::new();
+        for f in &self.froms {
+            f.covered_tables(&mut covered);
+        }
+        let mut implicit = Vec::new();
+        for c in &self.columns {
+            c.collect_tables(&mut implicit);
+        }
+        if let Some(w) = &self.where_ {
+            w.collect_tables(&mut implicit);
+        }
+        for e in self
+            .group_by
+            .iter()
+            .chain(self.having.iter())
+            .chain(self.order_by.iter())
+        {
+            e.collect_tables(&mut implicit);
+        }
+        let mut out = Vec::new();
+        // Implicit FROMs precede explicit ones the way SQLAlchemy orders them only when they come
+        // from the columns; an explicit select_from()/join() keeps its own place first.
+        for t in implicit {
+            if !covered.contains(&t.id) {
+                covered.push(t.id);
+                out.push(FromItem::Table(t));
+            }
+        }
+        let mut result = self.froms.clone();
+        result.extend(out);
+        result
+    }
+
+    pub fn walk_binds<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        self.columns.iter().for_each(|c| c.walk_binds(f));
+        self.froms.iter().for_each(|x| x.walk_binds(f));
+        if let Some(w) = &self.where_ {
+            w.walk_binds(f);
+        }
+        self.group_by.iter().for_each(|c| c.walk_binds(f));
+        if let Some(h) = &self.having {
+            h.walk_binds(f);
+        }
+        self.order_by.iter().for_each(|c| c.walk_binds(f));
+        if let Some(l) = &self.limit {
+            l.walk_binds(f);
+        }
+        if let Some(o) = &self.offset {
+            o.walk_binds(f);
+        }
+    }
+}
+
+/// `INSERT INTO t (cols) VALUES (...)`. Columns without an explicit value take their value from
+/// the execution parameters by column name (one set, or many for executemany).
+#[derive(Debug, Clone)]
+pub struct Insert {
+    pub table: Arc<TableRef>,
+    /// Table columns in definition order with their types (for parameter typing).
+    pub table_columns: Vec<(Arc<str>, crate::types::SqlType)>,
+    pub values: Vec<(Arc<str>, ExprRef)>,
+    pub returning: Vec<ExprRef>,
+    pub key: Key,
+}
+
+impl Insert {
+    pub fn finish(mut self) -> Self {
+        let mut kb = KeyBuilder::new("insert");
+        kb.key(self.table.key);
+        for (n, t) in &self.table_columns {
+            kb.str(n);
+            t.add_to_key(&mut kb);
+        }
+        kb.u64(self.values.len() as u64);
+        for (n, e) in &self.values {
+            kb.str(n).key(e.key);
+        }
+        key_exprs(&mut kb, 1, &self.returning);
+        self.key = kb.finish();
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub table: Arc<TableRef>,
+    pub table_columns: Vec<(Arc<str>, crate::types::SqlType)>,
+    pub values: Vec<(Arc<str>, ExprRef)>,
+    pub where_: Option<ExprRef>,
+    pub returning: Vec<ExprRef>,
+    pub key: Key,
+}
+
+impl Update {
+    pub fn finish(mut self) -> Self {
+        let mut kb = KeyBuilder::new("update");
+        kb.key(self.table.key);
+        for (n, t) in &self.table_columns {
+            kb.str(n);
+            t.add_to_key(&mut kb);
+        }
+        kb.u64(self.values.len() as u64);
+        for (n, e) in &self.values {
+            kb.str(n).key(e.key);
+        }
+        key_opt(&mut kb, 1, &self.where_);
+        key_exprs(&mut kb, 2, &self.returning);
+        self.key = kb.finish();
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Delete {
+    pub table: Arc<TableRef>,
+    pub where_: Option<ExprRef>,
+    pub returning: Vec<ExprRef>,
+    pub key: Key,
+}
+
+impl Delete {
+    pub fn finish(mut self) -> Self {
+        let mut kb = KeyBuilder::new("delete");
+        kb.key(self.table.key);
+        key_opt(&mut kb, 1, &self.where_);
+        key_exprs(&mut kb, 2, &self.returning);
+        self.key = kb.finish();
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Statement {
+    Select(Arc<Select>),
+    Insert(Arc<Insert>),
+    Update(Arc<Update>),
+    Delete(Arc<Delete>),
+    Text(Arc<TextClause>),
+    Ddl(Arc<Ddl>),
+}
+
+impl Statement {
+    pub fn key(&self) -> Key {
+        match self {
+            Statement::Select(s) => s.key,
+            Statement::Insert(s) => s.key,
+            Statement::Update(s) => s.key,
+            Statement::Delete(s) => s.key,
+            Statement::Text(s) => s.key,
+            Statement::Ddl(s) => s.key(),
+        }
+    }
+
+    pub fn walk_binds<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Statement::Select(s) => s.walk_binds(f),
+            Statement::Insert(s) => {
+                s.values.iter().for_each(|(_, e)| e.walk_binds(f));
+                s.returning.iter().for_each(|e| e.walk_binds(f));
+            }
+            Statement::Update(s) => {
+                s.values.iter().for_each(|(_, e)| e.walk_binds(f));
+                if let Some(w) = &s.where_ {
+                    w.walk_binds(f);
+                }
+                s.returning.iter().for_each(|e| e.walk_binds(f));
+            }
+            Statement::Delete(s) => {
+                if let Some(w) = &s.where_ {
+                    w.walk_binds(f);
+                }
+                s.returning.iter().for_each(|e| e.walk_binds(f));
+            }
+            Statement::Text(t) => t.walk_binds(f),
+            Statement::Ddl(_) => {}
+        }
+    }
+
+    /// True for statements that change data, which is when a SQLite connection begins its
+    /// transaction (the pysqlite behaviour SQLAlchemy applications were written against).
+    pub fn is_dml(&self) -> bool {
+        match self {
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => true,
+            Statement::Text(t) => crate::text::starts_dml(t),
+            Statement::Select(_) | Statement::Ddl(_) => false,
+        }
+    }
+}
