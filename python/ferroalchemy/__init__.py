@@ -10,6 +10,7 @@ from . import exc, types  # noqa: F401
 from ._install import install_as_sqlalchemy
 from .engine import URL, Connection, Engine, Result, Row, RowMapping, create_engine, engine_from_config, make_url
 from .inspection import inspect
+from .pool import AssertionPool, NullPool, Pool, QueuePool, SingletonThreadPool, StaticPool
 from .sql.dml import delete, insert, update
 from .sql.elements import (
     BinaryExpression,

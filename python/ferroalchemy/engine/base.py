@@ -184,12 +184,18 @@ class Connection:
         return log
 
     def _execute_stmt(
-        self, stmt: Any, params: Any, element: Any, plan: Any = None, identity_map: Any = None
+        self,
+        stmt: Any,
+        params: Any,
+        element: Any,
+        plan: Any = None,
+        identity_map: Any = None,
+        defaults: Any = (),
     ) -> CursorResult:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        cursor = self._core.execute(stmt, params, plan, identity_map, self._log())
+        cursor = self._core.execute(stmt, params, plan, identity_map, self._log(), list(defaults))
         return CursorResult(cursor, element, params)
 
     def _execute_ddl(self, stmt: Any) -> CursorResult:

@@ -69,10 +69,6 @@ class MappedColumn:
             kw["nullable"] = optional
         col = Column(name, *args, **kw)
         col.key = key
-        if col.type is sqltypes.NULLTYPE or isinstance(col.type, sqltypes.NullType):
-            fk = next((a for a in args if _is_fk(a)), None)
-            if fk is not None:
-                col._fk_type_pending = True
         self.column = col
         return col
 
@@ -243,17 +239,17 @@ class registry:
 
 
 def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
-    """(key, class value, annotation) in declaration order: mixins and abstract bases first, then
-    the class itself, each attribute once (the most derived definition wins)."""
+    """(key, class value, annotation): the class's own attributes in declaration order, then those of
+    its mixins and abstract bases in MRO order (SQLAlchemy copies mixin columns in after the class's
+    own). The most derived definition of a name wins."""
     seen: dict[str, tuple[Any, Any]] = {}
-    order: list[str] = []
-    for klass in reversed(cls.__mro__):
+    for klass in cls.__mro__:
         if klass is object or klass.__dict__.get("_ferro_declarative_root") or klass is Mapped:
             continue
         anns = klass.__dict__.get("__annotations__", {})
         names = list(anns) + [k for k in klass.__dict__ if k not in anns]
         for key in names:
-            if key.startswith("__") and key.endswith("__"):
+            if key in seen or (key.startswith("__") and key.endswith("__")):
                 continue
             value = klass.__dict__.get(key, None)
             if isinstance(value, declared_attr):
@@ -262,10 +258,8 @@ def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
             is_mapped = ann is not None and _mapped_inner(ann)[0]
             if not (is_mapped or isinstance(value, (MappedColumn, Column, RelationshipProperty))):
                 continue
-            if key not in seen:
-                order.append(key)
             seen[key] = (value, ann)
-    return [(k, seen[k][0], seen[k][1]) for k in order]
+    return [(k, v, a) for k, (v, a) in seen.items()]
 
 
 def _map_class(cls: type, reg: registry) -> Mapper:
@@ -324,7 +318,6 @@ def _map_class(cls: type, reg: registry) -> Mapper:
         elif table_args is not None:
             raise exc.ArgumentError("__table_args__ value must be a tuple, dict, or None")
         table = Table(tablename, reg.metadata, *columns, *args, **kw)
-        _resolve_fk_types(table)
     else:
         for col in table.c:
             key = col.key
@@ -344,17 +337,6 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper
-
-
-def _resolve_fk_types(table: Table) -> None:
-    """``mapped_column(ForeignKey(...))`` with no annotation type takes the referenced column's type."""
-    for col in table.c:
-        if getattr(col, "_fk_type_pending", False):
-            try:
-                col.type = col._fk_list[0].column.type
-                col._inner = None
-            except exc.NoReferenceError:
-                pass
 
 
 def _looks_like_relationship(inner: Any, reg: registry) -> bool:

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from .. import _core, exc
-from ..sql.elements import BindParameter
+from ..sql.elements import BindParameter, ClauseElement
 from ..sql.selectable import Select
 from .attributes import QueryableAttribute
 from .properties import ColumnProperty
@@ -133,8 +133,8 @@ class Mapper:
             pk_idx = []
             for i, p in enumerate(p for p in self._props.values() if isinstance(p, ColumnProperty)):
                 col = p.column
-                default = col.default._zero_arg() if col.default is not None else None
-                onupdate = col.onupdate._zero_arg() if col.onupdate is not None else None
+                default = _default_arg(col.default)
+                onupdate = _default_arg(col.onupdate)
                 server_generated = col.server_default is not None or col._is_autoincrement()
                 cols.append((col.name, p.key, col.type._handle, default, server_generated, onupdate))
                 if col.primary_key:
@@ -154,6 +154,16 @@ class Mapper:
             crit = [c == BindParameter(f"pk_{i}", None, c.type) for i, c in enumerate(self.primary_key)]
             self._get_stmt = Select(self.class_).where(*crit)
         return self._get_stmt
+
+
+def _default_arg(d: Any) -> Any:
+    """What the flush takes for a Python-side default: a zero-argument callable, or the Rust
+    expression of a SQL default (rendered into the statement)."""
+    if d is None:
+        return None
+    if isinstance(d.arg, ClauseElement):
+        return d.arg._expr()
+    return d._zero_arg()
 
 
 def class_mapper(class_: type) -> Mapper:

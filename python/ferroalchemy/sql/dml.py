@@ -65,8 +65,29 @@ class _DML(Executable):
     def _table_columns(self) -> list[tuple[str, Any]]:
         return [(c.name, c.type._handle) for c in self.table.c]
 
+    _default_attr = "default"
+
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
-        return connection._execute_stmt(self._stmt(), params, self)
+        stmt, defaults = self._with_defaults(params)
+        return connection._execute_stmt(stmt._stmt(), params, self, defaults=defaults)
+
+    def _with_defaults(self, params: Any) -> tuple[Any, list[tuple[str, Any]]]:
+        """Python-side defaults for columns neither values() nor the parameters give: plain values and
+        callables run per parameter set (in Rust); SQL expressions are rendered into the statement."""
+        first = params[0] if isinstance(params, (list, tuple)) and params else params
+        given = set(first) if isinstance(first, dict) else set()
+        defaults: list[tuple[str, Any]] = []
+        sql_values: dict[str, Any] = {}
+        for col in self.table.c:
+            d = getattr(col, self._default_attr, None)
+            if d is None or col.name in self._values or col.key in given or col.name in given:
+                continue
+            if isinstance(d.arg, ColumnElement):
+                sql_values[col.name] = d.arg
+            else:
+                defaults.append((col.name, d._zero_arg()))
+        stmt = self.values(**sql_values) if sql_values else self
+        return stmt, defaults
 
     def _compile_keys(self) -> list[str]:
         return []
@@ -97,6 +118,8 @@ class Insert(_DML):
 
 
 class Update(_DML):
+    _default_attr = "onupdate"
+
     def where(self, *criteria: Any) -> Update:
         new = self._generate()
         new._where = self._where + tuple(_coerce_where(c) for c in criteria)
@@ -124,6 +147,8 @@ class Update(_DML):
 
 
 class Delete(_DML):
+    _default_attr = "_no_default"
+
     def where(self, *criteria: Any) -> Delete:
         new = self._generate()
         new._where = self._where + tuple(_coerce_where(c) for c in criteria)

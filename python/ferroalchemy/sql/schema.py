@@ -70,14 +70,15 @@ class DefaultClause(FetchedValue):
         super().__init__(for_update)
         self.arg = arg
 
-    def _sql(self) -> str:
+    def _ddl_arg(self) -> Any:
+        """SQL text as given, or an expression handle the Rust DDL compiler renders per dialect."""
         arg = self.arg
         if isinstance(arg, str):
             return "'" + arg.replace("'", "''") + "'"
         if isinstance(arg, TextClause):
             return arg.text
         if isinstance(arg, ColumnElement):
-            return str(arg.compile())
+            return arg._expr()
         raise exc.ArgumentError(
             f"Argument 'arg' is expected to be one of type str, ClauseElement or TextClause, got {type(arg)!r}"
         )
@@ -160,9 +161,20 @@ class Column(ColumnElement):
         inner = self._inner
         if inner is None:
             ref = self.table._ref if self.table is not None else None
-            inner = _core.column(ref, self.name, self.type._handle)
+            inner = _core.column(ref, self.name, self._resolved_type()._handle)
             self._inner = inner
         return inner
+
+    def _resolved_type(self) -> sqltypes.TypeEngine:
+        """A column declared with only a ForeignKey takes the referenced column's type (as in SQLAlchemy),
+        once the referenced table exists."""
+        if isinstance(self.type, sqltypes.NullType) and self._fk_list:
+            try:
+                target = self._fk_list[0].column
+            except exc.InvalidRequestError:
+                return self.type
+            self.type = target._resolved_type()
+        return self.type
 
     @property
     def _result_name(self) -> str | None:
@@ -346,6 +358,15 @@ class Constraint:
 
     def _col_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def __iter__(self) -> Any:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self._colspecs)
+
+    def __contains__(self, col: Any) -> bool:
+        return col in self.columns
 
 
 class PrimaryKeyConstraint(Constraint):
@@ -646,9 +667,17 @@ class Table(FromClause):
     def _create_stmt(self) -> Any:
         cols = []
         for c in self.c:
-            server_default = c.server_default._sql() if isinstance(c.server_default, DefaultClause) else None
+            server_default = c.server_default._ddl_arg() if isinstance(c.server_default, DefaultClause) else None
             cols.append(
-                (c.name, c.type._handle, c.nullable, c.primary_key, c._is_autoincrement(), server_default, c.comment)
+                (
+                    c.name,
+                    c._resolved_type()._handle,
+                    c.nullable,
+                    c.primary_key,
+                    c._is_autoincrement(),
+                    server_default,
+                    c.comment,
+                )
             )
         fks = []
         seen_constraints: set[int] = set()

@@ -11,9 +11,16 @@ pub struct ColumnDef {
     pub primary_key: bool,
     /// True when this is the table's single integer primary key and the database assigns it.
     pub autoincrement: bool,
-    /// Server default as SQL text (already rendered from `text()` or a literal).
-    pub server_default: Option<String>,
+    pub server_default: Option<ServerDefault>,
     pub comment: Option<String>,
+}
+
+/// `server_default=`: SQL text as given (`text("0")`, a quoted string), or an expression the
+/// compiler renders for the dialect (`func.now()` is `CURRENT_TIMESTAMP` on SQLite).
+#[derive(Debug, Clone)]
+pub enum ServerDefault {
+    Text(String),
+    Expr(crate::ExprRef),
 }
 
 #[derive(Debug, Clone)]

@@ -217,7 +217,8 @@ impl Connection {
 impl Connection {
     /// Executes a statement. `params` is a dict, a list of dicts (executemany) or None. With
     /// `plan`, rows become ORM objects through the identity map.
-    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None))]
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
         py: Python<'_>,
@@ -226,11 +227,12 @@ impl Connection {
         plan: Option<&Bound<'_, LoadPlan>>,
         identity_map: Option<&Bound<'_, IdentityMap>>,
         log: Option<&Bound<'_, PyAny>>,
+        defaults: Vec<(String, Py<PyAny>)>,
     ) -> PyResult<CursorResult> {
         let stmt = &stmt.get().0;
-        let keys = param_keys(stmt, params)?;
+        let keys = param_keys(stmt, params, &defaults)?;
         let compiled = self.compiled_for(py, stmt, &keys)?;
-        let batch = build_params(py, stmt, &compiled, params)?;
+        let batch = build_params(py, stmt, &compiled, params, &defaults)?;
         if let Some(log) = log {
             log.call1((compiled.sql.as_str(), params))?;
         }
@@ -274,7 +276,7 @@ impl Connection {
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let stmt = &stmt.get().0;
-        let keys = param_keys(stmt, params)?;
+        let keys = param_keys(stmt, params, &[])?;
         Ok(self.compiled_for(py, stmt, &keys)?.sql.clone())
     }
 

@@ -10,9 +10,30 @@ use super::Batch;
 use crate::convert::{py_to_value, BindError};
 use crate::errors::driver_error;
 
+/// Python-side column defaults (`default=` for INSERT, `onupdate=` for UPDATE): column name and a
+/// zero-argument callable, called for each parameter set that lacks the column.
+pub type Defaults = [(String, Py<PyAny>)];
+
 /// INSERT and UPDATE compile their column list from the parameter keys (the first set's, for
-/// executemany), as SQLAlchemy does; other statements ignore them.
-pub fn param_keys(stmt: &Statement, params: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+/// executemany) plus the columns that get a Python-side default, as SQLAlchemy does; other
+/// statements ignore them.
+pub fn param_keys(
+    stmt: &Statement,
+    params: Option<&Bound<'_, PyAny>>,
+    defaults: &Defaults,
+) -> PyResult<Vec<String>> {
+    let mut keys = given_keys(stmt, params)?;
+    if matches!(stmt, Statement::Insert(_) | Statement::Update(_)) {
+        for (name, _) in defaults {
+            if !keys.contains(name) {
+                keys.push(name.clone());
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn given_keys(stmt: &Statement, params: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     if !matches!(stmt, Statement::Insert(_) | Statement::Update(_)) {
         return Ok(Vec::new());
     }
@@ -74,13 +95,16 @@ fn missing_bind(py: Python<'_>, name: &str, sql: &str, params: Option<&Bound<'_,
     build().unwrap_or_else(|e| e)
 }
 
-fn resolve(
-    py: Python<'_>,
-    compiled: &Compiled,
-    vals: &[Option<&Value>],
-    params: Option<&Bound<'_, PyDict>>,
-    all_params: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Vec<Value>> {
+struct Ctx<'a, 'py> {
+    py: Python<'py>,
+    compiled: &'a Compiled,
+    vals: Vec<Option<&'a Value>>,
+    defaults: &'a Defaults,
+    all_params: Option<&'a Bound<'py, PyAny>>,
+}
+
+fn resolve(c: &Ctx<'_, '_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<Value>> {
+    let (py, compiled, vals, all_params) = (c.py, c.compiled, &c.vals, c.all_params);
     let mut out = Vec::with_capacity(compiled.params.len());
     for p in &compiled.params {
         let v = match p {
@@ -91,10 +115,15 @@ fn resolve(
                 .cloned()
                 .unwrap_or(Value::Null),
             ParamRef::Named { name, fallback, ty } => {
-                let given = match params {
+                let mut given = match params {
                     Some(d) => d.get_item(&**name)?,
                     None => None,
                 };
+                if given.is_none() {
+                    if let Some((_, f)) = c.defaults.iter().find(|(n, _)| **n == **name) {
+                        given = Some(f.bind(py).call0()?);
+                    }
+                }
                 match given {
                     Some(v) => py_to_value(&v, ty).map_err(|e| match e {
                         BindError::Py(e) => e,
@@ -114,18 +143,25 @@ fn resolve(
     Ok(out)
 }
 
-pub fn build_params(
-    py: Python<'_>,
+pub fn build_params<'py>(
+    py: Python<'py>,
     stmt: &Statement,
     compiled: &Compiled,
-    params: Option<&Bound<'_, PyAny>>,
+    params: Option<&Bound<'py, PyAny>>,
+    defaults: &Defaults,
 ) -> PyResult<Batch> {
-    let vals = bind_values(stmt);
+    let ctx = Ctx {
+        py,
+        compiled,
+        vals: bind_values(stmt),
+        defaults,
+        all_params: params,
+    };
     let Some(p) = params else {
-        return Ok(Batch::One(resolve(py, compiled, &vals, None, None)?));
+        return Ok(Batch::One(resolve(&ctx, None)?));
     };
     if let Ok(d) = p.cast::<PyDict>() {
-        return Ok(Batch::One(resolve(py, compiled, &vals, Some(d), params)?));
+        return Ok(Batch::One(resolve(&ctx, Some(d))?));
     }
     let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = p.cast::<PyList>() {
         l.iter().collect()
@@ -135,16 +171,16 @@ pub fn build_params(
         vec![p.clone()]
     };
     match items.len() {
-        0 => Ok(Batch::One(resolve(py, compiled, &vals, None, params)?)),
+        0 => Ok(Batch::One(resolve(&ctx, None)?)),
         1 => {
             let d = as_dict(&items[0])?;
-            Ok(Batch::One(resolve(py, compiled, &vals, Some(&d), params)?))
+            Ok(Batch::One(resolve(&ctx, Some(&d))?))
         }
         _ => {
             let mut rows = Vec::with_capacity(items.len());
             for it in &items {
                 let d = as_dict(it)?;
-                rows.push(resolve(py, compiled, &vals, Some(&d), params)?);
+                rows.push(resolve(&ctx, Some(&d))?);
             }
             Ok(Batch::Many(rows))
         }

@@ -70,16 +70,19 @@ fn flush_insert(
 ) -> PyResult<()> {
     let s = spec.get();
     let conn = conn.get();
-    // Per object: which columns it sends, and their values.
-    let mut groups: HashMap<Vec<bool>, Vec<usize>> = HashMap::new();
-    let mut group_order: Vec<Vec<bool>> = Vec::new();
+    // Per object: which columns it sends as parameters, and which take a SQL-expression default.
+    type GroupKey = (Vec<bool>, Vec<usize>);
+    let mut groups: HashMap<GroupKey, Vec<usize>> = HashMap::new();
+    let mut group_order: Vec<GroupKey> = Vec::new();
     let mut values: Vec<Vec<Value>> = Vec::with_capacity(states.len());
     let mut dicts = Vec::with_capacity(states.len());
+    let mut unloaded = vec![false; states.len()];
     for (oi, st) in states.iter().enumerate() {
         let (_obj, d) = obj_dict(py, st)?;
         let mut mask = Vec::with_capacity(s.cols.len());
+        let mut sql_cols = Vec::new();
         let mut row = Vec::with_capacity(s.cols.len());
-        for c in &s.cols {
+        for (ci, c) in s.cols.iter().enumerate() {
             let attr = c.attr.bind(py);
             let v = match d.get_item(attr)? {
                 Some(v) if v.is_none() && c.server_generated => None,
@@ -89,6 +92,10 @@ fn flush_insert(
                         let v = f.bind(py).call0()?;
                         d.set_item(attr, &v)?;
                         Some(v)
+                    }
+                    None if c.sql_default.is_some() => {
+                        sql_cols.push(ci);
+                        None
                     }
                     None if c.server_generated => None,
                     None => {
@@ -102,22 +109,28 @@ fn flush_insert(
                     mask.push(true);
                     row.push(bind(py, &v, &c.ty, "INSERT")?);
                 }
-                None => mask.push(false),
+                None => {
+                    mask.push(false);
+                    // Filled in by the database: loads on first access, as SQLAlchemy expires it.
+                    unloaded[oi] |= !s.pk.contains(&ci);
+                }
             }
         }
-        match groups.get_mut(&mask) {
+        let key = (mask, sql_cols);
+        match groups.get_mut(&key) {
             Some(g) => g.push(oi),
             None => {
-                groups.insert(mask.clone(), vec![oi]);
-                group_order.push(mask);
+                groups.insert(key.clone(), vec![oi]);
+                group_order.push(key);
             }
         }
         values.push(row);
         dicts.push(d);
     }
     let mut generated: Vec<Option<i64>> = vec![None; states.len()];
-    for mask in &group_order {
-        let members = &groups[mask];
+    for key in &group_order {
+        let (mask, sql_cols) = key;
+        let members = &groups[key];
         let keys: Vec<String> = s
             .cols
             .iter()
@@ -125,7 +138,7 @@ fn flush_insert(
             .filter(|(_, m)| **m)
             .map(|(c, _)| c.name.to_string())
             .collect();
-        let compiled = conn.compiled_for(py, &s.insert, &keys)?;
+        let compiled = conn.compiled_for(py, &s.insert_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members
             .iter()
             .map(|&oi| {
@@ -202,6 +215,7 @@ fn flush_insert(
         }
         let mut stb = st.borrow_mut();
         stb.identity = Some(PyTuple::new(py, ident_py)?.unbind());
+        stb.expired = unloaded[oi];
         stb.modified = false;
         stb.committed_state = None;
         stb.strong = None;
@@ -229,8 +243,9 @@ fn flush_update(
 ) -> PyResult<usize> {
     let s = spec.get();
     let conn = conn.get();
-    let mut groups: HashMap<Vec<bool>, Vec<HashMap<String, Value>>> = HashMap::new();
-    let mut order: Vec<Vec<bool>> = Vec::new();
+    type GroupKey = (Vec<bool>, Vec<usize>);
+    let mut groups: HashMap<GroupKey, Vec<HashMap<String, Value>>> = HashMap::new();
+    let mut order: Vec<GroupKey> = Vec::new();
     for st in &states {
         let (_obj, d) = obj_dict(py, st)?;
         let committed = st
@@ -261,6 +276,7 @@ fn flush_update(
         if !any {
             continue;
         }
+        let mut sql_cols = Vec::new();
         for (ci, c) in s.cols.iter().enumerate() {
             if !mask[ci] {
                 if let Some(f) = &c.onupdate {
@@ -268,6 +284,11 @@ fn flush_update(
                     d.set_item(c.attr.bind(py), &v)?;
                     mask[ci] = true;
                     named.insert(c.name.to_string(), bind(py, &v, &c.ty, "UPDATE")?);
+                } else if c.sql_onupdate.is_some() {
+                    sql_cols.push(ci);
+                    // Set by the database: reloads on access.
+                    d.del_item(c.attr.bind(py)).ok();
+                    st.borrow_mut().expired = true;
                 }
             }
         }
@@ -283,17 +304,19 @@ fn flush_update(
             };
             named.insert(pk_param(&c.name), bind(py, &v, &c.ty, "UPDATE")?);
         }
-        match groups.get_mut(&mask) {
+        let key = (mask, sql_cols);
+        match groups.get_mut(&key) {
             Some(g) => g.push(named),
             None => {
-                groups.insert(mask.clone(), vec![named]);
-                order.push(mask);
+                groups.insert(key.clone(), vec![named]);
+                order.push(key);
             }
         }
     }
     let mut total = 0;
-    for mask in &order {
-        let members = &groups[mask];
+    for key in &order {
+        let (mask, sql_cols) = key;
+        let members = &groups[key];
         let keys: Vec<String> = s
             .cols
             .iter()
@@ -301,7 +324,7 @@ fn flush_update(
             .filter(|(_, m)| **m)
             .map(|(c, _)| c.name.to_string())
             .collect();
-        let compiled = conn.compiled_for(py, &s.update, &keys)?;
+        let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
         let n = rows.len();
         let out = conn

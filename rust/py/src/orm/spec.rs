@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use ferro_sql::expr::{BinOp, BoolOp, Expr};
-use ferro_sql::{Delete, Insert, SqlType, Statement, TableRef, Update};
+use ferro_sql::{Delete, ExprRef, Insert, SqlType, Statement, TableRef, Update};
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
 use crate::convert::TypeHandle;
-use crate::sql::PyTable;
+use crate::sql::{PyExpr, PyTable};
 
 pub struct ColSpec {
     pub name: Arc<str>,
@@ -22,10 +22,15 @@ pub struct ColSpec {
     pub server_generated: bool,
     /// A zero-argument callable for `onupdate=`.
     pub onupdate: Option<Py<PyAny>>,
+    /// `default=` / `onupdate=` given as a SQL expression: rendered into the statement, and the
+    /// attribute reloads on access afterwards.
+    pub sql_default: Option<ExprRef>,
+    pub sql_onupdate: Option<ExprRef>,
 }
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
 pub struct MapperSpec {
+    pub table_columns: Vec<(Arc<str>, SqlType)>,
     pub cls: Py<PyType>,
     pub mapper: Py<PyAny>,
     pub mapper_id: u64,
@@ -59,25 +64,39 @@ impl MapperSpec {
             String,
             String,
             Bound<'_, TypeHandle>,
-            Option<Py<PyAny>>,
+            Option<Bound<'_, PyAny>>,
             bool,
-            Option<Py<PyAny>>,
+            Option<Bound<'_, PyAny>>,
         )>,
         pk: Vec<usize>,
     ) -> PyResult<Self> {
         let table = table.get().0.clone();
+        // A default is a zero-argument callable, or an `Expr` handle for a SQL expression.
+        let split = |d: Option<Bound<'_, PyAny>>| -> (Option<Py<PyAny>>, Option<ExprRef>) {
+            match d {
+                None => (None, None),
+                Some(d) => match d.cast::<PyExpr>() {
+                    Ok(e) => (None, Some(e.get().0.clone())),
+                    Err(_) => (Some(d.unbind()), None),
+                },
+            }
+        };
         let cols: Vec<ColSpec> = cols
             .into_iter()
-            .map(
-                |(name, attr, ty, default, server_generated, onupdate)| ColSpec {
+            .map(|(name, attr, ty, default, server_generated, onupdate)| {
+                let (default, sql_default) = split(default);
+                let (onupdate, sql_onupdate) = split(onupdate);
+                ColSpec {
                     name: name.as_str().into(),
                     attr: PyString::intern(py, &attr).unbind(),
                     ty: ty.get().ty.clone(),
                     default,
                     server_generated,
                     onupdate,
-                },
-            )
+                    sql_default,
+                    sql_onupdate,
+                }
+            })
             .collect();
         if pk.iter().any(|&i| i >= cols.len()) {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -119,7 +138,7 @@ impl MapperSpec {
         let update = Statement::Update(Arc::new(
             Update {
                 table: table.clone(),
-                table_columns,
+                table_columns: table_columns.clone(),
                 values: Vec::new(),
                 where_: pk_where.clone(),
                 returning: Vec::new(),
@@ -137,6 +156,7 @@ impl MapperSpec {
             .finish(),
         ));
         Ok(MapperSpec {
+            table_columns,
             cls,
             mapper,
             mapper_id,
@@ -152,5 +172,48 @@ impl MapperSpec {
     #[getter]
     fn mapper_id(&self) -> u64 {
         self.mapper_id
+    }
+}
+
+impl MapperSpec {
+    /// The INSERT for objects that take SQL-expression defaults for the given columns.
+    pub fn insert_with(&self, sql_cols: &[usize]) -> Statement {
+        if sql_cols.is_empty() {
+            return self.insert.clone();
+        }
+        Statement::Insert(Arc::new(
+            Insert {
+                table: self.table.clone(),
+                table_columns: self.table_columns.clone(),
+                values: self.sql_values(sql_cols, |c| c.sql_default.clone()),
+                returning: Vec::new(),
+                key: 0,
+            }
+            .finish(),
+        ))
+    }
+
+    /// The UPDATE that also sets the given columns' SQL-expression `onupdate`.
+    pub fn update_with(&self, sql_cols: &[usize]) -> Statement {
+        let Statement::Update(base) = &self.update else {
+            return self.update.clone();
+        };
+        if sql_cols.is_empty() {
+            return self.update.clone();
+        }
+        let mut u = (**base).clone();
+        u.values = self.sql_values(sql_cols, |c| c.sql_onupdate.clone());
+        Statement::Update(Arc::new(u.finish()))
+    }
+
+    fn sql_values(
+        &self,
+        sql_cols: &[usize],
+        pick: impl Fn(&ColSpec) -> Option<ExprRef>,
+    ) -> Vec<(Arc<str>, ExprRef)> {
+        sql_cols
+            .iter()
+            .filter_map(|&i| pick(&self.cols[i]).map(|e| (self.cols[i].name.clone(), e)))
+            .collect()
     }
 }

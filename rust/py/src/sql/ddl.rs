@@ -2,23 +2,33 @@
 
 use std::sync::Arc;
 
-use ferro_sql::ddl::{CheckDef, ColumnDef, Ddl, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
+use ferro_sql::ddl::{
+    CheckDef, ColumnDef, Ddl, ForeignKeyDef, IndexDef, ServerDefault, TableDef, UniqueDef,
+};
 use ferro_sql::Statement;
 use pyo3::prelude::*;
 
-use super::PyStmt;
+use super::{PyExpr, PyStmt};
 use crate::convert::TypeHandle;
 
-/// (name, type, nullable, primary_key, autoincrement, server_default, comment)
+/// (name, type, nullable, primary_key, autoincrement, server_default (str or Expr), comment)
 type ColTuple<'py> = (
     String,
     Bound<'py, TypeHandle>,
     bool,
     bool,
     bool,
-    Option<String>,
+    Option<Bound<'py, PyAny>>,
     Option<String>,
 );
+
+fn server_default(d: Option<Bound<'_, PyAny>>) -> PyResult<Option<ServerDefault>> {
+    let Some(d) = d else { return Ok(None) };
+    if let Ok(e) = d.cast::<PyExpr>() {
+        return Ok(Some(ServerDefault::Expr(e.get().0.clone())));
+    }
+    Ok(Some(ServerDefault::Text(d.extract()?)))
+}
 /// (name, columns, ref_table, ref_schema, ref_columns, ondelete, onupdate)
 type FkTuple = (
     Option<String>,
@@ -42,25 +52,23 @@ fn create_table(
     uniques: Vec<(Option<String>, Vec<String>)>,
     foreign_keys: Vec<FkTuple>,
     checks: Vec<(Option<String>, String)>,
-) -> PyStmt {
-    let columns = columns
-        .into_iter()
-        .map(
-            |(name, ty, nullable, primary_key, autoincrement, server_default, comment)| ColumnDef {
-                name,
-                ty: ty.get().ty.clone(),
-                nullable,
-                primary_key,
-                autoincrement,
-                server_default,
-                comment,
-            },
-        )
-        .collect();
+) -> PyResult<PyStmt> {
+    let mut defs = Vec::with_capacity(columns.len());
+    for (name, ty, nullable, primary_key, autoincrement, default, comment) in columns {
+        defs.push(ColumnDef {
+            name,
+            ty: ty.get().ty.clone(),
+            nullable,
+            primary_key,
+            autoincrement,
+            server_default: server_default(default)?,
+            comment,
+        });
+    }
     let def = TableDef {
         name,
         schema,
-        columns,
+        columns: defs,
         primary_key,
         primary_key_name,
         uniques: uniques
@@ -88,7 +96,7 @@ fn create_table(
             .map(|(name, sqltext)| CheckDef { name, sqltext })
             .collect(),
     };
-    PyStmt(Statement::Ddl(Arc::new(Ddl::CreateTable(def))))
+    Ok(PyStmt(Statement::Ddl(Arc::new(Ddl::CreateTable(def)))))
 }
 
 #[pyfunction]

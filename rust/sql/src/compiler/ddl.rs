@@ -1,7 +1,7 @@
 //! `visit_create_table`, `visit_drop_table`, `visit_create_index`, `visit_drop_index`.
 
 use super::{type_ddl, CompileError, Ctx};
-use crate::ddl::{ColumnDef, Ddl, TableDef};
+use crate::ddl::{ColumnDef, Ddl, ServerDefault, TableDef};
 use crate::dialect::Dialect;
 use crate::types::SqlType;
 
@@ -63,6 +63,17 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// A server default expression with its values inlined; MySQL wants a function call in parentheses.
+    fn render_default(&self, e: &crate::ExprRef) -> Result<String, CompileError> {
+        let (sql, _, _) = super::compile_expression(e, self.d, true)?;
+        let is_call = matches!(&e.kind, crate::ExprKind::Func { .. }) && sql.ends_with(')');
+        Ok(if is_call && self.d == Dialect::Mysql {
+            format!("({sql})")
+        } else {
+            sql
+        })
+    }
+
     fn column_spec(&self, t: &TableDef, c: &ColumnDef) -> Result<String, CompileError> {
         let serial = c.autoincrement && c.ty.is_integer();
         let mut s = self.quote(&c.name);
@@ -78,9 +89,16 @@ impl Ctx<'_> {
                 ))
             })?),
         }
-        if let Some(default) = &c.server_default {
-            s.push_str(" DEFAULT ");
-            s.push_str(default);
+        match &c.server_default {
+            Some(ServerDefault::Text(t)) => {
+                s.push_str(" DEFAULT ");
+                s.push_str(t);
+            }
+            Some(ServerDefault::Expr(e)) => {
+                s.push_str(" DEFAULT ");
+                s.push_str(&self.render_default(e)?);
+            }
+            None => {}
         }
         if !c.nullable {
             s.push_str(" NOT NULL");

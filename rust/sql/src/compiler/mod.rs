@@ -280,6 +280,22 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// SQL-standard functions SQLAlchemy renders as keywords, without parentheses.
+    fn ansi_function(&self, name: &str) -> Option<&'static str> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "now" if self.d == Dialect::Sqlite => "CURRENT_TIMESTAMP",
+            "current_timestamp" => "CURRENT_TIMESTAMP",
+            "current_date" => "CURRENT_DATE",
+            "current_time" => "CURRENT_TIME",
+            "current_user" => "CURRENT_USER",
+            "localtime" => "LOCALTIME",
+            "localtimestamp" => "LOCALTIMESTAMP",
+            "session_user" => "SESSION_USER",
+            "user" => "USER",
+            _ => return None,
+        })
+    }
+
     fn render_literal(&self, v: &Value) -> Result<String, CompileError> {
         Ok(match v {
             Value::Null => "NULL".into(),
@@ -369,6 +385,12 @@ impl Ctx<'_> {
                 }
             }
             ExprKind::Func { name, args } => {
+                if args.is_empty() {
+                    if let Some(keyword) = self.ansi_function(name) {
+                        self.sql.push_str(keyword);
+                        return Ok(());
+                    }
+                }
                 self.sql.push_str(name);
                 self.sql.push('(');
                 for (i, a) in args.iter().enumerate() {
