@@ -191,12 +191,19 @@ class Connection:
         plan: Any = None,
         identity_map: Any = None,
         defaults: Any = (),
+        populate_existing: bool = False,
     ) -> CursorResult:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        cursor = self._core.execute(stmt, params, plan, identity_map, self._log(), list(defaults))
-        return CursorResult(cursor, element, params)
+        cursor = self._core.execute(stmt, params, plan, identity_map, self._log(), list(defaults), populate_existing)
+        result = CursorResult(cursor, element, params)
+        yield_per = getattr(element, "_execution_options", {}).get("yield_per") or self._execution_options.get(
+            "yield_per"
+        )
+        if yield_per:
+            result._yield_per = int(yield_per)
+        return result
 
     def _execute_ddl(self, stmt: Any) -> CursorResult:
         self._autobegin()

@@ -98,12 +98,15 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         reset_on_return=kwargs.get("pool_reset_on_return", "rollback") not in (None, False),
         cache_size=int(kwargs.get("query_cache_size", 500)),
     )
+    echo = kwargs.get("echo", False)
+    if echo:
+        _enable_echo(echo)
     return Engine(
         u,
         dialect,
         core_args,
         poolclass,
-        kwargs.get("echo", False),
+        echo,
         dict(kwargs.get("execution_options") or {}),
         bool(kwargs.get("hide_parameters", False)),
     )
@@ -122,3 +125,18 @@ def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.
     if isinstance(options.get("pool_timeout"), str):
         options["pool_timeout"] = float(options["pool_timeout"])
     return create_engine(url, **options)
+
+
+def _enable_echo(echo: Any) -> None:
+    """As SQLAlchemy's echo=True: INFO (or DEBUG for "debug") on the engine logger, with a stdout
+    handler unless one is configured already."""
+    import logging
+    import sys
+
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    logger.setLevel(logging.DEBUG if echo == "debug" else logging.INFO)
+    if not any(getattr(h, "_ferro_echo", False) for h in logger.handlers) and not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler._ferro_echo = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)

@@ -78,8 +78,9 @@ class _Filtered:
         return rows[0] if rows else None
 
     def partitions(self, size: int | None = None) -> Iterator[list[Any]]:
+        size = size or self._result._yield_per or 100
         while True:
-            part = self._fetch(size or 100)
+            part = self._fetch(size)
             if not part:
                 return
             yield part
@@ -102,6 +103,7 @@ class Result(_Filtered):
         self._closed = False
         self._unique: Callable[[Any], Any] | None = None
         self._seen: set[Any] | None = None
+        self._yield_per: int | None = None
         self._result = self
 
     # -- rows ---------------------------------------------------------------------------
@@ -170,6 +172,7 @@ class Result(_Filtered):
         return row[0] if row is not None else None
 
     def yield_per(self, num: int) -> Result:
+        self._yield_per = num
         return self
 
     def freeze(self) -> Any:

@@ -167,10 +167,10 @@ class RelationshipProperty:
         return prop
 
     # -- SQL ------------------------------------------------------------------------------
-    def _join_target(self) -> tuple[Any, Any]:
-        """ON clause and target table for ``select(A).join(A.rel)``."""
+    def _join_target(self) -> tuple[Any, Any, Any]:
+        """ON clause, target table, and the parent table the join starts from, for ``join(A.rel)``."""
         self._resolve()
-        return and_(*[a == b for a, b in self._pairs]), self.mapper.local_table
+        return and_(*[a == b for a, b in self._pairs]), self.mapper.local_table, self.parent.local_table
 
     def _child_fk_attrs(self) -> list[tuple[str, str]]:
         """(parent attribute holding the key, child attribute holding the FK) for one-to-many."""
@@ -314,12 +314,11 @@ class RelationshipAttribute:
             return self
         return self.prop.load_missing(obj)
 
-    def _join_target(self) -> tuple[Any, Any]:
+    def _join_target(self) -> tuple[Any, Any, Any]:
         return self.prop._join_target()
 
     def __clause_element__(self) -> Any:
-        on, _ = self.prop._join_target()
-        return on
+        return self.prop._join_target()[0]
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.orm.attributes.InstrumentedAttribute object at {hex(id(self))}>"

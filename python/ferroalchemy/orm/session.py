@@ -77,6 +77,9 @@ class Session:
         self._flushed_deleted: dict[int, Any] = {}
         self._flushed_new: dict[int, Any] = {}
         self._connection: Any = None
+        # None: the session's own connection; "own"/"joined": the caller's Connection (bind=conn),
+        # joined to a transaction the caller had begun or not.
+        self._external: str | None = None
         self._transaction: SessionTransaction | None = None
         self._needs_rollback: BaseException | None = None
         self._flushing = False
@@ -132,10 +135,14 @@ class Session:
 
             if isinstance(bind, Engine):
                 self._connection = bind.connect()
+                self._external = None
             elif isinstance(bind, Connection):
-                raise NotImplementedError("ferroalchemy: Session(bind=<Connection>) is not implemented yet")
+                # Joining a caller's connection (SQLAlchemy's default "conservative_savepoint" mode):
+                # inside a transaction the caller began, commit() leaves that transaction to the caller.
+                self._connection = bind
+                self._external = "joined" if bind.in_transaction() else "own"
             else:
-                raise exc.ArgumentError(f"Session bind must be an Engine, got {bind!r}")
+                raise exc.ArgumentError(f"Session bind must be an Engine or Connection, got {bind!r}")
             self._connection._autobegin()
         return self._connection
 
@@ -153,11 +160,11 @@ class Session:
         self._check_usable()
         self.flush()
         if self._connection is not None:
-            self._connection.commit()
+            if self._external != "joined":
+                self._connection.commit()
             self._release_connection()
         self._transaction = None
         for state in self._flushed_deleted.values():
-            self.identity_map.remove(state.mapper.mapper_id, state.identity, state.mapper._pk_types)
             state.session_id = 0
             state.was_deleted = True
             state.strong = None
@@ -179,6 +186,7 @@ class Session:
         self._flushed_new.clear()
         for state in self._flushed_deleted.values():
             state.deleted = False
+            self.identity_map.add(state.mapper.mapper_id, state.identity, state.mapper._pk_types, state)
         self._flushed_deleted.clear()
         self._deleted.clear()
         self._dirty_states.clear()
@@ -195,13 +203,14 @@ class Session:
     def _release_connection(self) -> None:
         conn = self._connection
         self._connection = None
-        if conn is not None:
+        if conn is not None and self._external is None:
             conn.close()
 
     def close(self) -> None:
         self.expunge_all()
         if self._connection is not None:
-            self._connection.rollback()
+            if self._external is None:
+                self._connection.rollback()
             self._release_connection()
         self._transaction = None
         self._needs_rollback = None
@@ -302,7 +311,8 @@ class Session:
         self._flushed_new.clear()
 
     def __contains__(self, instance: Any) -> bool:
-        return self._state_of(instance).session_id == self.hash_key
+        state = self._state_of(instance)
+        return state.session_id == self.hash_key and not state.deleted
 
     def __iter__(self) -> Iterator[Any]:
         objs = [s.obj() for s in self.identity_map.states()] + [s.obj() for s in self._new.values()]
@@ -395,12 +405,15 @@ class Session:
         finally:
             self._no_autoflush -= 1
 
-    def _execute_orm(self, statement: Any, params: Any) -> Result:
+    def _execute_orm(self, statement: Any, params: Any, populate_existing: bool = False) -> Result:
         conn = self.connection()
         plan = loading.plan_for(statement)
         if plan is None:
             return conn.execute(statement, params)
-        return conn._execute_stmt(statement._stmt(), params, statement, plan, self.identity_map)
+        populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
+        return conn._execute_stmt(
+            statement._stmt(), params, statement, plan, self.identity_map, populate_existing=populate
+        )
 
     def execute(
         self,
@@ -459,7 +472,7 @@ class Session:
                 return obj
         self._autoflush()
         params = {f"pk_{i}": v for i, v in enumerate(pk)}
-        return self._execute_orm(mapper._get_statement(), params).scalars().one_or_none()
+        return self._execute_orm(mapper._get_statement(), params, populate_existing).scalars().one_or_none()
 
     def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
         obj = self.get(entity, ident, **kw)

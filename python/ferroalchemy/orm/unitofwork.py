@@ -79,7 +79,9 @@ def flush(session: Any) -> None:
         obj = state.obj()
         if obj is not None:
             cascade_save(session, obj)
-    conn = session.connection()._core
+    connection = session.connection()
+    conn = connection._core
+    log = connection._log()
     new_states = sorted(session._new.values(), key=lambda s: s.insert_order)
     deleted = list(session._deleted.values())
     mappers: dict[int, Any] = {}
@@ -94,7 +96,7 @@ def flush(session: Any) -> None:
             _sync_foreign_keys(mapper, related)
             ins = [s for s in new_states if s.mapper is mapper]
             if ins:
-                _core.flush_insert(conn, mapper.spec, ins, session.identity_map)
+                _core.flush_insert(conn, mapper.spec, ins, session.identity_map, log)
                 inserted.extend(ins)
             upd = [
                 s
@@ -102,11 +104,11 @@ def flush(session: Any) -> None:
                 if s.mapper is mapper and s.modified and id(s) not in session._deleted and s.identity is not None
             ]
             if upd:
-                _core.flush_update(conn, mapper.spec, upd)
+                _core.flush_update(conn, mapper.spec, upd, log)
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
-                _core.flush_delete(conn, mapper.spec, dels)
+                _core.flush_delete(conn, mapper.spec, dels, log)
     except BaseException:
         # The transaction is rolled back by the caller; objects go back to what they were.
         for s in inserted:
@@ -124,5 +126,6 @@ def flush(session: Any) -> None:
     session._dirty_states.clear()
     for s in deleted:
         s.deleted = True
+        session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)
         session._flushed_deleted[id(s)] = s
     session._deleted.clear()

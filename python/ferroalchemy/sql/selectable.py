@@ -505,11 +505,13 @@ class Select(Executable, ClauseElement):
             rest = []
         chain = None
         for target, onclause, isouter, full, from_ in self._joins:
-            on_el, right = _resolve_join_target(target, onclause)
+            on_el, right, rel_parent = _resolve_join_target(target, onclause)
             if from_ is not None:
                 left_fc = _coerce_from(from_)
             elif left is not None:
                 left_fc = left
+            elif rel_parent is not None:
+                left_fc = rel_parent
             else:
                 left_fc = self._first_entity_from()
             if chain is None:
@@ -579,18 +581,18 @@ def _entity_name(entity: Any) -> str:
     return getattr(entity, "__name__", None) or getattr(entity, "name", None) or repr(entity)
 
 
-def _resolve_join_target(target: Any, onclause: Any) -> tuple[Any, FromClause]:
-    """A join target may be a table, a mapped class, or a relationship attribute (`User.addresses`)."""
+def _resolve_join_target(target: Any, onclause: Any) -> tuple[Any, FromClause, FromClause | None]:
+    """A join target may be a table, a mapped class, or a relationship attribute (`Post.author`),
+    which also names the table the join starts from."""
     rel_join = getattr(target, "_join_target", None)
     if rel_join is not None:
-        on, right = rel_join()
-        return on, right
+        return rel_join()
     if onclause is not None:
         rel_on = getattr(onclause, "_join_target", None)
         if rel_on is not None:
-            on, _ = rel_on()
-            return on, _coerce_from(target)
-    return (onclause, _coerce_from(target))
+            on, _, parent = rel_on()
+            return on, _coerce_from(target), parent
+    return onclause, _coerce_from(target), None
 
 
 def _check_column_entity(e: Any) -> None:

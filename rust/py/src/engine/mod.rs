@@ -217,7 +217,7 @@ impl Connection {
 impl Connection {
     /// Executes a statement. `params` is a dict, a list of dicts (executemany) or None. With
     /// `plan`, rows become ORM objects through the identity map.
-    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new()))]
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
@@ -228,6 +228,7 @@ impl Connection {
         identity_map: Option<&Bound<'_, IdentityMap>>,
         log: Option<&Bound<'_, PyAny>>,
         defaults: Vec<(String, Py<PyAny>)>,
+        populate_existing: bool,
     ) -> PyResult<CursorResult> {
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
@@ -248,7 +249,10 @@ impl Connection {
         let (tuples, keys) = match plan {
             Some(plan) => {
                 let plan = plan.get();
-                (hydrate(py, plan, &rows, identity_map)?, plan.keys.clone())
+                (
+                    hydrate(py, plan, &rows, identity_map, populate_existing)?,
+                    plan.keys.clone(),
+                )
             }
             None => {
                 let names: Vec<String> = if compiled.columns.len() == rows.width() {

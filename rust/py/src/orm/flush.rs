@@ -46,6 +46,25 @@ fn obj_dict<'py>(
     Ok((obj, d))
 }
 
+/// Echo: the SQL and the first parameter set of each statement the flush sends.
+fn echo(
+    py: Python<'_>,
+    log: Option<&Bound<'_, PyAny>>,
+    sql: &str,
+    rows: &[Vec<Value>],
+) -> PyResult<()> {
+    let Some(log) = log else { return Ok(()) };
+    let first: Vec<Py<PyAny>> = match rows.first() {
+        Some(r) => r
+            .iter()
+            .map(|v| value_to_py(py, v))
+            .collect::<PyResult<_>>()?,
+        None => Vec::new(),
+    };
+    log.call1((sql, PyTuple::new(py, first)?))?;
+    Ok(())
+}
+
 /// Builds each parameter row by name from a column-value map, in compiled order.
 fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Vec<Value> {
     compiled
@@ -61,12 +80,14 @@ fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Ve
 /// INSERTs pending objects, writes generated primary keys and Python-side defaults back into
 /// them, and registers each in the identity map as persistent.
 #[pyfunction]
+#[pyo3(signature = (conn, spec, states, identity_map, log=None))]
 fn flush_insert(
     py: Python<'_>,
     conn: &Bound<'_, Connection>,
     spec: &Bound<'_, MapperSpec>,
     states: Vec<Bound<'_, InstanceState>>,
     identity_map: &Bound<'_, IdentityMap>,
+    log: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let s = spec.get();
     let conn = conn.get();
@@ -158,6 +179,7 @@ fn flush_insert(
                     .and_then(|l| PyTuple::new(py, l).ok().map(|t| t.into_any()))
             })
         };
+        echo(py, log, &compiled.sql, &rows)?;
         let batch = Batch::Many(rows.clone());
         let needs_ids = mask
             .iter()
@@ -235,11 +257,13 @@ fn flush_insert(
 /// UPDATEs dirty objects: only columns whose value changed, grouped by that set of columns.
 /// Raises StaleDataError when a row was not matched.
 #[pyfunction]
+#[pyo3(signature = (conn, spec, states, log=None))]
 fn flush_update(
     py: Python<'_>,
     conn: &Bound<'_, Connection>,
     spec: &Bound<'_, MapperSpec>,
     states: Vec<Bound<'_, InstanceState>>,
+    log: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
     let s = spec.get();
     let conn = conn.get();
@@ -326,6 +350,7 @@ fn flush_update(
             .collect();
         let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
+        echo(py, log, &compiled.sql, &rows)?;
         let n = rows.len();
         let out = conn
             .run(py, &compiled, &Batch::Many(rows))
@@ -347,11 +372,13 @@ fn flush_update(
 
 /// DELETEs objects by primary key.
 #[pyfunction]
+#[pyo3(signature = (conn, spec, states, log=None))]
 fn flush_delete(
     py: Python<'_>,
     conn: &Bound<'_, Connection>,
     spec: &Bound<'_, MapperSpec>,
     states: Vec<Bound<'_, InstanceState>>,
+    log: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
     let s = spec.get();
     let conn = conn.get();
@@ -375,6 +402,7 @@ fn flush_delete(
         rows.push(ordered(&compiled, &named));
     }
     let n = rows.len();
+    echo(py, log, &compiled.sql, &rows)?;
     conn.run(py, &compiled, &Batch::Many(rows))
         .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
     Ok(n)

@@ -93,6 +93,7 @@ pub fn hydrate(
     plan: &LoadPlan,
     rows: &Rows,
     identity_map: Option<&Bound<'_, IdentityMap>>,
+    populate_existing: bool,
 ) -> PyResult<Vec<Py<PyTuple>>> {
     let mut idmap = identity_map.map(|m| m.borrow_mut());
     let session_id = idmap.as_ref().map(|m| m.session_id).unwrap_or(0);
@@ -121,7 +122,14 @@ pub fn hydrate(
                     if let Some((obj, state)) = idmap.as_mut().and_then(|m| m.lookup(py, &key)) {
                         let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
                         let mut st = state.borrow_mut(py);
-                        if st.expired || st.identity.is_none() {
+                        if populate_existing {
+                            // Overwrite loaded values and forget pending changes, as SQLAlchemy does.
+                            for &(ci, ri) in attrs {
+                                d.set_item(s.cols[ci].attr.bind(py), value_to_py(py, &row[ri])?)?;
+                            }
+                            st.expired = false;
+                            st.committed_state = None;
+                        } else if st.expired || st.identity.is_none() {
                             for &(ci, ri) in attrs {
                                 let attr = s.cols[ci].attr.bind(py);
                                 if !d.contains(attr)? {
