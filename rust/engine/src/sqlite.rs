@@ -220,6 +220,13 @@ pub fn map_err(e: rusqlite::Error) -> EngineError {
             err.sqlite_code = Some((code, sqlite_code_name(code)));
             err
         }
+        // A statement that fails to prepare (syntax, unknown table or column): pysqlite's
+        // OperationalError, with SQLite's own message.
+        rusqlite::Error::SqlInputError { error, msg, .. } => {
+            let mut err = EngineError::new(ErrorKind::Operational, msg.clone());
+            err.sqlite_code = Some((error.extended_code, sqlite_code_name(error.extended_code)));
+            err
+        }
         rusqlite::Error::InvalidParameterCount(got, want) => EngineError::new(
             ErrorKind::Programming,
             format!("Incorrect number of bindings supplied. The current statement uses {want}, and there are {got} supplied."),

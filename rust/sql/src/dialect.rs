@@ -60,13 +60,14 @@ impl Dialect {
     }
 
     pub fn is_reserved(self, word: &str) -> bool {
-        let w = word.to_ascii_lowercase();
-        RESERVED_COMMON.binary_search(&w.as_str()).is_ok()
-            || match self {
-                Dialect::Postgresql => RESERVED_PG.binary_search(&w.as_str()).is_ok(),
-                Dialect::Mysql => RESERVED_MYSQL.binary_search(&w.as_str()).is_ok(),
-                _ => false,
-            }
+        let list = match self {
+            Dialect::Default => crate::reserved::DEFAULT,
+            Dialect::Sqlite => crate::reserved::SQLITE,
+            Dialect::Postgresql => crate::reserved::POSTGRESQL,
+            Dialect::Mysql => crate::reserved::MYSQL,
+        };
+        list.binary_search(&word.to_ascii_lowercase().as_str())
+            .is_ok()
     }
 
     /// Quotes an identifier only where SQLAlchemy would: reserved words, upper case, or characters
@@ -89,208 +90,20 @@ impl Dialect {
     }
 }
 
-// Sorted: looked up with binary_search.
-const RESERVED_COMMON: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "authorization",
-    "between",
-    "binary",
-    "both",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "column",
-    "constraint",
-    "create",
-    "cross",
-    "current_date",
-    "current_role",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "deferrable",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "false",
-    "for",
-    "foreign",
-    "freeze",
-    "from",
-    "full",
-    "grant",
-    "group",
-    "having",
-    "ilike",
-    "in",
-    "initially",
-    "inner",
-    "intersect",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "leading",
-    "left",
-    "like",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "natural",
-    "new",
-    "not",
-    "notnull",
-    "null",
-    "off",
-    "offset",
-    "old",
-    "on",
-    "only",
-    "or",
-    "order",
-    "outer",
-    "overlaps",
-    "placing",
-    "primary",
-    "references",
-    "right",
-    "select",
-    "session_user",
-    "similar",
-    "some",
-    "symmetric",
-    "table",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "verbose",
-    "when",
-    "where",
-];
-
-const RESERVED_PG: &[&str] = &["fetch", "lateral", "returning", "window", "with"];
-
-const RESERVED_MYSQL: &[&str] = &[
-    "accessible",
-    "add",
-    "alter",
-    "before",
-    "bigint",
-    "blob",
-    "by",
-    "call",
-    "cascade",
-    "change",
-    "char",
-    "condition",
-    "continue",
-    "convert",
-    "database",
-    "databases",
-    "dec",
-    "decimal",
-    "declare",
-    "delayed",
-    "delete",
-    "describe",
-    "div",
-    "double",
-    "drop",
-    "each",
-    "exists",
-    "exit",
-    "explain",
-    "float",
-    "force",
-    "function",
-    "generated",
-    "if",
-    "ignore",
-    "index",
-    "insert",
-    "int",
-    "integer",
-    "interval",
-    "key",
-    "keys",
-    "kill",
-    "lines",
-    "load",
-    "lock",
-    "long",
-    "loop",
-    "match",
-    "mod",
-    "modifies",
-    "option",
-    "out",
-    "partition",
-    "precision",
-    "procedure",
-    "range",
-    "read",
-    "real",
-    "regexp",
-    "release",
-    "rename",
-    "repeat",
-    "replace",
-    "require",
-    "restrict",
-    "return",
-    "revoke",
-    "rlike",
-    "schema",
-    "schemas",
-    "set",
-    "show",
-    "signal",
-    "spatial",
-    "sql",
-    "ssl",
-    "starting",
-    "trigger",
-    "undo",
-    "unlock",
-    "unsigned",
-    "update",
-    "usage",
-    "use",
-    "values",
-    "varchar",
-    "while",
-    "with",
-    "write",
-    "xor",
-    "year_month",
-    "zerofill",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::reserved;
+
     #[test]
     fn reserved_lists_are_sorted() {
-        for list in [RESERVED_COMMON, RESERVED_PG, RESERVED_MYSQL] {
+        for list in [
+            reserved::DEFAULT,
+            reserved::SQLITE,
+            reserved::POSTGRESQL,
+            reserved::MYSQL,
+        ] {
             let mut sorted = list.to_vec();
             sorted.sort();
             assert_eq!(sorted, list.to_vec());
@@ -300,7 +113,9 @@ mod tests {
     #[test]
     fn quotes_only_when_needed() {
         assert_eq!(Dialect::Sqlite.quote_identifier("users"), "users");
-        assert_eq!(Dialect::Sqlite.quote_identifier("user"), "\"user\"");
+        assert_eq!(Dialect::Default.quote_identifier("user"), "\"user\"");
+        assert_eq!(Dialect::Sqlite.quote_identifier("user"), "user");
+        assert_eq!(Dialect::Sqlite.quote_identifier("order"), "\"order\"");
         assert_eq!(Dialect::Sqlite.quote_identifier("Users"), "\"Users\"");
         assert_eq!(Dialect::Mysql.quote_identifier("order"), "`order`");
     }

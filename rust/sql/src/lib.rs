@@ -8,6 +8,7 @@ pub mod ddl;
 pub mod dialect;
 pub mod expr;
 pub mod key;
+pub mod reserved;
 pub mod stmt;
 pub mod text;
 pub mod types;

@@ -130,7 +130,7 @@ impl Ctx<'_> {
         }
         if let Some(w) = &u.where_ {
             self.sql.push_str(" WHERE ");
-            self.visit(w)?;
+            self.visit_grouped(w, super::PREC_ASBOOL)?;
         }
         self.visit_returning(&u.returning)
     }
@@ -140,7 +140,7 @@ impl Ctx<'_> {
         self.push_table_name(&x.table);
         if let Some(w) = &x.where_ {
             self.sql.push_str(" WHERE ");
-            self.visit(w)?;
+            self.visit_grouped(w, super::PREC_ASBOOL)?;
         }
         self.visit_returning(&x.returning)
     }

@@ -344,7 +344,7 @@ impl Ctx<'_> {
     /// enclosing one (SQLAlchemy's `self_group(against=...)`).
     pub(crate) fn visit_grouped(&mut self, e: &ExprRef, against: i32) -> Result<(), CompileError> {
         let p = precedence(e);
-        if p <= against && p < i32::MAX {
+        if p <= against {
             self.sql.push('(');
             self.visit(e)?;
             self.sql.push(')');
@@ -448,7 +448,8 @@ impl Ctx<'_> {
         op: BinOp,
         right: &ExprRef,
     ) -> Result<(), CompileError> {
-        let prec = precedence(e);
+        // Operands group against the operator's own precedence (a pattern LIKE counts as comparison).
+        let prec = precedence(e).max(PREC_CMP);
         if op == BinOp::Concat && self.d == Dialect::Mysql {
             self.sql.push_str("concat(");
             self.visit(left)?;
@@ -544,6 +545,11 @@ impl Ctx<'_> {
     }
 }
 
+/// A LIKE pattern built by startswith/endswith/contains has no precedence of its own in
+/// SQLAlchemy, so it is parenthesised wherever it meets another operator (WHERE, AND, OR, NOT).
+const PREC_PATTERN: i32 = -100;
+/// What WHERE/HAVING group their criterion against (SQLAlchemy's `_asbool`).
+pub(crate) const PREC_ASBOOL: i32 = -10;
 const PREC_OR: i32 = 2;
 const PREC_AND: i32 = 3;
 const PREC_ORDER: i32 = 3;
@@ -563,6 +569,20 @@ fn precedence(e: &Expr) -> i32 {
             op: BoolOp::And,
             items,
         } if items.len() > 1 => PREC_AND,
+        ExprKind::Binary { op, right, .. }
+            if matches!(
+                op,
+                BinOp::Like | BinOp::NotLike | BinOp::ILike | BinOp::NotILike
+            ) && matches!(
+                &right.kind,
+                ExprKind::Binary {
+                    op: BinOp::Concat,
+                    ..
+                }
+            ) =>
+        {
+            PREC_PATTERN
+        }
         ExprKind::Binary { op, .. } => match op {
             BinOp::Add | BinOp::Sub => PREC_ADD,
             BinOp::Mul | BinOp::Div | BinOp::Mod => PREC_MUL,

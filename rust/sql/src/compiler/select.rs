@@ -30,7 +30,7 @@ impl Ctx<'_> {
         }
         if let Some(w) = &s.where_ {
             self.sql.push_str(" \nWHERE ");
-            self.visit(w)?;
+            self.visit_grouped(w, super::PREC_ASBOOL)?;
         }
         if !s.group_by.is_empty() {
             self.sql.push_str(" GROUP BY ");
@@ -38,7 +38,7 @@ impl Ctx<'_> {
         }
         if let Some(h) = &s.having {
             self.sql.push_str(" \nHAVING ");
-            self.visit(h)?;
+            self.visit_grouped(h, super::PREC_ASBOOL)?;
         }
         if !s.order_by.is_empty() {
             self.sql.push_str(" ORDER BY ");
