@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _core, exc
-from .elements import ColumnElement, _coerce, _coerce_where, and_
+from .elements import BindParameter, ClauseElement, ColumnElement, _coerce, _coerce_where, _unwrap, and_
 from .selectable import Executable, _coerce_from, _entity_columns
 
 
-class _DML(Executable):
+class _DML(Executable, ClauseElement):
     _is_executable = True
 
     def __init__(self, table: Any) -> None:
@@ -45,7 +45,11 @@ class _DML(Executable):
         for k, v in kwargs.items():
             name = self._column_key(k)
             col = self.table.c[name] if name in self.table.c else None
-            new._values[name] = _coerce(v, getattr(col, "type", None), name)
+            if isinstance(_unwrap(v), ClauseElement) or v is None:
+                new._values[name] = _coerce(v, getattr(col, "type", None), name)
+            else:
+                # A plain value binds under the column's own name, as SQLAlchemy names it (`:name`).
+                new._values[name] = BindParameter(name, v, getattr(col, "type", None), _has_value=True)
         new._keys_cache = {}
         return new
 

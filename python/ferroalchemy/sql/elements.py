@@ -273,8 +273,13 @@ def _unwrap(obj: Any) -> Any:
 
 
 def _check_literal(value: Any) -> None:
-    if isinstance(value, ClauseElement):
+    if isinstance(value, ColumnElement):
         return
+    if isinstance(value, ClauseElement) or getattr(value, "is_selectable", False):
+        raise exc.ArgumentError(
+            f"SQL expression element or literal value expected, got {value!r}. To create a column "
+            "expression from a FROM clause row as a whole, use the .table_valued() method."
+        )
     if isinstance(value, type) or callable(getattr(value, "__clause_element__", None)):
         raise exc.ArgumentError(f"SQL expression element or literal value expected, got {value!r}.")
 

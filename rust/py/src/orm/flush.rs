@@ -316,17 +316,17 @@ fn flush_update(
                 }
             }
         }
-        for &pi in &s.pk {
+        // The row is found by its identity (the key it was loaded or inserted with), which holds
+        // even when the key attribute changed or is expired.
+        let identity = st.borrow().identity.as_ref().map(|i| i.clone_ref(py));
+        let Some(identity) = identity else { continue };
+        let identity = identity.bind(py);
+        for (k, &pi) in s.pk.iter().enumerate() {
             let c = &s.cols[pi];
-            let attr = c.attr.bind(py);
-            // The row is found by the key it had when loaded, even if the key itself changed.
-            let v = match committed.get_item(attr)? {
-                Some(v) => v,
-                None => d
-                    .get_item(attr)?
-                    .unwrap_or_else(|| py.None().into_bound(py)),
-            };
-            named.insert(pk_param(&c.name), bind(py, &v, &c.ty, "UPDATE")?);
+            named.insert(
+                pk_param(&c.name),
+                bind(py, &identity.get_item(k)?, &c.ty, "UPDATE")?,
+            );
         }
         let key = (mask, sql_cols);
         match groups.get_mut(&key) {

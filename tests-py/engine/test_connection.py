@@ -1,0 +1,141 @@
+"""Engine and Connection: URLs, autobegin, commit/rollback, context managers, executemany, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ferroalchemy import Engine, create_engine, exc, text
+
+
+def _users(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(text("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite+pysqlite:///:memory:"])
+def test_memory_urls(url: str) -> None:
+    with create_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT 1 + 1")).scalar() == 2
+
+
+def test_file_database_persists_across_engines(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    e1 = create_engine(f"sqlite:///{path}")
+    with e1.begin() as conn:
+        _users(conn)
+        conn.execute(text("INSERT INTO users (name) VALUES (:n)"), {"n": "ann"})
+    e1.dispose()
+    e2 = create_engine(f"sqlite+pysqlite:///{path}")
+    with e2.connect() as conn:
+        assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["ann"]
+    assert path.exists()
+
+
+def test_commit_and_rollback(file_engine: Engine) -> None:
+    with file_engine.connect() as conn:
+        _users(conn)
+        conn.execute(text("INSERT INTO users (name) VALUES ('kept')"))
+        conn.commit()
+        conn.execute(text("INSERT INTO users (name) VALUES ('dropped')"))
+        assert conn.in_transaction()
+        conn.rollback()
+        assert not conn.in_transaction()
+    with file_engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["kept"]
+
+
+def test_close_without_commit_discards(file_engine: Engine) -> None:
+    with file_engine.begin() as conn:
+        _users(conn)
+    with file_engine.connect() as conn:
+        conn.execute(text("INSERT INTO users (name) VALUES ('x')"))
+    with file_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 0
+
+
+def test_engine_begin_rolls_back_on_error(file_engine: Engine) -> None:
+    with file_engine.begin() as conn:
+        _users(conn)
+    with pytest.raises(RuntimeError):
+        with file_engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (name) VALUES ('x')"))
+            raise RuntimeError("boom")
+    with file_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 0
+
+
+def test_begin_twice_is_an_error(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.begin()
+        with pytest.raises(exc.InvalidRequestError):
+            conn.begin()
+
+
+def test_executemany_with_a_list_of_dicts(engine: Engine) -> None:
+    with engine.connect() as conn:
+        _users(conn)
+        result = conn.execute(text("INSERT INTO users (name) VALUES (:name)"), [{"name": n} for n in "abc"])
+        assert result.rowcount == 3
+        assert conn.execute(text("SELECT name FROM users ORDER BY id")).scalars().all() == ["a", "b", "c"]
+
+
+def test_bare_string_is_not_executable(engine: Engine) -> None:
+    with engine.connect() as conn:
+        with pytest.raises(exc.ObjectNotExecutableError) as info:
+            conn.execute("SELECT 1")  # type: ignore[arg-type]
+    assert str(info.value) == "Not an executable object: 'SELECT 1'"
+    assert isinstance(info.value, exc.ArgumentError)
+
+
+def test_missing_bind_parameter(engine: Engine) -> None:
+    with engine.connect() as conn:
+        with pytest.raises(exc.StatementError) as info:
+            conn.execute(text("SELECT :x"), {"y": 1})
+    assert "A value is required for bind parameter 'x'" in str(info.value)
+    assert isinstance(info.value.orig, exc.InvalidRequestError)
+
+
+def test_integrity_error_carries_orig_statement_and_params(engine: Engine) -> None:
+    with engine.connect() as conn:
+        _users(conn)
+        conn.execute(text("INSERT INTO users (name) VALUES (:n)"), {"n": "dup"})
+        with pytest.raises(exc.IntegrityError) as info:
+            conn.execute(text("INSERT INTO users (name) VALUES (:n)"), {"n": "dup"})
+    err = info.value
+    assert isinstance(err, exc.DBAPIError)
+    assert err.orig is not None and "UNIQUE constraint failed: users.name" in str(err.orig)
+    assert err.orig.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    assert err.statement == "INSERT INTO users (name) VALUES (?)"
+    assert err.params == {"n": "dup"}
+
+
+def test_syntax_error_is_operational_error(engine: Engine) -> None:
+    with engine.connect() as conn:
+        with pytest.raises(exc.OperationalError, match="syntax error"):
+            conn.execute(text("SELEC 1"))
+
+
+def test_closed_connection_refuses_work(engine: Engine) -> None:
+    conn = engine.connect()
+    conn.close()
+    assert conn.closed
+    with pytest.raises(exc.ResourceClosedError):
+        conn.execute(text("SELECT 1"))
+
+
+def test_values_are_bound_not_spliced(engine: Engine) -> None:
+    hostile = "x'); DROP TABLE users; --"
+    with engine.connect() as conn:
+        _users(conn)
+        conn.execute(text("INSERT INTO users (name) VALUES (:n)"), {"n": hostile})
+        assert conn.execute(text("SELECT name FROM users")).scalar() == hostile
+
+
+def test_pool_status(file_engine: Engine) -> None:
+    c1 = file_engine.connect()
+    assert file_engine.pool.checkedout() == 1
+    c1.close()
+    assert file_engine.pool.checkedout() == 0
+    assert file_engine.pool.checkedin() == 1
+    assert "Pool size: 5" in file_engine.pool.status()
