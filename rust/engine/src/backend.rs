@@ -11,6 +11,8 @@ pub struct Outcome {
     /// Rows matched by UPDATE/DELETE, inserted by INSERT; -1 where the driver does not say.
     pub rowcount: i64,
     pub last_insert_id: Option<i64>,
+    /// For executemany: the id each execution generated, in order.
+    pub insert_ids: Vec<i64>,
 }
 
 pub trait Backend: Send {

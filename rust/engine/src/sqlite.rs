@@ -284,6 +284,7 @@ impl Backend for SqliteBackend {
                 rows: None,
                 rowcount: n as i64,
                 last_insert_id: Some(self.conn.last_insert_rowid()),
+                insert_ids: Vec::new(),
             });
         }
         let columns: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
@@ -306,6 +307,7 @@ impl Backend for SqliteBackend {
             rows: Some(Rows { columns, values }),
             rowcount: changes,
             last_insert_id: Some(self.conn.last_insert_rowid()),
+            insert_ids: Vec::new(),
         })
     }
 

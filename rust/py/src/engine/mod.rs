@@ -183,6 +183,7 @@ impl Connection {
                         rows: None,
                         rowcount: n,
                         last_insert_id: ids.last().copied(),
+                        insert_ids: ids,
                     })
                     .map_err(Some),
             }

@@ -180,26 +180,14 @@ fn flush_insert(
             })
         };
         echo(py, log, &compiled.sql, &rows)?;
-        let batch = Batch::Many(rows.clone());
-        let needs_ids = mask
-            .iter()
-            .zip(&s.cols)
-            .any(|(m, c)| !m && c.server_generated);
-        let ids = if needs_ids {
-            // One execution per row keeps each generated key (RETURNING batches come with the
-            // server drivers).
-            let mut ids = Vec::with_capacity(rows.len());
-            for r in rows {
-                let out = conn.run(py, &compiled, &Batch::One(r)).map_err(|e| {
-                    Connection::raise_run_error(py, e, &compiled, params_repr().as_ref())
-                })?;
-                ids.push(out.last_insert_id);
-            }
-            ids
+        // Generated keys are wanted only when a primary-key column was left to the database.
+        let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
+        let out = conn
+            .run(py, &compiled, &Batch::Many(rows))
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, params_repr().as_ref()))?;
+        let ids: Vec<Option<i64>> = if needs_ids {
+            out.insert_ids.into_iter().map(Some).collect()
         } else {
-            conn.run(py, &compiled, &batch).map_err(|e| {
-                Connection::raise_run_error(py, e, &compiled, params_repr().as_ref())
-            })?;
             vec![None; members.len()]
         };
         for (&oi, id) in members.iter().zip(ids) {

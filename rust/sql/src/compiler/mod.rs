@@ -494,16 +494,7 @@ impl Ctx<'_> {
             BinOp::In => " IN ",
             BinOp::NotIn => " NOT IN ",
         });
-        if matches!(
-            op,
-            BinOp::Like | BinOp::NotLike | BinOp::ILike | BinOp::NotILike
-        ) && matches!(
-            &right.kind,
-            ExprKind::Binary {
-                op: BinOp::Concat,
-                ..
-            }
-        ) {
+        if is_like_pattern(op, right) {
             // startswith/endswith/contains: `LIKE :p || '%'` renders without parentheses.
             self.visit(right)
         } else if op == BinOp::Concat {
@@ -558,6 +549,20 @@ const PREC_CMP: i32 = 5;
 const PREC_ADD: i32 = 7;
 const PREC_MUL: i32 = 8;
 
+/// A LIKE whose pattern is concatenated with '%': what startswith/endswith/contains build.
+fn is_like_pattern(op: BinOp, right: &Expr) -> bool {
+    matches!(
+        op,
+        BinOp::Like | BinOp::NotLike | BinOp::ILike | BinOp::NotILike
+    ) && matches!(
+        &right.kind,
+        ExprKind::Binary {
+            op: BinOp::Concat,
+            ..
+        }
+    )
+}
+
 /// SQLAlchemy's operator precedence table; atoms never need grouping.
 fn precedence(e: &Expr) -> i32 {
     match &e.kind {
@@ -569,20 +574,7 @@ fn precedence(e: &Expr) -> i32 {
             op: BoolOp::And,
             items,
         } if items.len() > 1 => PREC_AND,
-        ExprKind::Binary { op, right, .. }
-            if matches!(
-                op,
-                BinOp::Like | BinOp::NotLike | BinOp::ILike | BinOp::NotILike
-            ) && matches!(
-                &right.kind,
-                ExprKind::Binary {
-                    op: BinOp::Concat,
-                    ..
-                }
-            ) =>
-        {
-            PREC_PATTERN
-        }
+        ExprKind::Binary { op, right, .. } if is_like_pattern(*op, right) => PREC_PATTERN,
         ExprKind::Binary { op, .. } => match op {
             BinOp::Add | BinOp::Sub => PREC_ADD,
             BinOp::Mul | BinOp::Div | BinOp::Mod => PREC_MUL,
