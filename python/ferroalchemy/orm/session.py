@@ -297,13 +297,10 @@ class Session:
         state.strong = None
 
     def expunge_all(self) -> None:
-        for state in self.identity_map.states():
-            state.session_id = 0
-            state.strong = None
+        self.identity_map.detach_all()
         for state in self._new.values():
             state.session_id = 0
             state.strong = None
-        self.identity_map.clear()
         self._new.clear()
         self._dirty_states.clear()
         self._deleted.clear()

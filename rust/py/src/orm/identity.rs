@@ -128,6 +128,16 @@ impl IdentityMap {
         self.swept_len = 0;
     }
 
+    /// Detaches every object (session close / expunge_all) and empties the map, in one call.
+    fn detach_all(&mut self, py: Python<'_>) {
+        for state in self.map.values() {
+            let mut st = state.borrow_mut(py);
+            st.session_id = 0;
+            st.strong = None;
+        }
+        self.clear();
+    }
+
     fn __len__(&mut self, py: Python<'_>) -> usize {
         self.sweep(py);
         self.map.len()
