@@ -8,11 +8,13 @@ from typing import Any, SupportsIndex
 
 
 class InstrumentedList(list):  # type: ignore[type-arg]
-    __slots__ = ("_parent", "_prop", "__weakref__")
+    __slots__ = ("_parent", "_prop", "_orig", "__weakref__")
 
     def _setup(self, parent: Any, prop: Any) -> InstrumentedList:
         self._parent = parent
         self._prop = prop
+        # Members as the database has them, for many-to-many history at flush.
+        self._orig: tuple[Any, ...] = ()
         return self
 
     def _added(self, item: Any) -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from .. import _core, exc
 from ..sql.elements import BindParameter, Label, and_
-from ..sql.selectable import FromClause, Select
+from ..sql.selectable import FromClause, Join, Select
 from .collections import InstrumentedList
-from .relationships import MANYTOONE
+from .relationships import MANYTOMANY, MANYTOONE
 
 
 def plan_for(stmt: Select) -> Any:
@@ -83,13 +83,31 @@ def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
         return session.execute(stmt).scalars().first()
     stmt = prop.__dict__.get("_lazy_stmt")
     if stmt is None:
-        crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
-        stmt = Select(target).where(and_(*crit))
+        stmt = _lazy_statement(prop, target)
         prop._lazy_stmt = stmt
-    params = {f"lz_{i}": getattr(obj, pattr) for i, (pattr, _) in enumerate(prop._child_fk_attrs())}
+    if prop.direction == MANYTOMANY:
+        pm = prop.parent
+        params = {f"lz_{i}": getattr(obj, pm._attr_for_column(pc)) for i, (pc, _) in enumerate(prop._sec_parent)}
+    else:
+        params = {f"lz_{i}": getattr(obj, pattr) for i, (pattr, _) in enumerate(prop._child_fk_attrs())}
     session._autoflush()
     rows = session._execute_orm(stmt, params).scalars().all()
-    return InstrumentedList(rows)._setup(obj, prop) if prop.uselist else (rows[0] if rows else None)
+    if not prop.uselist:
+        return rows[0] if rows else None
+    coll = InstrumentedList(rows)._setup(obj, prop)
+    coll._orig = tuple(rows)
+    return coll
+
+
+def _lazy_statement(prop: Any, target: type) -> Select:
+    """SELECT of the related objects, with the parent's key as bind parameters `lz_N`."""
+    if prop.direction == MANYTOMANY:
+        sec = prop.secondary
+        on = and_(*[tc == sc for tc, sc in prop._sec_target])
+        crit = [sc == BindParameter(f"lz_{i}", None, sc._resolved_type()) for i, (_, sc) in enumerate(prop._sec_parent)]
+        return Select(target).select_from(Join(prop.mapper.local_table, sec, on, False, False)).where(and_(*crit))
+    crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
+    return Select(target).where(and_(*crit))
 
 
 def check_options(options: Any) -> None:

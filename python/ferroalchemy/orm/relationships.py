@@ -13,6 +13,7 @@ from .collections import InstrumentedList
 
 ONETOMANY = "ONETOMANY"
 MANYTOONE = "MANYTOONE"
+MANYTOMANY = "MANYTOMANY"
 
 
 class RelationshipProperty:
@@ -39,7 +40,6 @@ class RelationshipProperty:
     ) -> None:
         unsupported = {
             "backref": backref,
-            "secondary": secondary,
             "primaryjoin": primaryjoin,
             "remote_side": remote_side,
             "foreign_keys": foreign_keys,
@@ -56,6 +56,10 @@ class RelationshipProperty:
         if kw:
             raise NotImplementedError(f"ferroalchemy: relationship() options {sorted(kw)} are not implemented yet")
         self.argument = argument
+        self.secondary = secondary
+        # many-to-many: (parent column, association column) and (target column, association column)
+        self._sec_parent: list[tuple[Any, Any]] = []
+        self._sec_target: list[tuple[Any, Any]] = []
         self.back_populates = back_populates
         self._uselist = uselist
         self.viewonly = viewonly
@@ -83,7 +87,7 @@ class RelationshipProperty:
         self._resolve()
         if self._uselist is not None:
             return self._uselist
-        return self.direction == ONETOMANY
+        return self.direction != MANYTOONE
 
     def _target_class(self) -> type:
         arg = self.argument
@@ -112,6 +116,10 @@ class RelationshipProperty:
         self._mapper = target.__mapper__
         parent_t = self.parent.local_table
         target_t = self._mapper.local_table
+        if self.secondary is not None:
+            self._resolve_secondary(parent_t, target_t)
+            self._resolved = True
+            return
         to_target = [fk for fk in parent_t._foreign_keys() if fk.column.table is target_t]
         to_parent = [fk for fk in target_t._foreign_keys() if fk.column.table is parent_t]
         if parent_t is target_t:
@@ -155,6 +163,46 @@ class RelationshipProperty:
                 self._uselist = coll
         self._resolved = True
 
+    def _secondary_table(self) -> Any:
+        sec = self.secondary
+        if callable(sec) and not hasattr(sec, "c"):
+            sec = sec()
+        if isinstance(sec, str):
+            table = self.parent.local_table.metadata.tables.get(sec)
+            if table is None:
+                raise exc.InvalidRequestError(
+                    f"When initializing mapper {self.parent}, expression {sec!r} failed to locate a name "
+                    f"({sec!r}) for the secondary table of relationship {self.parent.class_.__name__}.{self.key}"
+                )
+            sec = table
+        return sec
+
+    def _resolve_secondary(self, parent_t: Any, target_t: Any) -> None:
+        if parent_t is target_t:
+            raise NotImplementedError(
+                "ferroalchemy: self-referential many-to-many relationships are not implemented yet"
+            )
+        sec = self._secondary_table()
+        self.secondary = sec
+        to_parent = [fk for fk in sec._foreign_keys() if fk.column.table is parent_t]
+        to_target = [fk for fk in sec._foreign_keys() if fk.column.table is target_t]
+        if not to_parent or not to_target:
+            raise exc.NoForeignKeysError(
+                f"Could not determine join condition between parent/child tables on relationship "
+                f"{self.parent.class_.__name__}.{self.key} - there are no foreign keys linking these tables via "
+                f"secondary table '{sec.name}'."
+            )
+        self.direction = MANYTOMANY
+        self._sec_parent = [(fk.column, fk.parent) for fk in to_parent]
+        self._sec_target = [(fk.column, fk.parent) for fk in to_target]
+
+    def _secondary_row(self, parent: Any, child: Any) -> dict[str, Any]:
+        """The association row linking `parent` and `child` (column name to key value)."""
+        pm, tm = self.parent, self.mapper
+        row = {sc.name: getattr(parent, pm._attr_for_column(pc)) for pc, sc in self._sec_parent}
+        row.update({sc.name: getattr(child, tm._attr_for_column(tc)) for tc, sc in self._sec_target})
+        return row
+
     def _reverse(self) -> RelationshipProperty | None:
         if not self.back_populates:
             return None
@@ -170,6 +218,8 @@ class RelationshipProperty:
     def _join_target(self) -> tuple[Any, Any, Any]:
         """ON clause, target table, and the parent table the join starts from, for ``join(A.rel)``."""
         self._resolve()
+        if self.direction == MANYTOMANY:
+            raise NotImplementedError("ferroalchemy: join() along a many-to-many relationship is not implemented yet")
         return and_(*[a == b for a, b in self._pairs]), self.mapper.local_table, self.parent.local_table
 
     def _child_fk_attrs(self) -> list[tuple[str, str]]:
@@ -220,7 +270,11 @@ class RelationshipProperty:
             if value is None:
                 raise TypeError("Incompatible collection type: None is not list-like")
             old = d.get(self.key)
+            if old is None and state.identity is not None and self.direction == MANYTOMANY:
+                # History needs what the database holds: load it before replacing it.
+                old = self.load_missing(obj)
             new = InstrumentedList(value)._setup(obj, self)
+            new._orig = getattr(old, "_orig", ())
             d[self.key] = new
             if old is not None:
                 for item in old:
@@ -275,14 +329,23 @@ class RelationshipProperty:
     def _collection_added(self, parent: Any, item: Any, append: bool = True) -> None:
         reverse = self._reverse()
         if reverse is not None:
-            reverse._set_scalar_quiet(item, parent)
+            if reverse.uselist:
+                reverse._back_add(item, parent)
+            else:
+                reverse._set_scalar_quiet(item, parent)
         self._mark(parent)
         self._cascade(parent, item)
 
     def _collection_removed(self, parent: Any, item: Any) -> None:
         reverse = self._reverse()
-        if reverse is not None and item.__dict__.get(reverse.key) is parent:
-            reverse._set_scalar_quiet(item, None)
+        if reverse is not None:
+            if reverse.uselist:
+                coll = item.__dict__.get(reverse.key)
+                if coll is not None and any(x is parent for x in coll):
+                    list.remove(coll, parent)
+                    reverse._mark(item)
+            elif item.__dict__.get(reverse.key) is parent:
+                reverse._set_scalar_quiet(item, None)
         self._mark(parent)
 
     def _cascade(self, parent: Any, item: Any) -> None:

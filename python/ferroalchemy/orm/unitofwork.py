@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import _core
 from .base import instance_state
-from .relationships import MANYTOONE, ONETOMANY
+from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
 
 
 def cascade_save(session: Any, obj: Any) -> None:
@@ -105,6 +105,7 @@ def flush(session: Any) -> None:
             ]
             if upd:
                 _core.flush_update(conn, mapper.spec, upd, log)
+        _flush_associations(connection, new_states + list(session._dirty_states.values()), deleted)
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
@@ -129,3 +130,55 @@ def flush(session: Any) -> None:
         session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)
         session._flushed_deleted[id(s)] = s
     session._deleted.clear()
+
+
+def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) -> None:
+    """Many-to-many: association rows for members added to or removed from loaded collections since
+    they were loaded, and every row of objects being deleted. A pair changed from both sides of a
+    back_populates pair is written once."""
+    from ..sql.dml import delete, insert
+    from ..sql.elements import BindParameter, and_
+
+    inserts: dict[int, tuple[Any, dict[tuple[Any, ...], dict[str, Any]]]] = {}
+    removes: dict[int, tuple[Any, dict[tuple[Any, ...], dict[str, Any]]]] = {}
+    settled: list[Any] = []
+    for state in states:
+        obj = state.obj()
+        if obj is None:
+            continue
+        d = obj.__dict__
+        for prop in state.mapper._props.values():
+            if not prop.is_relationship or prop.direction != MANYTOMANY or prop.viewonly:
+                continue
+            coll = d.get(prop.key)
+            if coll is None:
+                continue
+            orig = getattr(coll, "_orig", ())
+            for child in coll:
+                if not any(child is o for o in orig):
+                    row = prop._secondary_row(obj, child)
+                    inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+            for old in orig:
+                if not any(old is c for c in coll):
+                    row = prop._secondary_row(obj, old)
+                    removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+            settled.append(coll)
+    for table, rows in removes.values():
+        cols = list(next(iter(rows.values())))
+        stmt = delete(table).where(
+            and_(*[table.c[c] == BindParameter(c, None, table.c[c]._resolved_type()) for c in cols])
+        )
+        connection.execute(stmt, list(rows.values()))
+    for table, rows in inserts.values():
+        connection.execute(insert(table), list(rows.values()))
+    for state in deleted:
+        obj = state.obj()  # kept alive by the session until the flush
+        for prop in state.mapper._props.values():
+            if not prop.is_relationship or prop.direction != MANYTOMANY or prop.viewonly:
+                continue
+            sec = prop.secondary
+            keys = {sc.name: getattr(obj, prop.parent._attr_for_column(pc)) for pc, sc in prop._sec_parent}
+            crit = [sec.c[c] == BindParameter(c, None, sec.c[c]._resolved_type()) for c in keys]
+            connection.execute(delete(sec).where(and_(*crit)), keys)
+    for coll in settled:
+        coll._orig = tuple(coll)
