@@ -51,8 +51,8 @@ class RelationshipProperty:
                 raise NotImplementedError(f"ferroalchemy: relationship({name}=...) is not implemented yet")
         if lazy not in ("select", True):
             raise NotImplementedError(f"ferroalchemy: relationship(lazy={lazy!r}) is not implemented yet")
-        if cascade is not None and cascade not in ("save-update, merge", "save-update", "all"):
-            raise NotImplementedError(f"ferroalchemy: relationship(cascade={cascade!r}) is not implemented yet")
+        self.cascade = _parse_cascade(cascade)
+        self.passive_deletes = passive_deletes
         if kw:
             raise NotImplementedError(f"ferroalchemy: relationship() options {sorted(kw)} are not implemented yet")
         self.argument = argument
@@ -350,7 +350,7 @@ class RelationshipProperty:
 
     def _cascade(self, parent: Any, item: Any) -> None:
         """save-update cascade: an object attached to one in a session joins that session."""
-        if item is None or self.viewonly:
+        if item is None or self.viewonly or "save-update" not in self.cascade:
             return
         session = session_for_state(instance_state(parent))
         if session is not None:
@@ -358,6 +358,24 @@ class RelationshipProperty:
 
     def __repr__(self) -> str:
         return f"<RelationshipProperty at {hex(id(self))}; {self.key}>"
+
+
+_CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
+_ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
+
+
+def _parse_cascade(cascade: str | None) -> frozenset[str]:
+    """SQLAlchemy's cascade string: "all" is everything but delete-orphan; the default is
+    "save-update, merge"."""
+    if cascade is None:
+        return frozenset({"save-update", "merge"})
+    parts = {p.strip() for p in cascade.split(",") if p.strip()}
+    unknown = parts - _CASCADES - {"all", "none"}
+    if unknown:
+        raise exc.ArgumentError(f"Invalid cascade option(s): {', '.join(repr(u) for u in sorted(unknown))}")
+    if "all" in parts:
+        parts |= _ALL
+    return frozenset(parts & _CASCADES)
 
 
 def _state_str(obj: Any) -> str:

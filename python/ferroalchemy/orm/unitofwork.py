@@ -19,7 +19,7 @@ def cascade_save(session: Any, obj: Any) -> None:
         mapper = type(cur).__mapper__
         d = cur.__dict__
         for prop in mapper._props.values():
-            if not prop.is_relationship or prop.viewonly or prop.key not in d:
+            if not prop.is_relationship or prop.viewonly or prop.key not in d or "save-update" not in prop.cascade:
                 continue
             value = d[prop.key]
             targets = value if prop.uselist else ([value] if value is not None else [])
@@ -74,7 +74,66 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
                             setattr(child, fkattr, value)
 
 
+def _removed(coll: Any) -> list[Any]:
+    """Members a loaded collection had when loaded (or last flushed) and no longer has."""
+    return [o for o in getattr(coll, "_orig", ()) if not any(o is c for c in coll)]
+
+
+def _null_foreign_keys(prop: Any, parent: Any, child: Any) -> None:
+    """A child leaving a one-to-many parent (removed, or the parent deleted) loses its foreign key,
+    unless it now belongs to another parent."""
+    cd = child.__dict__
+    for pattr, fkattr in prop._child_fk_attrs():
+        if cd.get(fkattr) == getattr(parent, pattr):
+            setattr(child, fkattr, None)
+
+
+def _process_cascades(session: Any) -> None:
+    """Before a flush: delete cascades and orphans, and foreign keys of children left without a parent."""
+    pending = list(session._deleted.values())
+    seen = {id(s) for s in pending}
+    while pending:
+        state = pending.pop()
+        obj = state.obj()
+        for prop in state.mapper._props.values():
+            if not prop.is_relationship or prop.viewonly or prop.direction == MANYTOMANY:
+                continue
+            if "delete" not in prop.cascade and (prop.direction != ONETOMANY or prop.passive_deletes):
+                continue
+            value = getattr(obj, prop.key)
+            related = list(value) if prop.uselist else ([value] if value is not None else [])
+            for child in related:
+                cstate = instance_state(child)
+                if "delete" in prop.cascade:
+                    if cstate.identity is not None and id(cstate) not in seen:
+                        session.delete(child)
+                        seen.add(id(cstate))
+                        pending.append(cstate)
+                    elif cstate.identity is None:
+                        session._expunge_state(cstate)
+                elif id(cstate) not in seen:
+                    _null_foreign_keys(prop, obj, child)
+    for state in list(session._new.values()) + list(session._dirty_states.values()):
+        obj = state.obj()
+        if obj is None:
+            continue
+        d = obj.__dict__
+        for prop in state.mapper._props.values():
+            if not prop.is_relationship or prop.direction != ONETOMANY or prop.viewonly or d.get(prop.key) is None:
+                continue
+            for child in _removed(d[prop.key]):
+                cstate = instance_state(child)
+                if "delete-orphan" in prop.cascade:
+                    if cstate.identity is not None:
+                        session.delete(child)
+                    else:
+                        session._expunge_state(cstate)
+                else:
+                    _null_foreign_keys(prop, obj, child)
+
+
 def flush(session: Any) -> None:
+    _process_cascades(session)
     for state in list(session._new.values()) + list(session._dirty_states.values()):
         obj = state.obj()
         if obj is not None:
@@ -148,10 +207,13 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
             continue
         d = obj.__dict__
         for prop in state.mapper._props.values():
-            if not prop.is_relationship or prop.direction != MANYTOMANY or prop.viewonly:
+            if not prop.is_relationship or not prop.uselist or prop.viewonly:
                 continue
             coll = d.get(prop.key)
             if coll is None:
+                continue
+            settled.append(coll)
+            if prop.direction != MANYTOMANY:
                 continue
             orig = getattr(coll, "_orig", ())
             for child in coll:
@@ -162,7 +224,6 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
                 if not any(old is c for c in coll):
                     row = prop._secondary_row(obj, old)
                     removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
-            settled.append(coll)
     for table, rows in removes.values():
         cols = list(next(iter(rows.values())))
         stmt = delete(table).where(
