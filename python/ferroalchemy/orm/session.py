@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import _core, exc
 from ..engine.result import Result
+from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
 from . import loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
@@ -429,7 +430,37 @@ class Session:
             if statement._with_options:
                 loading.check_options(statement._with_options)
             return self._execute_orm(statement, params)
+        entity = getattr(statement, "entity", None)
+        if entity is not None and isinstance(statement, (Update, Delete)) and params is None:
+            return self._execute_orm_dml(statement, entity)
         return self.connection().execute(statement, params)
+
+    def _execute_orm_dml(self, statement: Any, entity: Any) -> Result:
+        """UPDATE/DELETE on a mapped class: objects of matched rows in the identity map are marked
+        deleted, or have the updated attributes expired (SQLAlchemy's synchronize_session)."""
+        mapper = entity.__mapper__
+        conn = self.connection()
+        matched: list[Any] = []
+        if len(self.identity_map):
+            pk_select = Select(*mapper.primary_key)
+            if statement._where:
+                pk_select = pk_select.where(*statement._where)
+            for row in conn.execute(pk_select):
+                obj = self.identity_map.get(mapper.mapper_id, tuple(row), mapper._pk_types)
+                if obj is not None:
+                    matched.append(obj)
+        result = conn.execute(statement, None)
+        names = [mapper._attr_for_column(mapper.local_table.c[c]) for c in statement._values]
+        for obj in matched:
+            state = obj.__dict__["_sa_instance_state"]
+            if isinstance(statement, Delete):
+                self.identity_map.remove(mapper.mapper_id, state.identity, mapper._pk_types)
+                state.deleted = True
+                state.strong = obj
+                self._flushed_deleted[id(state)] = state
+            else:
+                self._expire_state(state, names)
+        return result
 
     def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         return self.execute(statement, params, **kw).scalars()
@@ -481,7 +512,9 @@ class Session:
         raise NotImplementedError("ferroalchemy: Session.merge() is not implemented yet")
 
     def query(self, *entities: Any, **kw: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: the legacy Query API (session.query) is not implemented yet")
+        from .query import Query
+
+        return Query(entities, self)
 
     def _lazy_load(self, prop: Any, obj: Any) -> Any:
         return loading.lazy_load(self, prop, obj)
