@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from .. import exc
+from .. import dbapi, event, exc
 from .result import CursorResult, Result
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
@@ -61,7 +61,21 @@ class Connection:
         self._core = engine._core_engine().connect()
         self._transaction: Transaction | None = None
         self._execution_options: dict[str, Any] = dict(engine._execution_options)
-        self.info: dict[str, Any] = {}
+        self._record = engine._record_for(self._core)
+        if self._core.take_fresh():
+            engine._on_connect(self._record)
+        event.dispatch(engine._event_chain(), "checkout", self._record.dbapi_connection, self._record, self)
+        event.dispatch(engine._event_chain(), "engine_connect", self)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Per physical connection, kept across checkouts (the connection record's info)."""
+        return self._record.info
+
+    @property
+    def connection(self) -> Any:
+        """The PEP 249 connection facade of this pooled connection."""
+        return self._record.dbapi_connection
 
     # -- transactions -------------------------------------------------------------------
     def _autobegin(self) -> None:
@@ -71,6 +85,7 @@ class Connection:
             self._transaction = Transaction(self)
             if self.engine.echo:
                 _logger.info("BEGIN (implicit)")
+            event.dispatch(self.engine._event_chain(), "begin", self)
 
     def begin(self) -> Transaction:
         if self._transaction is not None:
@@ -93,6 +108,7 @@ class Connection:
             self._core.commit()
         else:
             self._core.rollback()
+        event.dispatch(self.engine._event_chain(), "commit" if commit else "rollback", self)
 
     def commit(self) -> None:
         if self._transaction is not None:
@@ -114,6 +130,8 @@ class Connection:
             self._transaction = None
             if self.engine.echo:
                 _logger.info("ROLLBACK")
+        if not self._core.closed:
+            event.dispatch(self.engine._event_chain(), "checkin", self._record.dbapi_connection, self._record)
         self._core.close()
 
     @property
@@ -174,14 +192,28 @@ class Connection:
         return CursorResult(self._core.exec_driver_sql(statement, parameters), None)
 
     def _log(self) -> Any:
-        if not self.engine.echo:
+        """The statement hook the Rust core calls before each statement (echo, before_cursor_execute);
+        it returns the after_cursor_execute call, if any. None when nothing listens (the usual case)."""
+        chain = self.engine._event_chain()
+        before = event.listeners_for(chain, "before_cursor_execute")
+        after = event.listeners_for(chain, "after_cursor_execute")
+        echo = self.engine.echo
+        if not (echo or before or after):
             return None
 
-        def log(sql: str, params: Any) -> None:
-            _logger.info(sql)
-            _logger.info("[generated in %.5fs] %r", 0.0, _echo_params(params))
+        def hook(sql: str, params: Any, executemany: bool) -> Any:
+            if echo:
+                _logger.info(sql)
+                _logger.info("[generated in %.5fs] %r", 0.0, _echo_params(params))
+            cursor = self._record.dbapi_connection.cursor()
+            context = _ExecutionContext(sql, params, executemany)
+            for fn in before:
+                fn(self, cursor, sql, params, context, executemany)
+            if not after:
+                return None
+            return lambda: [fn(self, cursor, sql, params, context, executemany) for fn in after]
 
-        return log
+        return hook
 
     def _execute_stmt(
         self,
@@ -212,6 +244,27 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
+
+
+class _ExecutionContext:
+    """What cursor events receive as `context`: the statement and its parameters."""
+
+    def __init__(self, statement: str, parameters: Any, executemany: bool) -> None:
+        self.statement = statement
+        self.parameters = parameters
+        self.executemany = executemany
+
+
+class _ConnectionRecord:
+    """One physical pooled connection, as pool events see it: `.info` persists across checkouts."""
+
+    def __init__(self, core: Any) -> None:
+        self.info: dict[str, Any] = {}
+        self.dbapi_connection = dbapi.Connection(core)
+
+    @property
+    def driver_connection(self) -> Any:
+        return self.dbapi_connection
 
 
 def _echo_params(params: Any) -> Any:
@@ -269,6 +322,9 @@ class Engine:
         self.hide_parameters = hide_parameters
         self.logging_name = None
         self._created = time.monotonic()
+        self._records: dict[int, _ConnectionRecord] = {}
+        self._first_connect_done = False
+        self._pool: Any = None
 
     def _core_engine(self) -> Any:
         core = self._core
@@ -286,7 +342,28 @@ class Engine:
 
     @property
     def pool(self) -> Any:
-        return self._pool_cls._attached(self._core_engine() if self.dialect.name == "sqlite" else None)
+        if self._pool is None:
+            self._pool = self._pool_cls._attached(self._core_engine() if self.dialect.name == "sqlite" else None)
+        return self._pool
+
+    def _event_chain(self) -> tuple[Any, ...]:
+        """Where engine and pool listeners of this engine may be registered."""
+        return (self, type(self), self._pool, self._pool_cls)
+
+    def _record_for(self, core: Any) -> _ConnectionRecord:
+        record = self._records.get(core.slot_id)
+        if record is None:
+            record = self._records[core.slot_id] = _ConnectionRecord(core)
+        else:
+            record.dbapi_connection._core = core
+        return record
+
+    def _on_connect(self, record: _ConnectionRecord) -> None:
+        chain = self._event_chain()
+        if not self._first_connect_done:
+            self._first_connect_done = True
+            event.dispatch(chain, "first_connect", record.dbapi_connection, record)
+        event.dispatch(chain, "connect", record.dbapi_connection, record)
 
     @property
     def name(self) -> str:
@@ -305,6 +382,7 @@ class Engine:
     def dispose(self, close: bool = True) -> None:
         if self._core is not None:
             self._core.dispose()
+        self._records.clear()
 
     def execution_options(self, **opt: Any) -> Engine:
         raise NotImplementedError("ferroalchemy: Engine.execution_options() is not implemented yet")

@@ -1,14 +1,122 @@
-"""``sqlalchemy.event``. Event dispatch is not built yet: registering a listener says so rather than
-silently never calling it."""
+"""``sqlalchemy.event``: listen / listens_for / remove / contains, for engine, pool, session and
+mapper events. An event ferroalchemy does not dispatch yet is refused at listen() time with
+NotImplementedError rather than silently never called."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from .. import exc
+
+ENGINE_EVENTS = {
+    "before_cursor_execute",
+    "after_cursor_execute",
+    "begin",
+    "commit",
+    "rollback",
+    "engine_connect",
+}
+POOL_EVENTS = {"connect", "first_connect", "checkout", "checkin"}
+SESSION_EVENTS = {
+    "before_flush",
+    "after_flush",
+    "after_flush_postexec",
+    "before_commit",
+    "after_commit",
+    "after_rollback",
+    "after_begin",
+}
+MAPPER_EVENTS = {"before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"}
+
+# Events SQLAlchemy has that are not dispatched yet: refused by name.
+_KNOWN_NOT_YET = {
+    "handle_error",
+    "before_execute",
+    "after_execute",
+    "close",
+    "reset",
+    "invalidate",
+    "soft_invalidate",
+    "engine_disposed",
+    "savepoint",
+    "rollback_savepoint",
+    "release_savepoint",
+    "set_connection_execution_options",
+    "after_soft_rollback",
+    "after_attach",
+    "after_transaction_create",
+    "after_transaction_end",
+    "after_bulk_update",
+    "after_bulk_delete",
+    "do_orm_execute",
+    "transient_to_pending",
+    "pending_to_persistent",
+    "persistent_to_detached",
+    "deleted_to_detached",
+    "load",
+    "refresh",
+    "refresh_flush",
+    "expire",
+    "init",
+    "set",
+    "append",
+    "remove",
+    "before_configured",
+    "after_configured",
+    "mapper_configured",
+    "instrument_class",
+    "before_create",
+    "after_create",
+    "before_drop",
+    "after_drop",
+    "column_reflect",
+    "do_connect",
+}
+
+_listeners: weakref.WeakKeyDictionary[Any, dict[str, list[Callable[..., Any]]]] = weakref.WeakKeyDictionary()
+
+
+def _kind(target: Any) -> set[str]:
+    from ..engine.base import Connection, Engine
+    from ..orm.session import Session, sessionmaker
+    from ..pool import Pool
+
+    if isinstance(target, (Engine, Connection)) or target in (Engine, Connection):
+        return ENGINE_EVENTS | POOL_EVENTS
+    if isinstance(target, Pool) or (isinstance(target, type) and issubclass(target, Pool)):
+        return POOL_EVENTS
+    if isinstance(target, (Session, sessionmaker)) or (isinstance(target, type) and issubclass(target, Session)):
+        return SESSION_EVENTS
+    if (
+        getattr(target, "__mapper__", None) is not None
+        or type(target).__name__ == "Mapper"
+        or _is_declarative_base(target)
+    ):
+        return MAPPER_EVENTS
+    raise exc.InvalidRequestError(f"No such event target {target!r}")
+
+
+def _is_declarative_base(target: Any) -> bool:
+    return isinstance(target, type) and hasattr(target, "registry") and hasattr(target, "metadata")
+
+
+def _key(target: Any) -> Any:
+    from ..engine.base import Connection
+
+    # A Connection's engine events belong to its engine, as in SQLAlchemy.
+    return target.engine if isinstance(target, Connection) else target
 
 
 def listen(target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
-    raise NotImplementedError(f"ferroalchemy: events ({identifier!r} listeners) are not implemented yet")
+    if kw.get("named"):
+        raise NotImplementedError("ferroalchemy: event.listen(named=True) is not implemented yet")
+    if identifier not in _kind(target):
+        if identifier in _KNOWN_NOT_YET:
+            raise NotImplementedError(f"ferroalchemy: the {identifier!r} event is not implemented yet")
+        raise exc.InvalidRequestError(f"No such event '{identifier}' for target '{target}'")
+    _listeners.setdefault(_key(target), {}).setdefault(identifier, []).append(fn)
 
 
 def listens_for(
@@ -22,8 +130,29 @@ def listens_for(
 
 
 def remove(target: Any, identifier: str, fn: Callable[..., Any]) -> None:
-    raise NotImplementedError("ferroalchemy: events are not implemented yet")
+    fns = _listeners.get(_key(target), {}).get(identifier, [])
+    if fn not in fns:
+        raise exc.InvalidRequestError(f"No listeners found for event {target} / {identifier!r} / {fn} ")
+    fns.remove(fn)
 
 
 def contains(target: Any, identifier: str, fn: Callable[..., Any]) -> bool:
-    return False
+    return fn in _listeners.get(_key(target), {}).get(identifier, [])
+
+
+def listeners_for(targets: Iterable[Any], identifier: str) -> list[Callable[..., Any]]:
+    """Listeners registered for `identifier` on any of `targets` (an object, then its classes)."""
+    out: list[Callable[..., Any]] = []
+    for t in targets:
+        try:
+            by_event = _listeners.get(t)
+        except TypeError:  # unhashable target
+            continue
+        if by_event:
+            out.extend(by_event.get(identifier, ()))
+    return out
+
+
+def dispatch(targets: Iterable[Any], identifier: str, *args: Any) -> None:
+    for fn in listeners_for(targets, identifier):
+        fn(*args)

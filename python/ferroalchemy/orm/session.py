@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .. import _core, exc
+from .. import _core, event, exc
 from ..engine.result import Result
 from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
@@ -85,6 +85,11 @@ class Session:
         self._needs_rollback: BaseException | None = None
         self._flushing = False
         self._no_autoflush = 0
+        self._maker: Any = None
+
+    def _event_chain(self) -> tuple[Any, ...]:
+        """Where session listeners may be registered: this session, its sessionmaker, its classes."""
+        return (self, self._maker, *type(self).__mro__[:-1])
 
     # -- context manager ----------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -145,6 +150,7 @@ class Session:
             else:
                 raise exc.ArgumentError(f"Session bind must be an Engine or Connection, got {bind!r}")
             self._connection._autobegin()
+            event.dispatch(self._event_chain(), "after_begin", self, self._transaction, self._connection)
         return self._connection
 
     def in_transaction(self) -> bool:
@@ -159,6 +165,7 @@ class Session:
                 raise exc.InvalidRequestError("No transaction is begun.")
             self._autobegin()
         self._check_usable()
+        event.dispatch(self._event_chain(), "before_commit", self)
         self.flush()
         if self._connection is not None:
             if self._external != "joined":
@@ -173,8 +180,10 @@ class Session:
         self._flushed_new.clear()
         if self.expire_on_commit:
             self._expire_all_states()
+        event.dispatch(self._event_chain(), "after_commit", self)
 
     def rollback(self) -> None:
+        had_transaction = self._transaction is not None
         if self._connection is not None:
             self._connection.rollback()
             self._release_connection()
@@ -192,6 +201,8 @@ class Session:
         self._deleted.clear()
         self._dirty_states.clear()
         self._expire_all_states()
+        if had_transaction:
+            event.dispatch(self._event_chain(), "after_rollback", self)
 
     def _detach_new(self, state: Any) -> None:
         if state.identity is not None:
@@ -530,7 +541,12 @@ class Session:
             return
         self._flushing = True
         try:
+            chain = self._event_chain()
+            context = unitofwork.FlushContext(self)
+            event.dispatch(chain, "before_flush", self, context, None)
             unitofwork.flush(self)
+            event.dispatch(chain, "after_flush", self, context)
+            event.dispatch(chain, "after_flush_postexec", self, context)
         except BaseException as e:
             self._needs_rollback = e
             if self._connection is not None:
@@ -586,7 +602,9 @@ class sessionmaker:
         if "info" in local_kw and kw.get("info"):
             local_kw["info"] = {**kw["info"], **local_kw["info"]}
         kw.update(local_kw)
-        return self.class_(**kw)
+        session = self.class_(**kw)
+        session._maker = self
+        return session
 
     @contextmanager
     def begin(self) -> Iterator[Any]:

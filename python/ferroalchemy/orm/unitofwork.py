@@ -5,9 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _core
+from .. import _core, event
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
+
+
+class FlushContext:
+    """What flush events receive as `flush_context`."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+
+def _mapper_events(mapper: Any, identifier: str, connection: Any, states: list[Any]) -> None:
+    """before_/after_insert|update|delete for each object, when anything listens on the mapped
+    class (or a base class) or its mapper."""
+    chain = (*mapper.class_.__mro__[:-1], mapper)
+    fns = event.listeners_for(chain, identifier)
+    for state in states if fns else ():
+        obj = state.obj()
+        for fn in fns:
+            fn(mapper, connection, obj)
 
 
 def cascade_save(session: Any, obj: Any) -> None:
@@ -155,20 +173,26 @@ def flush(session: Any) -> None:
             _sync_foreign_keys(mapper, related)
             ins = [s for s in new_states if s.mapper is mapper]
             if ins:
+                _mapper_events(mapper, "before_insert", connection, ins)
                 _core.flush_insert(conn, mapper.spec, ins, session.identity_map, log)
                 inserted.extend(ins)
+                _mapper_events(mapper, "after_insert", connection, ins)
             upd = [
                 s
                 for s in session._dirty_states.values()
                 if s.mapper is mapper and s.modified and id(s) not in session._deleted and s.identity is not None
             ]
             if upd:
+                _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
+                _mapper_events(mapper, "after_update", connection, upd)
         _flush_associations(connection, new_states + list(session._dirty_states.values()), deleted)
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
+                _mapper_events(mapper, "before_delete", connection, dels)
                 _core.flush_delete(conn, mapper.spec, dels, log)
+                _mapper_events(mapper, "after_delete", connection, dels)
     except BaseException:
         # The transaction is rolled back by the caller; objects go back to what they were.
         for s in inserted:

@@ -51,6 +51,10 @@ impl Default for PoolOptions {
 /// several checkouts, hence the mutex.
 pub struct Slot {
     pub conn: Mutex<Box<dyn Backend>>,
+    /// Identifies the physical connection (SQLAlchemy's connection record) across checkouts.
+    pub id: u64,
+    /// Set until the first checkout has seen it: the pool's "connect" event fires then.
+    pub fresh: std::sync::atomic::AtomicBool,
     created: Instant,
     /// Set when the connection must not return to the pool (invalidated, or mid-protocol).
     pub invalid: std::sync::atomic::AtomicBool,
@@ -87,6 +91,13 @@ pub struct Checkout {
 impl Checkout {
     pub fn conn(&self) -> MutexGuard<'_, Box<dyn Backend>> {
         self.slot.lock()
+    }
+
+    /// True the first time a newly opened connection is checked out.
+    pub fn take_fresh(&self) -> bool {
+        self.slot
+            .fresh
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Marks the connection as unusable; it is closed rather than returned.
@@ -128,8 +139,11 @@ impl Pool {
     }
 
     fn new_slot(&self) -> Result<Arc<Slot>, EngineError> {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Arc::new(Slot {
             conn: Mutex::new((self.factory)()?),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            fresh: std::sync::atomic::AtomicBool::new(true),
             created: Instant::now(),
             invalid: Default::default(),
         }))

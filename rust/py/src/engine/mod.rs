@@ -235,12 +235,18 @@ impl Connection {
         let keys = param_keys(stmt, params, &defaults)?;
         let compiled = self.compiled_for(py, stmt, &keys)?;
         let batch = build_params(py, stmt, &compiled, params, &defaults)?;
-        if let Some(log) = log {
-            log.call1((compiled.sql.as_str(), params))?;
-        }
+        let after = match log {
+            Some(log) => {
+                before_execute(log, &compiled.sql, params, matches!(batch, Batch::Many(_)))?
+            }
+            None => None,
+        };
         let outcome = self
             .run(py, &compiled, &batch)
             .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
+        if let Some(after) = after {
+            after.call0()?;
+        }
         let Some(rows) = outcome.rows else {
             return Ok(CursorResult::without_rows(
                 outcome.rowcount,
@@ -357,6 +363,17 @@ impl Connection {
         self.lock().is_none()
     }
 
+    /// The physical connection's id (stable across checkouts of the same pooled connection).
+    #[getter]
+    fn slot_id(&self) -> Option<u64> {
+        self.lock().as_ref().map(|c| c.slot.id)
+    }
+
+    /// True once for a connection the pool has just opened (the "connect" event).
+    fn take_fresh(&self) -> bool {
+        self.lock().as_ref().is_some_and(|c| c.take_fresh())
+    }
+
     /// Discards the underlying connection instead of returning it to the pool.
     fn invalidate(&self, py: Python<'_>) {
         if let Some(c) = self.lock().as_ref() {
@@ -414,6 +431,18 @@ fn parse_url(
         u.database,
         u.query,
     ))
+}
+
+/// Calls the Python hook that runs before a statement (echo, before_cursor_execute); what it returns,
+/// if anything, is called after the statement ran (after_cursor_execute).
+pub fn before_execute<'py>(
+    log: &Bound<'py, PyAny>,
+    sql: &str,
+    params: impl IntoPyObject<'py>,
+    executemany: bool,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let after = log.call1((sql, params, executemany))?;
+    Ok((!after.is_none()).then_some(after))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -46,14 +46,15 @@ fn obj_dict<'py>(
     Ok((obj, d))
 }
 
-/// Echo: the SQL and the first parameter set of each statement the flush sends.
-fn echo(
-    py: Python<'_>,
-    log: Option<&Bound<'_, PyAny>>,
+/// The statement hook (echo, cursor events) for each statement the flush sends, with its first
+/// parameter set; returns what to call once the statement ran.
+fn echo<'py>(
+    py: Python<'py>,
+    log: Option<&Bound<'py, PyAny>>,
     sql: &str,
     rows: &[Vec<Value>],
-) -> PyResult<()> {
-    let Some(log) = log else { return Ok(()) };
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(log) = log else { return Ok(None) };
     let first: Vec<Py<PyAny>> = match rows.first() {
         Some(r) => r
             .iter()
@@ -61,7 +62,14 @@ fn echo(
             .collect::<PyResult<_>>()?,
         None => Vec::new(),
     };
-    log.call1((sql, PyTuple::new(py, first)?))?;
+    crate::engine::before_execute(log, sql, PyTuple::new(py, first)?, rows.len() > 1)
+}
+
+/// Runs the after-statement hook `echo` returned.
+fn after(hook: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+    if let Some(h) = hook {
+        h.call0()?;
+    }
     Ok(())
 }
 
@@ -179,12 +187,13 @@ fn flush_insert(
                     .and_then(|l| PyTuple::new(py, l).ok().map(|t| t.into_any()))
             })
         };
-        echo(py, log, &compiled.sql, &rows)?;
+        let hook = echo(py, log, &compiled.sql, &rows)?;
         // Generated keys are wanted only when a primary-key column was left to the database.
         let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
         let out = conn
             .run(py, &compiled, &Batch::Many(rows))
             .map_err(|e| Connection::raise_run_error(py, e, &compiled, params_repr().as_ref()))?;
+        after(hook)?;
         let ids: Vec<Option<i64>> = if needs_ids {
             out.insert_ids.into_iter().map(Some).collect()
         } else {
@@ -338,11 +347,12 @@ fn flush_update(
             .collect();
         let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
-        echo(py, log, &compiled.sql, &rows)?;
+        let hook = echo(py, log, &compiled.sql, &rows)?;
         let n = rows.len();
         let out = conn
             .run(py, &compiled, &Batch::Many(rows))
             .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+        after(hook)?;
         if out.rowcount >= 0 && out.rowcount as usize != n {
             return Err(exc(
                 py,
@@ -390,9 +400,10 @@ fn flush_delete(
         rows.push(ordered(&compiled, &named));
     }
     let n = rows.len();
-    echo(py, log, &compiled.sql, &rows)?;
+    let hook = echo(py, log, &compiled.sql, &rows)?;
     conn.run(py, &compiled, &Batch::Many(rows))
         .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+    after(hook)?;
     Ok(n)
 }
 
