@@ -104,6 +104,7 @@ class Result(_Filtered):
         self._unique: Callable[[Any], Any] | None = None
         self._seen: set[Any] | None = None
         self._yield_per: int | None = None
+        self._require_unique = False
         self._result = self
 
     # -- rows ---------------------------------------------------------------------------
@@ -133,8 +134,16 @@ class Result(_Filtered):
                 return out
             items = fetch(n - len(out))
 
+    def _check_unique(self) -> None:
+        if self._require_unique and self._unique is None:
+            raise exc.InvalidRequestError(
+                "The unique() method must be invoked on this Result, as it contains results that include "
+                "joined eager loads against collections"
+            )
+
     def _fetch(self, n: int | None) -> list[Any]:
         cursor = self._check()
+        self._check_unique()
         if self._unique is None:
             return cursor.fetch_rows(n)
         return self._dedupe(cursor.fetch_rows(n), lambda r: tuple(r), n, cursor.fetch_rows)
@@ -242,6 +251,7 @@ class ScalarResult(_Filtered):
     def _fetch(self, n: int | None) -> list[Any]:
         r = self._result
         cursor = r._check()
+        r._check_unique()
         if r._unique is None:
             return cursor.fetch_scalars(self._index, n)
         return r._dedupe(

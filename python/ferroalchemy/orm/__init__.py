@@ -23,6 +23,7 @@ from .decl_api import (
 )
 from .mapper import Mapper, class_mapper
 from .relationships import RelationshipProperty, backref, relationship
+from .scoping import scoped_session
 from .session import Session, SessionTransaction, close_all_sessions, make_transient, sessionmaker
 from .strategy_options import (
     contains_eager,
@@ -44,10 +45,6 @@ from .strategy_options import (
 
 def aliased(*args: Any, **kw: Any) -> Any:
     raise NotImplementedError("ferroalchemy: aliased() is not implemented yet")
-
-
-def scoped_session(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: scoped_session is not implemented yet")
 
 
 def validates(*names: Any, **kw: Any) -> Any:

@@ -27,6 +27,10 @@ def plan_for(stmt: Select) -> Any:
             keys.append(e.__name__)
             idx += len(mapper._select_columns)
             has_entity = True
+        elif hasattr(e, "_ferro_entity_columns"):
+            items.append(e.mapper._entity_plan_item(idx))
+            keys.append(e.mapper.class_.__name__)
+            idx += len(e.mapper._select_columns)
         elif isinstance(e, FromClause):
             for c in e.c:
                 items.append(("column", idx))
@@ -110,6 +114,10 @@ def _lazy_statement(prop: Any, target: type) -> Select:
     return Select(target).where(and_(*crit))
 
 
-def check_options(options: Any) -> None:
-    for opt in options:
-        raise NotImplementedError(f"ferroalchemy: loader option {opt!r} is not implemented yet")
+def has_eager_relationships(stmt: Select) -> bool:
+    """Whether an entity of the statement has relationships configured lazy="selectin"."""
+    for e in stmt._raw_columns:
+        mapper = getattr(e, "__mapper__", None)
+        if mapper is not None and isinstance(e, type) and mapper._has_eager:
+            return True
+    return False

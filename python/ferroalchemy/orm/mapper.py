@@ -119,6 +119,10 @@ class Mapper:
 
     # -- what the Rust core needs ------------------------------------------------------
     @property
+    def _has_eager(self) -> bool:
+        return any(getattr(p, "lazy", None) == "selectin" for p in self._props.values())
+
+    @property
     def _select_columns(self) -> list[Any]:
         return [p.column for p in self._props.values() if isinstance(p, ColumnProperty)]
 

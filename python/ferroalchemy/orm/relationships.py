@@ -49,8 +49,9 @@ class RelationshipProperty:
         for name, value in unsupported.items():
             if value not in (None, False):
                 raise NotImplementedError(f"ferroalchemy: relationship({name}=...) is not implemented yet")
-        if lazy not in ("select", True):
+        if lazy not in ("select", True, "selectin"):
             raise NotImplementedError(f"ferroalchemy: relationship(lazy={lazy!r}) is not implemented yet")
+        self.lazy = "select" if lazy is True else lazy
         self.cascade = _parse_cascade(cascade)
         self.passive_deletes = passive_deletes
         if kw:

@@ -11,7 +11,7 @@ from .. import _core, event, exc
 from ..engine.result import Result
 from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
-from . import loading, unitofwork
+from . import eager, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
 from .exc import ObjectDeletedError, UnmappedInstanceError
 
@@ -416,13 +416,19 @@ class Session:
 
     def _execute_orm(self, statement: Any, params: Any, populate_existing: bool = False) -> Result:
         conn = self.connection()
-        plan = loading.plan_for(statement)
+        executed, joined = eager.with_joined_loads(statement)
+        plan = loading.plan_for(executed)
         if plan is None:
             return conn.execute(statement, params)
         populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
-        return conn._execute_stmt(
-            statement._stmt(), params, statement, plan, self.identity_map, populate_existing=populate
+        result = conn._execute_stmt(
+            executed._stmt(), params, statement, plan, self.identity_map, populate_existing=populate
         )
+        if joined:
+            eager.assemble_joined(self, statement, result, joined)
+        if statement._with_options or loading.has_eager_relationships(statement):
+            eager.apply_options(self, statement, result)
+        return result
 
     def execute(
         self,
@@ -438,8 +444,6 @@ class Session:
         self._check_usable()
         self._autoflush()
         if isinstance(statement, Select):
-            if statement._with_options:
-                loading.check_options(statement._with_options)
             return self._execute_orm(statement, params)
         entity = getattr(statement, "entity", None)
         if entity is not None and isinstance(statement, (Update, Delete)) and params is None:

@@ -243,6 +243,9 @@ def _entity_columns(item: Any) -> list[ColumnElement] | None:
     mapper = getattr(item, "__mapper__", None)
     if mapper is not None and isinstance(item, type):
         return list(mapper._select_columns)
+    joined = getattr(item, "_ferro_entity_columns", None)
+    if joined is not None:
+        return joined()
     if isinstance(item, FromClause):
         return list(item.c)
     return None
@@ -602,6 +605,8 @@ def _check_column_entity(e: Any) -> None:
             f"or use column({e!r}) for more specificity"
         )
     if isinstance(e, (ClauseElement, FromClause)) or getattr(e, "__mapper__", None) is not None:
+        return
+    if hasattr(e, "_ferro_entity_columns"):
         return
     if hasattr(e, "__clause_element__"):
         return

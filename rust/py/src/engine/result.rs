@@ -413,6 +413,36 @@ impl CursorResult {
             .collect()
     }
 
+    /// The values of column `index` in the remaining rows, without consuming them (eager loaders
+    /// read the parent objects of a result before the caller does).
+    fn peek_column(&self, py: Python<'_>, index: usize) -> PyResult<Vec<Py<PyAny>>> {
+        self.rows[self.pos..]
+            .iter()
+            .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
+            .collect()
+    }
+
+    /// The remaining rows as tuples, without consuming them.
+    fn peek_tuples(&self, py: Python<'_>) -> Vec<Py<PyTuple>> {
+        self.rows[self.pos..].iter().map(|t| t.clone_ref(py)).collect()
+    }
+
+    /// Keeps only the first `n` columns of every row (drops columns a joined eager load added).
+    fn truncate_columns(&mut self, py: Python<'_>, n: usize) -> PyResult<()> {
+        for t in self.rows.iter_mut() {
+            let b = t.bind(py);
+            if b.len() > n {
+                *t = b.get_slice(0, n).unbind();
+            }
+        }
+        if let Some(k) = &self.keys {
+            if k.names.len() > n {
+                self.keys = Some(keys_new(py, k.names[..n].to_vec())?);
+            }
+        }
+        Ok(())
+    }
+
     fn fetchone(&mut self, py: Python<'_>) -> PyResult<Option<Py<Row>>> {
         if self.pos >= self.rows.len() {
             return Ok(None);
