@@ -424,7 +424,10 @@ impl CursorResult {
 
     /// The remaining rows as tuples, without consuming them.
     fn peek_tuples(&self, py: Python<'_>) -> Vec<Py<PyTuple>> {
-        self.rows[self.pos..].iter().map(|t| t.clone_ref(py)).collect()
+        self.rows[self.pos..]
+            .iter()
+            .map(|t| t.clone_ref(py))
+            .collect()
     }
 
     /// Keeps only the first `n` columns of every row (drops columns a joined eager load added).
