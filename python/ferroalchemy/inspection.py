@@ -22,7 +22,9 @@ def inspect(subject: Any, raiseerr: bool = True) -> Any:
     from .engine.base import Connection, Engine
 
     if isinstance(subject, (Engine, Connection)):
-        raise NotImplementedError("ferroalchemy: the Inspector (inspect(engine)) is not implemented yet")
+        from .engine.reflection import Inspector
+
+        return Inspector(subject)
     if not raiseerr:
         return None
     raise exc.NoInspectionAvailable(f"No inspection system is available for object of type {type(subject)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exc
+from .sqlite_reflection import SQLiteReflection
 
 
 class Dialect:
@@ -25,7 +26,7 @@ class Dialect:
         return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
 
 
-class SQLiteDialect(Dialect):
+class SQLiteDialect(SQLiteReflection, Dialect):
     name = "sqlite"
     driver = "pysqlite"
     paramstyle = "qmark"

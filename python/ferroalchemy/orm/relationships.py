@@ -11,9 +11,21 @@ from .attributes import record_change
 from .base import instance_state, session_for_state
 from .collections import InstrumentedList
 
-ONETOMANY = "ONETOMANY"
-MANYTOONE = "MANYTOONE"
-MANYTOMANY = "MANYTOMANY"
+
+class RelationshipDirection(str):
+    """SQLAlchemy's direction symbols (``rel.direction.name == "MANYTOONE"``)."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"symbol({str(self)!r})"
+
+
+ONETOMANY = RelationshipDirection("ONETOMANY")
+MANYTOONE = RelationshipDirection("MANYTOONE")
+MANYTOMANY = RelationshipDirection("MANYTOMANY")
 
 
 class RelationshipProperty:
@@ -68,7 +80,7 @@ class RelationshipProperty:
         self.parent: Any = None
         self._mapper: Any = None
         self._resolved = False
-        self.direction: str | None = None
+        self._direction: RelationshipDirection | None = None
         # (parent-side column, child-side FK column) pairs
         self._pairs: list[tuple[Any, Any]] = []
         self._annotation_collection: bool | None = None
@@ -82,6 +94,11 @@ class RelationshipProperty:
     @property
     def entity(self) -> Any:
         return self.mapper
+
+    @property
+    def direction(self) -> RelationshipDirection | None:
+        self._resolve()
+        return self._direction
 
     @property
     def uselist(self) -> bool:
@@ -128,10 +145,10 @@ class RelationshipProperty:
                 "ferroalchemy: self-referential relationships (remote_side) are not implemented yet"
             )
         if to_target and not to_parent:
-            self.direction = MANYTOONE
+            self._direction = MANYTOONE
             fks = to_target
         elif to_parent and not to_target:
-            self.direction = ONETOMANY
+            self._direction = ONETOMANY
             fks = to_parent
         elif not to_target and not to_parent:
             raise exc.NoForeignKeysError(
@@ -153,14 +170,14 @@ class RelationshipProperty:
                 f"Could not determine join condition between parent/child tables on relationship "
                 f"{self.parent.class_.__name__}.{self.key} - there are multiple foreign key paths linking the tables."
             )
-        if self.direction == MANYTOONE:
+        if self._direction == MANYTOONE:
             # parent holds the FK: pairs are (target column, parent FK column)
             self._pairs = [(fk.column, fk.parent) for fk in fks]
         else:
             self._pairs = [(fk.column, fk.parent) for fk in fks]
         if self._annotation_collection is not None:
             coll = self._annotation_collection
-            if self._uselist is None and coll != (self.direction == ONETOMANY):
+            if self._uselist is None and coll != (self._direction == ONETOMANY):
                 self._uselist = coll
         self._resolved = True
 
@@ -193,7 +210,7 @@ class RelationshipProperty:
                 f"{self.parent.class_.__name__}.{self.key} - there are no foreign keys linking these tables via "
                 f"secondary table '{sec.name}'."
             )
-        self.direction = MANYTOMANY
+        self._direction = MANYTOMANY
         self._sec_parent = [(fk.column, fk.parent) for fk in to_parent]
         self._sec_target = [(fk.column, fk.parent) for fk in to_target]
 

@@ -568,7 +568,7 @@ class Table(FromClause):
             )
         self._ref = _core.TableRef(name, schema)
         self.c = ColumnCollection()
-        self.constraints: set[Constraint] = set()
+        self._constraints: set[Constraint] = set()
         self._constraint_list: list[Constraint] = []
         self.indexes: set[Index] = set()
         self._index_list: list[Index] = []
@@ -619,13 +619,18 @@ class Table(FromClause):
 
     def _append_constraint(self, c: Constraint) -> None:
         c._set_parent(self)
-        self.constraints.add(c)
+        self._constraints.add(c)
         self._constraint_list.append(c)
 
     def _add_index(self, ix: Index) -> None:
         ix._set_parent(self)
         self.indexes.add(ix)
         self._index_list.append(ix)
+
+    @property
+    def constraints(self) -> set[Constraint]:
+        """Every constraint, the primary key included (SQLAlchemy's Table.constraints)."""
+        return {self.primary_key, *self._constraints}
 
     @property
     def key(self) -> str:
