@@ -73,6 +73,29 @@ def normalize_ident(mapper: Any, ident: Any) -> tuple[Any, ...]:
     return values
 
 
+NOT_IN_MAP = object()
+
+
+def from_identity_map(session: Any, prop: Any, obj: Any) -> Any:
+    """A many-to-one by primary key whose target is loaded already resolves without SQL."""
+    prop._resolve()
+    if prop.direction != MANYTOONE:
+        return NOT_IN_MAP
+    pairs = prop._local_fk_attrs()
+    if [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] != [t for t, _ in pairs]:
+        return NOT_IN_MAP
+    d = obj.__dict__
+    if any(fk not in d for _, fk in pairs):
+        return NOT_IN_MAP
+    values = tuple(d[fk] for _, fk in pairs)
+    if None in values:
+        return None
+    target = session.identity_map.get(prop.mapper.mapper_id, values, prop.mapper._pk_types)
+    if target is None or target.__dict__["_sa_instance_state"].expired:
+        return NOT_IN_MAP
+    return target
+
+
 def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
     prop._resolve()
     target = prop.mapper.class_

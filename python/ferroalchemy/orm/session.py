@@ -86,6 +86,9 @@ class Session:
         self._flushing = False
         self._no_autoflush = 0
         self._maker: Any = None
+        # Owned by an AsyncSession: loads on attribute access are refused outside awaited calls.
+        self._async_guard = False
+        self._io_allowed = 0
 
     def _event_chain(self) -> tuple[Any, ...]:
         """Where session listeners may be registered: this session, its sessionmaker, its classes."""
@@ -387,8 +390,16 @@ class Session:
         self._expire_state(state, attribute_names)
         self._load_state(state, instance)
 
+    def _check_io(self) -> None:
+        if self._async_guard and not self._io_allowed:
+            raise exc.MissingGreenlet(
+                "greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an "
+                "unexpected place?"
+            )
+
     def _load_state(self, state: Any, obj: Any) -> None:
         """Loads an expired or unloaded object's columns by primary key."""
+        self._check_io()
         if self._needs_rollback is None and self.autoflush and not self._flushing and not self._no_autoflush:
             self.flush()
         mapper = state.mapper
@@ -532,6 +543,10 @@ class Session:
         return Query(entities, self)
 
     def _lazy_load(self, prop: Any, obj: Any) -> Any:
+        found = loading.from_identity_map(self, prop, obj)
+        if found is not loading.NOT_IN_MAP:
+            return found
+        self._check_io()
         return loading.lazy_load(self, prop, obj)
 
     # -- flush --------------------------------------------------------------------------

@@ -472,6 +472,15 @@ class Sequence:
         raise NotImplementedError("ferroalchemy: Sequence() is not implemented yet")
 
 
+def _ddl_connection(bind: Any) -> Any:
+    """An Engine runs DDL in its own transaction; a Connection runs it in the caller's."""
+    from contextlib import nullcontext
+
+    from ..engine.base import Connection
+
+    return nullcontext(bind) if isinstance(bind, Connection) else bind.begin()
+
+
 class MetaData:
     def __init__(
         self, schema: str | None = None, naming_convention: dict[str, Any] | None = None, info: Any = None
@@ -514,7 +523,7 @@ class MetaData:
 
     def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
-        with bind.begin() as conn:
+        with _ddl_connection(bind) as conn:
             for t in targets:
                 if checkfirst and conn.dialect.has_table(conn, t.name, t.schema):
                     continue
@@ -522,7 +531,7 @@ class MetaData:
 
     def drop_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
-        with bind.begin() as conn:
+        with _ddl_connection(bind) as conn:
             for t in reversed(targets):
                 if checkfirst and not conn.dialect.has_table(conn, t.name, t.schema):
                     continue

@@ -1,25 +1,25 @@
-"""``sqlalchemy.ext.asyncio`` (not built yet: each entry point says so when used)."""
+"""``sqlalchemy.ext.asyncio``: the asyncio API over ferroalchemy's core.
 
-from __future__ import annotations
+On SQLite each awaited operation runs its statements in place on the event loop's thread (one
+statement at a time; DESIGN.md allows this for the embedded database), with no greenlet. Lazy loading
+inside async code raises MissingGreenlet, as in SQLAlchemy: load with selectinload(), or through
+``awaitable_attrs`` or ``run_sync()``."""
 
-from typing import Any
+from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
+from .result import AsyncMappingResult, AsyncResult, AsyncScalarResult
+from .session import AsyncAttrs, AsyncSession, AsyncSessionTransaction, async_scoped_session, async_sessionmaker
 
-
-def _not_yet(name: str) -> Any:
-    def make(*args: Any, **kw: Any) -> Any:
-        raise NotImplementedError(f"ferroalchemy: asyncio support ({name}) is not implemented yet")
-
-    make.__name__ = name
-    return make
-
-
-create_async_engine = _not_yet("create_async_engine")
-async_sessionmaker = _not_yet("async_sessionmaker")
-AsyncSession = _not_yet("AsyncSession")
-AsyncEngine = _not_yet("AsyncEngine")
-async_scoped_session = _not_yet("async_scoped_session")
-
-
-class AsyncAttrs:
-    def __init_subclass__(cls, **kw: Any) -> None:
-        raise NotImplementedError("ferroalchemy: asyncio support (AsyncAttrs) is not implemented yet")
+__all__ = [
+    "AsyncAttrs",
+    "AsyncConnection",
+    "AsyncEngine",
+    "AsyncMappingResult",
+    "AsyncResult",
+    "AsyncScalarResult",
+    "AsyncSession",
+    "AsyncSessionTransaction",
+    "AsyncTransaction",
+    "async_scoped_session",
+    "async_sessionmaker",
+    "create_async_engine",
+]

@@ -1,0 +1,301 @@
+"""AsyncSession, async_sessionmaker, async_scoped_session and AsyncAttrs over the sync Session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ...orm.session import Session
+from .engine import AsyncConnection, AsyncEngine
+from .result import AsyncResult
+
+
+def _sync_bind(bind: Any) -> Any:
+    if isinstance(bind, AsyncEngine):
+        return bind.sync_engine
+    if isinstance(bind, AsyncConnection):
+        return bind.sync_connection
+    return bind
+
+
+class AsyncSessionTransaction:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._sync: Any = None
+
+    async def start(self) -> AsyncSessionTransaction:
+        self._sync = self.session.sync_session.begin()
+        return self
+
+    def __await__(self) -> Any:
+        return self.start().__await__()
+
+    async def __aenter__(self) -> AsyncSessionTransaction:
+        return await self.start()
+
+    async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
+        with self.session._io():
+            self._sync.__exit__(type_, value, tb)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class AsyncSession:
+    """The asyncio Session: awaited operations on a sync Session (``sync_session``)."""
+
+    sync_session_class = Session
+
+    def __init__(self, bind: Any = None, *, sync_session_class: Any = None, **kw: Any) -> None:
+        cls = sync_session_class or self.sync_session_class
+        self.bind = bind
+        self.sync_session = cls(bind=_sync_bind(bind), **kw)
+        self.sync_session._async_guard = True
+
+    @contextmanager
+    def _io(self) -> Iterator[None]:
+        """Awaited operations may do IO; attribute access outside them may not."""
+        self.sync_session._io_allowed += 1
+        try:
+            yield
+        finally:
+            self.sync_session._io_allowed -= 1
+
+    async def __aenter__(self) -> AsyncSession:
+        return self
+
+    async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
+        await self.close()
+
+    # -- awaited operations -------------------------------------------------------------
+    async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        with self._io():
+            return self.sync_session.execute(statement, params, **kw)
+
+    async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        with self._io():
+            return self.sync_session.scalars(statement, params, **kw)
+
+    async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        with self._io():
+            return self.sync_session.scalar(statement, params, **kw)
+
+    async def stream(self, statement: Any, params: Any = None, **kw: Any) -> AsyncResult:
+        with self._io():
+            return AsyncResult(self.sync_session.execute(statement, params, **kw))
+
+    async def stream_scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        return (await self.stream(statement, params, **kw)).scalars()
+
+    async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        with self._io():
+            return self.sync_session.get(entity, ident, **kw)
+
+    async def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        with self._io():
+            return self.sync_session.get_one(entity, ident, **kw)
+
+    async def flush(self, objects: Any = None) -> None:
+        with self._io():
+            self.sync_session.flush(objects)
+
+    async def commit(self) -> None:
+        with self._io():
+            self.sync_session.commit()
+
+    async def rollback(self) -> None:
+        with self._io():
+            self.sync_session.rollback()
+
+    async def close(self) -> None:
+        with self._io():
+            self.sync_session.close()
+
+    async def reset(self) -> None:
+        await self.close()
+
+    async def refresh(self, instance: Any, attribute_names: Any = None, with_for_update: Any = None) -> None:
+        with self._io():
+            self.sync_session.refresh(instance, attribute_names)
+            # SQLAlchemy's async refresh also loads the named relationships.
+            for key in attribute_names or ():
+                getattr(instance, key)
+
+    async def delete(self, instance: Any) -> None:
+        with self._io():
+            self.sync_session.delete(instance)
+
+    async def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
+        with self._io():
+            return self.sync_session.merge(instance, load=load, options=options)
+
+    async def run_sync(self, fn: Any, *arg: Any, **kw: Any) -> Any:
+        with self._io():
+            return fn(self.sync_session, *arg, **kw)
+
+    async def connection(self, **kw: Any) -> AsyncConnection:
+        with self._io():
+            sync_conn = self.sync_session.connection()
+        engine = self.bind if isinstance(self.bind, AsyncEngine) else AsyncEngine(sync_conn.engine)
+        return AsyncConnection(engine, sync_conn)
+
+    # -- synchronous operations -----------------------------------------------------------
+    def begin(self) -> AsyncSessionTransaction:
+        return AsyncSessionTransaction(self)
+
+    def begin_nested(self) -> Any:
+        raise NotImplementedError("ferroalchemy: AsyncSession.begin_nested() (SAVEPOINT) is not implemented yet")
+
+    def add(self, instance: Any, _warn: bool = True) -> None:
+        self.sync_session.add(instance)
+
+    def add_all(self, instances: Any) -> None:
+        self.sync_session.add_all(instances)
+
+    def expunge(self, instance: Any) -> None:
+        self.sync_session.expunge(instance)
+
+    def expunge_all(self) -> None:
+        self.sync_session.expunge_all()
+
+    def expire(self, instance: Any, attribute_names: Any = None) -> None:
+        self.sync_session.expire(instance, attribute_names)
+
+    def expire_all(self) -> None:
+        self.sync_session.expire_all()
+
+    def in_transaction(self) -> bool:
+        return self.sync_session.in_transaction()
+
+    def is_modified(self, instance: Any, include_collections: bool = True) -> bool:
+        return self.sync_session.is_modified(instance, include_collections)
+
+    def get_bind(self, *a: Any, **kw: Any) -> Any:
+        return self.sync_session.get_bind(*a, **kw)
+
+    @property
+    def no_autoflush(self) -> Any:
+        return self.sync_session.no_autoflush
+
+    @property
+    def identity_map(self) -> Any:
+        return self.sync_session.identity_map
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return self.sync_session.info
+
+    @property
+    def new(self) -> Any:
+        return self.sync_session.new
+
+    @property
+    def dirty(self) -> Any:
+        return self.sync_session.dirty
+
+    @property
+    def deleted(self) -> Any:
+        return self.sync_session.deleted
+
+    def __contains__(self, instance: Any) -> bool:
+        return instance in self.sync_session
+
+    def __iter__(self) -> Any:
+        return iter(self.sync_session)
+
+
+class _AsyncMakerBegin:
+    def __init__(self, maker: async_sessionmaker) -> None:
+        self.maker = maker
+        self.session: Any = None
+        self.trans: Any = None
+
+    async def __aenter__(self) -> Any:
+        self.session = self.maker()
+        self.trans = await self.session.begin().start()
+        return self.session
+
+    async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
+        try:
+            await self.trans.__aexit__(type_, value, tb)
+        finally:
+            await self.session.close()
+
+
+class async_sessionmaker:  # noqa: N801 - SQLAlchemy's name
+    def __init__(
+        self,
+        bind: Any = None,
+        *,
+        class_: type = AsyncSession,
+        autoflush: bool = True,
+        expire_on_commit: bool = True,
+        info: Any = None,
+        **kw: Any,
+    ) -> None:
+        self.class_ = class_
+        self.kw = {"bind": bind, "autoflush": autoflush, "expire_on_commit": expire_on_commit, "info": info, **kw}
+
+    def __call__(self, **local_kw: Any) -> Any:
+        return self.class_(**{**self.kw, **local_kw})
+
+    def begin(self) -> _AsyncMakerBegin:
+        return _AsyncMakerBegin(self)
+
+    def configure(self, **new_kw: Any) -> None:
+        self.kw.update(new_kw)
+
+
+class async_scoped_session:  # noqa: N801 - SQLAlchemy's name
+    def __init__(self, session_factory: Any, scopefunc: Any) -> None:
+        self.session_factory = session_factory
+        self.scopefunc = scopefunc
+        self._by_scope: dict[Any, Any] = {}
+
+    def __call__(self, **kw: Any) -> Any:
+        key = self.scopefunc()
+        if key not in self._by_scope:
+            self._by_scope[key] = self.session_factory(**kw)
+        return self._by_scope[key]
+
+    async def remove(self) -> None:
+        session = self._by_scope.pop(self.scopefunc(), None)
+        if session is not None:
+            await session.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self(), name)
+
+
+class _AwaitableAttrs:
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+
+    def __getattr__(self, name: str) -> Any:
+        obj = self._obj
+
+        async def load() -> Any:
+            from ...orm.base import session_for_state
+
+            session = session_for_state(obj.__dict__["_sa_instance_state"])
+            if session is None:
+                return getattr(obj, name)
+            session._io_allowed += 1
+            try:
+                return getattr(obj, name)
+            finally:
+                session._io_allowed -= 1
+
+        return load()
+
+
+class AsyncAttrs:
+    """Mixin giving ``obj.awaitable_attrs.<name>``: await it to load a lazy attribute."""
+
+    @property
+    def awaitable_attrs(self) -> _AwaitableAttrs:
+        return _AwaitableAttrs(self)
