@@ -52,6 +52,24 @@ class Transaction:
 RootTransaction = Transaction
 
 
+class NestedTransaction(Transaction):
+    """A SAVEPOINT: commit releases it, rollback returns to it; the outer transaction goes on."""
+
+    def __init__(self, connection: Connection, name: str) -> None:
+        super().__init__(connection)
+        self.name = name
+
+    def commit(self) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.connection._savepoint_sql(f"RELEASE SAVEPOINT {self.name}")
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.connection._savepoint_sql(f"ROLLBACK TO SAVEPOINT {self.name}")
+
+
 class Connection:
     """A pooled connection. Transactions begin automatically on first use (SQLAlchemy 2.x autobegin)."""
 
@@ -62,6 +80,7 @@ class Connection:
         self._transaction: Transaction | None = None
         self._execution_options: dict[str, Any] = dict(engine._execution_options)
         self._record = engine._record_for(self._core)
+        self._savepoints = 0
         if self._core.take_fresh():
             engine._on_connect(self._record)
         event.dispatch(engine._event_chain(), "checkout", self._record.dbapi_connection, self._record, self)
@@ -97,8 +116,21 @@ class Connection:
         assert self._transaction is not None
         return self._transaction
 
-    def begin_nested(self) -> Any:
-        raise NotImplementedError("ferroalchemy: Connection.begin_nested() (SAVEPOINT) is not implemented yet")
+    def begin_nested(self) -> NestedTransaction:
+        """A SAVEPOINT inside the current transaction (which begins now if none has)."""
+        self._autobegin()
+        if not self._core.in_transaction():
+            # SQLite begins lazily, at the first change; a savepoint needs the transaction open now.
+            self._core.exec_driver_sql("BEGIN", None)
+        self._savepoints += 1
+        name = f"sa_savepoint_{self._savepoints}"
+        self._savepoint_sql(f"SAVEPOINT {name}")
+        return NestedTransaction(self, name)
+
+    def _savepoint_sql(self, sql: str) -> None:
+        if self.engine.echo:
+            _logger.info(sql)
+        self._core.exec_driver_sql(sql, None)
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None

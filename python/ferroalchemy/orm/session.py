@@ -43,6 +43,56 @@ class SessionTransaction:
             self.session.rollback()
 
 
+class SessionNestedTransaction:
+    def __init__(self, session: Session, savepoint: Any) -> None:
+        self.session = session
+        self.savepoint = savepoint
+        # What was pending or flushed before the savepoint survives its rollback.
+        self._before = set(session._new) | set(session._flushed_new)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.savepoint.is_active)
+
+    def commit(self) -> None:
+        if not self.is_active:
+            return
+        self.session.flush()
+        self.savepoint.commit()
+        self._close()
+
+    def rollback(self) -> None:
+        if not self.is_active:
+            return
+        self.savepoint.rollback()
+        s = self.session
+        for key in [k for k in s._new if k not in self._before]:
+            s._detach_new(s._new.pop(key))
+        for key in [k for k in s._flushed_new if k not in self._before]:
+            s._detach_new(s._flushed_new.pop(key))
+        s._dirty_states.clear()
+        s._deleted.clear()
+        s._expire_all_states()
+        self._close()
+
+    def _close(self) -> None:
+        if self in self.session._nested:
+            self.session._nested.remove(self)
+
+    def __enter__(self) -> SessionNestedTransaction:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, tb: Any) -> None:
+        if type_ is None:
+            try:
+                self.commit()
+            except BaseException:
+                self.rollback()
+                raise
+        else:
+            self.rollback()
+
+
 class Session:
     def __init__(
         self,
@@ -86,6 +136,7 @@ class Session:
         self._flushing = False
         self._no_autoflush = 0
         self._maker: Any = None
+        self._nested: list[SessionNestedTransaction] = []
         # Owned by an AsyncSession: loads on attribute access are refused outside awaited calls.
         self._async_guard = False
         self._io_allowed = 0
@@ -128,8 +179,13 @@ class Session:
         self._transaction._explicit = True
         return self._transaction
 
-    def begin_nested(self) -> Any:
-        raise NotImplementedError("ferroalchemy: Session.begin_nested() (SAVEPOINT) is not implemented yet")
+    def begin_nested(self) -> SessionNestedTransaction:
+        """A SAVEPOINT: pending changes are flushed first; rolling it back undoes only what came after."""
+        self._check_usable()
+        self.flush()
+        nested = SessionNestedTransaction(self, self.connection().begin_nested())
+        self._nested.append(nested)
+        return nested
 
     def get_bind(self, mapper: Any = None, clause: Any = None, **kw: Any) -> Any:
         if self.bind is None:
@@ -168,6 +224,7 @@ class Session:
                 raise exc.InvalidRequestError("No transaction is begun.")
             self._autobegin()
         self._check_usable()
+        self._nested.clear()
         event.dispatch(self._event_chain(), "before_commit", self)
         self.flush()
         if self._connection is not None:
@@ -186,6 +243,7 @@ class Session:
         event.dispatch(self._event_chain(), "after_commit", self)
 
     def rollback(self) -> None:
+        self._nested.clear()
         had_transaction = self._transaction is not None
         if self._connection is not None:
             self._connection.rollback()
@@ -567,9 +625,13 @@ class Session:
             event.dispatch(chain, "after_flush", self, context)
             event.dispatch(chain, "after_flush_postexec", self, context)
         except BaseException as e:
-            self._needs_rollback = e
-            if self._connection is not None:
-                self._connection.rollback()
+            if self._nested:
+                # Inside a SAVEPOINT only the savepoint is lost; the outer transaction goes on.
+                self._nested[-1].rollback()
+            else:
+                self._needs_rollback = e
+                if self._connection is not None:
+                    self._connection.rollback()
             raise
         finally:
             self._flushing = False

@@ -45,6 +45,37 @@ class AsyncSessionTransaction:
         await self.session.rollback()
 
 
+class _AsyncNested:
+    """``async with session.begin_nested():``: a SAVEPOINT around the awaited work."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._sync: Any = None
+
+    async def start(self) -> _AsyncNested:
+        with self.session._io():
+            self._sync = self.session.sync_session.begin_nested()
+        return self
+
+    def __await__(self) -> Any:
+        return self.start().__await__()
+
+    async def __aenter__(self) -> _AsyncNested:
+        return await self.start()
+
+    async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
+        with self.session._io():
+            self._sync.__exit__(type_, value, tb)
+
+    async def commit(self) -> None:
+        with self.session._io():
+            self._sync.commit()
+
+    async def rollback(self) -> None:
+        with self.session._io():
+            self._sync.rollback()
+
+
 class AsyncSession:
     """The asyncio Session: awaited operations on a sync Session (``sync_session``)."""
 
@@ -147,8 +178,8 @@ class AsyncSession:
     def begin(self) -> AsyncSessionTransaction:
         return AsyncSessionTransaction(self)
 
-    def begin_nested(self) -> Any:
-        raise NotImplementedError("ferroalchemy: AsyncSession.begin_nested() (SAVEPOINT) is not implemented yet")
+    def begin_nested(self) -> _AsyncNested:
+        return _AsyncNested(self)
 
     def add(self, instance: Any, _warn: bool = True) -> None:
         self.sync_session.add(instance)
