@@ -203,8 +203,10 @@ class ColumnOperators:
 
     isnot = is_not
 
-    def between(self, *args: Any, **kw: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: between() is not implemented yet")
+    def between(self, cleft: Any, cright: Any, symmetric: bool = False) -> Between:
+        if symmetric:
+            raise NotImplementedError("ferroalchemy: between(symmetric=True) is not implemented yet")
+        return Between(self, _coerce(cleft, self._type, self._bind_name), _coerce(cright, self._type, self._bind_name))
 
     def desc(self) -> UnaryExpression:
         return UnaryExpression._make("desc", self)
@@ -430,6 +432,24 @@ class BinaryExpression(ColumnElement):
         raise TypeError("Boolean value of this clause is not defined")
 
 
+class Between(ColumnElement):
+    __slots__ = ("expr", "low", "high", "negate")
+
+    def __init__(self, expr: Any, low: ColumnElement, high: ColumnElement, negate: bool = False) -> None:
+        self.expr, self.low, self.high, self.negate = expr, low, high, negate
+        self.type = sqltypes.Boolean()
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.between(self.expr._expr(), self.low._expr(), self.high._expr(), self.negate)
+        return self._inner
+
+
+def between(expr: Any, lower_bound: Any, upper_bound: Any, symmetric: bool = False) -> Between:
+    return _coerce(expr).between(lower_bound, upper_bound, symmetric)
+
+
 class UnaryExpression(ColumnElement):
     __slots__ = ("element", "modifier")
 
@@ -493,6 +513,8 @@ def or_(*clauses: Any) -> ColumnElement:
 
 def not_(clause: Any) -> ColumnElement:
     el = _coerce_where(clause)
+    if isinstance(el, Between):
+        return Between(el.expr, el.low, el.high, not el.negate)
     if isinstance(el, BinaryExpression):
         negations = {
             "eq": "ne",
@@ -516,12 +538,21 @@ def not_(clause: Any) -> ColumnElement:
     return UnaryExpression._make("not", el)
 
 
+def _order_target(column: Any) -> ColumnElement:
+    """What desc()/asc() order by: an expression, or a columns-clause label given by name."""
+    if isinstance(column, str):
+        from .selectable import _LabelReference
+
+        return _LabelReference(column)
+    return _coerce(column)
+
+
 def desc(column: Any) -> UnaryExpression:
-    return UnaryExpression._make("desc", _coerce(column))
+    return UnaryExpression._make("desc", _order_target(column))
 
 
 def asc(column: Any) -> UnaryExpression:
-    return UnaryExpression._make("asc", _coerce(column))
+    return UnaryExpression._make("asc", _order_target(column))
 
 
 def nulls_first(column: Any) -> UnaryExpression:

@@ -2,6 +2,7 @@
 
 from .dml import Delete, Insert, Update, delete, insert, update
 from .elements import (
+    Between,
     BinaryExpression,
     BindParameter,
     BooleanClauseList,
@@ -16,6 +17,7 @@ from .elements import (
     UnaryExpression,
     and_,
     asc,
+    between,
     bindparam,
     column,
     desc,
@@ -31,10 +33,30 @@ from .elements import (
     text,
     true,
 )
-from .functions import Function, func
-from .selectable import Alias, Executable, FromClause, Join, ScalarSelect, Select, TableClause, select, table
+from .functions import Function, Over, func, over
+from .selectable import (
+    CTE,
+    Alias,
+    Executable,
+    FromClause,
+    Join,
+    ScalarSelect,
+    Select,
+    Subquery,
+    TableClause,
+    exists,
+    select,
+    table,
+)
 
 __all__ = [
+    "CTE",
+    "Between",
+    "Over",
+    "Subquery",
+    "between",
+    "exists",
+    "over",
     "Alias",
     "BinaryExpression",
     "BindParameter",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _core
+from ..exc import ArgumentError
 from . import sqltypes
 from .elements import ColumnElement, _coerce
 from .sqltypes import NULLTYPE, TypeEngine
@@ -57,14 +58,53 @@ class Function(ColumnElement):
     def _result_name(self) -> str | None:
         return self.name
 
-    def over(self, *args: Any, **kw: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: window functions (over()) are not implemented yet")
+    def over(self, partition_by: Any = None, order_by: Any = None, rows: Any = None, range_: Any = None) -> Over:
+        return Over(self, partition_by, order_by, rows, range_)
 
     def filter(self, *args: Any) -> Any:
         raise NotImplementedError("ferroalchemy: FILTER (WHERE ...) on aggregates is not implemented yet")
 
     def within_group(self, *args: Any) -> Any:
         raise NotImplementedError("ferroalchemy: WITHIN GROUP is not implemented yet")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+class Over(ColumnElement):
+    """``func.rank().over(partition_by=..., order_by=..., rows=(start, end))``."""
+
+    __slots__ = ("element", "partition_by", "order_by", "frame")
+
+    def __init__(self, element: Function, partition_by: Any, order_by: Any, rows: Any, range_: Any) -> None:
+        if rows is not None and range_ is not None:
+            raise ArgumentError("'range_' and 'rows' are mutually exclusive")
+        self.element = element
+        self.partition_by = [_coerce(c) for c in _as_list(partition_by)]
+        self.order_by = [_coerce(c) for c in _as_list(order_by)]
+        bounds = rows if rows is not None else range_
+        self.frame = None if bounds is None else (range_ is not None, bounds[0], bounds[1])
+        self.type = element.type
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.over(
+                self.element._expr(),
+                [c._expr() for c in self.partition_by],
+                [c._expr() for c in self.order_by],
+                self.frame,
+            )
+        return self._inner
+
+
+def over(
+    element: Function, partition_by: Any = None, order_by: Any = None, rows: Any = None, range_: Any = None
+) -> Over:
+    return Over(element, partition_by, order_by, rows, range_)
 
 
 class _FunctionGenerator:

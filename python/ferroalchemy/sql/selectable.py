@@ -13,6 +13,7 @@ from .elements import (
     ColumnElement,
     Label,
     TextClause,
+    UnaryExpression,
     _coerce,
     _coerce_where,
     _unwrap,
@@ -432,20 +433,24 @@ class Select(Executable, ClauseElement):
         new._with_options = self._with_options + opts
         return new
 
-    def subquery(self, name: str | None = None) -> Any:
-        raise NotImplementedError("ferroalchemy: subquery() is not implemented yet")
+    def subquery(self, name: str | None = None) -> Subquery:
+        return Subquery(self, name)
 
-    def alias(self, name: str | None = None) -> Any:
+    def alias(self, name: str | None = None, flat: bool = False) -> Subquery:
         return self.subquery(name)
 
-    def cte(self, *args: Any, **kw: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: CTEs are not implemented yet")
+    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
+        if recursive:
+            raise NotImplementedError("ferroalchemy: recursive CTEs are not implemented yet")
+        if nesting:
+            raise NotImplementedError("ferroalchemy: nested CTEs are not implemented yet")
+        return CTE(self, name)
 
     def scalar_subquery(self) -> ColumnElement:
         return ScalarSelect(self)
 
-    def exists(self) -> Any:
-        raise NotImplementedError("ferroalchemy: Select.exists() is not implemented yet")
+    def exists(self) -> UnaryExpression:
+        return UnaryExpression._make("exists", ScalarSelect(self))
 
     def union(self, *others: Any) -> Any:
         raise NotImplementedError("ferroalchemy: UNION is not implemented yet")
@@ -492,6 +497,18 @@ class Select(Executable, ClauseElement):
                 out.extend(cols)
             else:
                 out.append(_coerce_column(e))
+        return out
+
+    def _derived_froms(self, cols: list[ColumnElement]) -> list[Any]:
+        """Subqueries and CTEs the columns come from and no explicit FROM or join names: rendered in
+        FROM as themselves (a bare name would not say what they are)."""
+        named = {id(f) for f in self._from_obj} | {id(j[0]) for j in self._joins}
+        out = []
+        for c in cols:
+            table = getattr(c, "table", None)
+            if isinstance(table, Subquery) and id(table) not in named:
+                named.add(id(table))
+                out.append(table._from_item())
         return out
 
     def _from_items(self) -> list[Any]:
@@ -560,11 +577,11 @@ class Select(Executable, ClauseElement):
         offset = _limit_value(self._offset)
         stmt = _core.select(
             [c._expr() for c in cols],
-            self._from_items(),
+            self._from_items() + self._derived_froms(cols),
             where._expr() if where is not None else None,
-            [c._expr() for c in self._group_by],
+            [_resolve_name(c, cols)._expr() for c in self._group_by],
             having._expr() if having is not None else None,
-            [c._expr() for c in self._order_by],
+            [_resolve_name(c, cols)._expr() for c in self._order_by],
             limit._expr() if limit is not None else None,
             offset._expr() if offset is not None else None,
             self._distinct,
@@ -625,9 +642,40 @@ def _coerce_column(e: Any) -> ColumnElement:
 
 
 def _coerce_order(c: Any) -> ColumnElement:
+    # A string names a label of the columns clause, as in SQLAlchemy (`order_by("total")`).
     if isinstance(c, str):
-        raise NotImplementedError("ferroalchemy: ORDER BY a label name given as a string is not implemented yet")
+        return _LabelReference(c)
     return _coerce(c)
+
+
+def _resolve_name(c: ColumnElement, cols: list[ColumnElement]) -> ColumnElement:
+    """A name given as a string orders by the label of that name, else by the selected column of that
+    name (SQLAlchemy's label resolution), also under desc()/asc()."""
+    if isinstance(c, UnaryExpression) and isinstance(c.element, _LabelReference):
+        inner = _resolve_name(c.element, cols)
+        return c if inner is c.element else UnaryExpression._make(c.modifier, inner)
+    if not isinstance(c, _LabelReference):
+        return c
+    if any(isinstance(x, Label) and x.name == c.name for x in cols):
+        return c
+    for x in cols:
+        if getattr(x, "key", None) == c.name and hasattr(x, "table"):
+            return x
+    raise exc.CompileError(
+        f"Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. Textual SQL expression {c.name!r} should be explicitly declared as text({c.name!r})"
+    )
+
+
+class _LabelReference(ColumnClause):
+    __slots__ = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, None, is_literal=False)
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.column(None, self.name, self.type._handle)
+        return self._inner
 
 
 class ScalarSelect(ColumnElement):
@@ -646,6 +694,90 @@ class ScalarSelect(ColumnElement):
 
     def label(self, name: str | None) -> Label:
         return Label(name, self)
+
+
+class Subquery(FromClause):
+    """``select(...).subquery()``: a SELECT in FROM, with columns named by its columns clause."""
+
+    _from_fn = "from_subquery"
+
+    def __init__(self, element: Select, name: str | None) -> None:
+        self.element = element
+        self.name = name
+        self._ref = _core.TableRef.derived(name)
+        self.c = ColumnCollection()
+        inner: list[Any] = []
+        counters: dict[str, int] = {}
+        for col in element._expanded_columns():
+            is_column = isinstance(col, ColumnElement) and hasattr(col, "table") and bool(col.name)
+            key = col.name if isinstance(col, Label) else (col.key if is_column else None)
+            if not isinstance(col, Label) and not is_column:
+                # Unnamed expressions get a label both sides agree on (SQLAlchemy's count_1).
+                base = getattr(col, "_result_name", None) or "anon"
+                counters[base] = counters.get(base, 0) + 1
+                label_name = f"{base}_{counters[base]}"
+                key = base if base != "anon" else label_name
+                col = Label(label_name, col)
+            sql_name = col.name
+            inner.append(col)
+            self.c._data[key] = ColumnClause(sql_name, col.type, False, self)
+            self.c._data[key].key = key
+        self._inner_select = element.with_only_columns(*inner) if inner else element
+
+    def _from_item(self) -> Any:
+        return getattr(_core, self._from_fn)(self._inner_select._stmt(), self._ref)
+
+    def select(self) -> Select:
+        return Select(self)
+
+    @property
+    def description(self) -> str:
+        return self.name or "anon"
+
+
+class CTE(Subquery):
+    """``select(...).cte("name")``: rendered in the statement's WITH clause."""
+
+    _from_fn = "from_cte"
+
+
+def exists(__argument: Any = None) -> UnaryExpression:
+    """``exists(select(...))``, or ``exists().where(...)`` for ``EXISTS (SELECT * ...)``."""
+    if __argument is None:
+        return _ExistsBuilder()
+    stmt = __argument if isinstance(__argument, Select) else Select(__argument)
+    return stmt.exists()
+
+
+class _ExistsBuilder(UnaryExpression):
+    """``exists()`` waiting for ``.where()``: SELECT * over the tables its criteria name."""
+
+    __slots__ = ("_select",)
+
+    def __init__(self) -> None:
+        self._select = Select(_Star())
+        self.modifier = "exists"
+        self.element = None
+        self.type = sqltypes.Boolean()
+        self._inner = None
+
+    def where(self, *criteria: Any) -> _ExistsBuilder:
+        new = _ExistsBuilder()
+        new._select = self._select.where(*criteria)
+        return new
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.unary("exists", ScalarSelect(self._select)._expr())
+        return self._inner
+
+
+class _Star(ColumnElement):
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._inner = _core.star()
+        self.type = sqltypes.NULLTYPE
 
 
 def select(*entities: Any) -> Select:

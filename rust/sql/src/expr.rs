@@ -22,6 +22,8 @@ pub struct TableRef {
     pub schema: Option<Arc<str>>,
     /// For an alias: the table it aliases (rendered `table AS name`).
     pub alias_of: Option<Arc<TableRef>>,
+    /// An unnamed subquery or CTE: the compiler names it `anon_N` where it first appears.
+    pub anonymous: bool,
     pub key: Key,
 }
 
@@ -34,6 +36,21 @@ impl TableRef {
             name: name.into(),
             schema: schema.map(Into::into),
             alias_of: None,
+            anonymous: false,
+            key: kb.finish(),
+        })
+    }
+
+    /// A subquery's or CTE's name; `None` for an anonymous one (named `anon_N` when compiled).
+    pub fn derived(name: Option<&str>) -> Arc<Self> {
+        let mut kb = KeyBuilder::new("derived");
+        kb.opt_str(name);
+        Arc::new(TableRef {
+            id: NEXT_TABLE_ID.fetch_add(1, Ordering::Relaxed),
+            name: name.unwrap_or("anon").into(),
+            schema: None,
+            alias_of: None,
+            anonymous: name.is_none(),
             key: kb.finish(),
         })
     }
@@ -46,6 +63,7 @@ impl TableRef {
             name: name.into(),
             schema: None,
             alias_of: Some(of.clone()),
+            anonymous: false,
             key: kb.finish(),
         })
     }
@@ -196,6 +214,27 @@ pub enum ExprKind {
     ScalarSelect(Arc<Select>),
     /// `(a, b, c)` as the right side of IN with a fixed list.
     Tuple(Vec<ExprRef>),
+    Between {
+        expr: ExprRef,
+        low: ExprRef,
+        high: ExprRef,
+        negate: bool,
+    },
+    /// A window function: `f(...) OVER (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ...)`.
+    Over {
+        func: ExprRef,
+        partition_by: Vec<ExprRef>,
+        order_by: Vec<ExprRef>,
+        frame: Option<Frame>,
+    },
+}
+
+/// A window frame; bounds are None (unbounded), 0 (current row), or n rows before (<0) / after (>0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Frame {
+    pub range: bool,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -365,6 +404,49 @@ impl Expr {
         Expr::build(ExprKind::ScalarSelect(select), ty, kb)
     }
 
+    pub fn between(expr: ExprRef, low: ExprRef, high: ExprRef, negate: bool) -> ExprRef {
+        let mut kb = KeyBuilder::new("between");
+        kb.key(expr.key)
+            .key(low.key)
+            .key(high.key)
+            .u64(negate as u64);
+        Expr::build(
+            ExprKind::Between {
+                expr,
+                low,
+                high,
+                negate,
+            },
+            SqlType::Boolean,
+            kb,
+        )
+    }
+
+    pub fn over(
+        func: ExprRef,
+        partition_by: Vec<ExprRef>,
+        order_by: Vec<ExprRef>,
+        frame: Option<Frame>,
+    ) -> ExprRef {
+        let mut kb = KeyBuilder::new("over");
+        kb.key(func.key).u64(partition_by.len() as u64);
+        for e in partition_by.iter().chain(order_by.iter()) {
+            kb.key(e.key);
+        }
+        kb.u64(order_by.len() as u64).str(&format!("{frame:?}"));
+        let ty = func.ty.clone();
+        Expr::build(
+            ExprKind::Over {
+                func,
+                partition_by,
+                order_by,
+                frame,
+            },
+            ty,
+            kb,
+        )
+    }
+
     pub fn tuple(items: Vec<ExprRef>) -> ExprRef {
         let mut kb = KeyBuilder::new("tuple");
         kb.u64(items.len() as u64);
@@ -402,6 +484,25 @@ impl Expr {
             }
             ExprKind::Func { args, .. } => args.iter().for_each(|a| a.collect_tables(out)),
             ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.collect_tables(out),
+            ExprKind::Between {
+                expr, low, high, ..
+            } => {
+                expr.collect_tables(out);
+                low.collect_tables(out);
+                high.collect_tables(out);
+            }
+            ExprKind::Over {
+                func,
+                partition_by,
+                order_by,
+                ..
+            } => {
+                func.collect_tables(out);
+                partition_by
+                    .iter()
+                    .chain(order_by.iter())
+                    .for_each(|e| e.collect_tables(out));
+            }
             _ => {}
         }
     }
@@ -422,6 +523,25 @@ impl Expr {
             ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.walk_binds(f),
             ExprKind::ScalarSelect(s) => s.walk_binds(f),
             ExprKind::Text(t) => t.walk_binds(f),
+            ExprKind::Between {
+                expr, low, high, ..
+            } => {
+                expr.walk_binds(f);
+                low.walk_binds(f);
+                high.walk_binds(f);
+            }
+            ExprKind::Over {
+                func,
+                partition_by,
+                order_by,
+                ..
+            } => {
+                func.walk_binds(f);
+                partition_by
+                    .iter()
+                    .chain(order_by.iter())
+                    .for_each(|e| e.walk_binds(f));
+            }
             _ => {}
         }
     }

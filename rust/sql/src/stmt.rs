@@ -29,6 +29,12 @@ pub enum FromItem {
         name: Arc<str>,
         table: Arc<TableRef>,
     },
+    /// A CTE: named in FROM, defined in the statement's WITH clause.
+    Cte {
+        select: Arc<Select>,
+        table: Arc<TableRef>,
+        recursive: bool,
+    },
 }
 
 impl FromItem {
@@ -46,8 +52,39 @@ impl FromItem {
                     kb.key(j.on.as_ref().map(|e| e.key).unwrap_or(0));
                 }
             }
-            FromItem::Subquery { select, name, .. } => {
-                kb.u64(3).key(select.key).str(name);
+            FromItem::Subquery { select, table, .. } => {
+                kb.u64(3).key(select.key).key(table.key);
+            }
+            FromItem::Cte {
+                select,
+                table,
+                recursive,
+            } => {
+                kb.u64(4)
+                    .key(select.key)
+                    .key(table.key)
+                    .u64(*recursive as u64);
+            }
+        }
+    }
+
+    /// CTEs this FROM item uses, in order of first appearance.
+    pub fn collect_ctes(&self, out: &mut Vec<FromItem>) {
+        match self {
+            FromItem::Table(_) => {}
+            FromItem::Join { left, joins } => {
+                left.collect_ctes(out);
+                joins.iter().for_each(|j| j.target.collect_ctes(out));
+            }
+            FromItem::Subquery { select, .. } => select.collect_ctes(out),
+            FromItem::Cte { select, table, .. } => {
+                select.collect_ctes(out);
+                let seen = out
+                    .iter()
+                    .any(|c| matches!(c, FromItem::Cte { table: t, .. } if t.id == table.id));
+                if !seen {
+                    out.push(self.clone());
+                }
             }
         }
     }
@@ -62,7 +99,7 @@ impl FromItem {
                     j.target.covered_tables(out);
                 }
             }
-            FromItem::Subquery { table, .. } => out.push(table.id),
+            FromItem::Subquery { table, .. } | FromItem::Cte { table, .. } => out.push(table.id),
         }
     }
 
@@ -78,7 +115,10 @@ impl FromItem {
                     }
                 }
             }
-            FromItem::Subquery { select, .. } => select.walk_binds(f),
+            // The compiler maps binds by identity, so a CTE's binds may be walked where it is used.
+            FromItem::Subquery { select, .. } | FromItem::Cte { select, .. } => {
+                select.walk_binds(f)
+            }
         }
     }
 }
@@ -179,6 +219,12 @@ impl Select {
         let mut result = self.froms.clone();
         result.extend(out);
         result
+    }
+
+    pub fn collect_ctes(&self, out: &mut Vec<FromItem>) {
+        for f in &self.froms {
+            f.collect_ctes(out);
+        }
     }
 
     pub fn walk_binds<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {

@@ -45,6 +45,13 @@ impl PyTable {
         PyTable(TableRef::alias(&self.0, name))
     }
 
+    /// The name of a subquery or CTE; None for an anonymous one (`anon_N` when compiled).
+    #[staticmethod]
+    #[pyo3(signature = (name=None))]
+    fn derived(name: Option<&str>) -> Self {
+        PyTable(TableRef::derived(name))
+    }
+
     #[getter]
     fn id(&self) -> u64 {
         self.0.id
@@ -279,21 +286,65 @@ fn from_join(
 }
 
 #[pyfunction]
-fn from_subquery(stmt: &Bound<'_, PyStmt>, name: &str) -> PyResult<(PyFrom, PyTable)> {
+fn from_subquery(stmt: &Bound<'_, PyStmt>, table: &Bound<'_, PyTable>) -> PyResult<PyFrom> {
+    let table = table.get().0.clone();
     match &stmt.get().0 {
-        Statement::Select(s) => {
-            let table = TableRef::new(name, None);
-            Ok((
-                PyFrom(FromItem::Subquery {
-                    select: s.clone(),
-                    name: name.into(),
-                    table: table.clone(),
-                }),
-                PyTable(table),
-            ))
-        }
+        Statement::Select(s) => Ok(PyFrom(FromItem::Subquery {
+            select: s.clone(),
+            name: table.name.clone(),
+            table,
+        })),
         _ => Err(PyValueError::new_err("a subquery needs a SELECT")),
     }
+}
+
+#[pyfunction]
+#[pyo3(signature = (stmt, table, recursive=false))]
+fn from_cte(
+    stmt: &Bound<'_, PyStmt>,
+    table: &Bound<'_, PyTable>,
+    recursive: bool,
+) -> PyResult<PyFrom> {
+    match &stmt.get().0 {
+        Statement::Select(s) => Ok(PyFrom(FromItem::Cte {
+            select: s.clone(),
+            table: table.get().0.clone(),
+            recursive,
+        })),
+        _ => Err(PyValueError::new_err("a CTE needs a SELECT")),
+    }
+}
+
+#[pyfunction]
+fn between(
+    expr: &Bound<'_, PyExpr>,
+    low: &Bound<'_, PyExpr>,
+    high: &Bound<'_, PyExpr>,
+    negate: bool,
+) -> PyExpr {
+    PyExpr(SqlExpr::between(
+        expr.get().0.clone(),
+        low.get().0.clone(),
+        high.get().0.clone(),
+        negate,
+    ))
+}
+
+/// `func OVER (...)`; `frame` is (range, start, end) with None unbounded, 0 the current row.
+#[pyfunction]
+#[pyo3(signature = (func, partition_by, order_by, frame=None))]
+fn over(
+    func: &Bound<'_, PyExpr>,
+    partition_by: Vec<Bound<'_, PyExpr>>,
+    order_by: Vec<Bound<'_, PyExpr>>,
+    frame: Option<(bool, Option<i64>, Option<i64>)>,
+) -> PyExpr {
+    PyExpr(SqlExpr::over(
+        func.get().0.clone(),
+        exprs(partition_by),
+        exprs(order_by),
+        frame.map(|(range, start, end)| ferro_sql::expr::Frame { range, start, end }),
+    ))
 }
 
 #[pyfunction]
@@ -536,6 +587,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(from_table, m)?)?;
     m.add_function(wrap_pyfunction!(from_join, m)?)?;
     m.add_function(wrap_pyfunction!(from_subquery, m)?)?;
+    m.add_function(wrap_pyfunction!(from_cte, m)?)?;
+    m.add_function(wrap_pyfunction!(between, m)?)?;
+    m.add_function(wrap_pyfunction!(over, m)?)?;
     m.add_function(wrap_pyfunction!(select, m)?)?;
     m.add_function(wrap_pyfunction!(insert, m)?)?;
     m.add_function(wrap_pyfunction!(update, m)?)?;

@@ -93,6 +93,10 @@ pub(crate) struct Ctx<'a> {
     param_names: Vec<String>,
     canon: HashMap<*const Expr, VecDeque<usize>>,
     anon_counts: HashMap<String, usize>,
+    /// Names given to anonymous subqueries, by table id.
+    anon_tables: HashMap<u64, String>,
+    /// FROM tables of the enclosing SELECTs: a nested SELECT correlates to them.
+    pub(crate) enclosing: Vec<Vec<u64>>,
     pub param_keys: &'a [String],
 }
 
@@ -117,6 +121,8 @@ pub fn compile(
         param_names: Vec::new(),
         canon,
         anon_counts: HashMap::new(),
+        anon_tables: HashMap::new(),
+        enclosing: Vec::new(),
         param_keys: &opts.param_keys,
     };
     let mut out = Compiled::default();
@@ -202,6 +208,8 @@ pub fn compile_expression(
         param_names: Vec::new(),
         canon,
         anon_counts: HashMap::new(),
+        anon_tables: HashMap::new(),
+        enclosing: Vec::new(),
         param_keys: &[],
     };
     ctx.visit(e)?;
@@ -323,6 +331,19 @@ impl Ctx<'_> {
         })
     }
 
+    /// A table's name as rendered; an anonymous subquery gets `anon_N` where it first appears.
+    pub(crate) fn table_name(&mut self, t: &crate::expr::TableRef) -> String {
+        if !t.anonymous {
+            return self.quote(&t.name);
+        }
+        if let Some(n) = self.anon_tables.get(&t.id) {
+            return n.clone();
+        }
+        let n = self.anon_name("anon");
+        self.anon_tables.insert(t.id, n.clone());
+        n
+    }
+
     pub(crate) fn visit_column_ref(&mut self, e: &Expr) {
         if let ExprKind::Column { table, name } = &e.kind {
             if let Some(t) = table {
@@ -331,7 +352,7 @@ impl Ctx<'_> {
                     self.sql.push_str(&s);
                     self.sql.push('.');
                 }
-                let tn = self.quote(&t.name);
+                let tn = self.table_name(t);
                 self.sql.push_str(&tn);
                 self.sql.push('.');
             }
@@ -435,6 +456,56 @@ impl Ctx<'_> {
             ExprKind::ScalarSelect(s) => {
                 self.sql.push('(');
                 self.visit_select(s, false)?;
+                self.sql.push(')');
+            }
+            ExprKind::Between {
+                expr,
+                low,
+                high,
+                negate,
+            } => {
+                self.visit_grouped(expr, PREC_CMP)?;
+                self.sql.push_str(if *negate {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                });
+                self.visit_grouped(low, PREC_CMP)?;
+                self.sql.push_str(" AND ");
+                self.visit_grouped(high, PREC_CMP)?;
+            }
+            ExprKind::Over {
+                func,
+                partition_by,
+                order_by,
+                frame,
+            } => {
+                self.visit(func)?;
+                self.sql.push_str(" OVER (");
+                let mut parts = 0;
+                if !partition_by.is_empty() {
+                    self.sql.push_str("PARTITION BY ");
+                    self.visit_list(partition_by)?;
+                    parts += 1;
+                }
+                if !order_by.is_empty() {
+                    if parts > 0 {
+                        self.sql.push(' ');
+                    }
+                    self.sql.push_str("ORDER BY ");
+                    self.visit_list(order_by)?;
+                    parts += 1;
+                }
+                if let Some(fr) = frame {
+                    if parts > 0 {
+                        self.sql.push(' ');
+                    }
+                    self.sql.push_str(if fr.range { "RANGE" } else { "ROWS" });
+                    self.sql.push_str(" BETWEEN ");
+                    self.sql.push_str(&frame_bound(fr.start, "PRECEDING"));
+                    self.sql.push_str(" AND ");
+                    self.sql.push_str(&frame_bound(fr.end, "FOLLOWING"));
+                }
                 self.sql.push(')');
             }
         }
@@ -589,6 +660,16 @@ fn precedence(e: &Expr) -> i32 {
         } => PREC_ORDER,
         ExprKind::ScalarSelect(_) => i32::MAX,
         _ => i32::MAX,
+    }
+}
+
+/// A window frame bound: unbounded, CURRENT ROW, or n PRECEDING / FOLLOWING.
+fn frame_bound(b: Option<i64>, unbounded: &str) -> String {
+    match b {
+        None => format!("UNBOUNDED {unbounded}"),
+        Some(0) => "CURRENT ROW".into(),
+        Some(n) if n < 0 => format!("{} PRECEDING", -n),
+        Some(n) => format!("{n} FOLLOWING"),
     }
 }
 

@@ -1,6 +1,15 @@
 //! `visit_select` and FROM rendering.
 
 use super::{CompileError, Ctx, ResultColumn};
+
+/// How a SELECT names its columns: at the top (unique names, anonymous labels), inside a subquery
+/// or CTE (every column labelled), or nested in an expression (no labels).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    Top,
+    Derived,
+    Nested,
+}
 use crate::dialect::Dialect;
 use crate::expr::{ExprKind, ExprRef};
 use crate::stmt::{FromItem, Select};
@@ -13,12 +22,91 @@ impl Ctx<'_> {
         s: &Select,
         toplevel: bool,
     ) -> Result<Vec<ResultColumn>, CompileError> {
+        if toplevel {
+            let mut ctes = Vec::new();
+            s.collect_ctes(&mut ctes);
+            self.visit_with(&ctes)?;
+        }
+        self.visit_select_body(
+            s,
+            if toplevel {
+                Naming::Top
+            } else {
+                Naming::Nested
+            },
+        )
+    }
+
+    /// `WITH [RECURSIVE] a AS \n(...), b AS \n(...)\n ` ahead of the statement that uses them.
+    fn visit_with(&mut self, ctes: &[FromItem]) -> Result<(), CompileError> {
+        if ctes.is_empty() {
+            return Ok(());
+        }
+        let recursive = ctes.iter().any(|c| {
+            matches!(
+                c,
+                FromItem::Cte {
+                    recursive: true,
+                    ..
+                }
+            )
+        });
+        self.sql.push_str(if recursive {
+            "WITH RECURSIVE "
+        } else {
+            "WITH "
+        });
+        for (i, c) in ctes.iter().enumerate() {
+            if let FromItem::Cte { select, table, .. } = c {
+                if i > 0 {
+                    self.sql.push_str(", ");
+                }
+                let name = self.table_name(table);
+                self.sql.push_str(&name);
+                self.sql.push_str(" AS \n(");
+                self.visit_select_body(select, Naming::Derived)?;
+                self.sql.push(')');
+            }
+        }
+        self.sql.push_str("\n ");
+        Ok(())
+    }
+
+    fn visit_select_body(
+        &mut self,
+        s: &Select,
+        naming: Naming,
+    ) -> Result<Vec<ResultColumn>, CompileError> {
         self.sql.push_str("SELECT ");
         if s.distinct {
             self.sql.push_str("DISTINCT ");
         }
-        let cols = self.visit_columns_clause(&s.columns, toplevel)?;
-        let froms = s.final_froms();
+        let mut froms = s.final_froms();
+        if naming == Naming::Nested {
+            // Auto-correlation: a subquery in an expression leaves out FROM tables the enclosing
+            // SELECT has, unless nothing would be left.
+            let outer: Vec<u64> = self.enclosing.iter().flatten().copied().collect();
+            let kept: Vec<FromItem> = froms
+                .iter()
+                .filter(|f| !matches!(f, FromItem::Table(t) if outer.contains(&t.id)))
+                .cloned()
+                .collect();
+            if !kept.is_empty() {
+                froms = kept;
+            }
+        }
+        let mut ids = Vec::new();
+        for f in &froms {
+            f.covered_tables(&mut ids);
+        }
+        self.enclosing.push(ids);
+        let cols = self.visit_columns(&s.columns, naming);
+        let result = cols.and_then(|cols| self.visit_select_rest(s, &froms).map(|_| cols));
+        self.enclosing.pop();
+        result
+    }
+
+    fn visit_select_rest(&mut self, s: &Select, froms: &[FromItem]) -> Result<(), CompileError> {
         if !froms.is_empty() {
             self.sql.push_str(" \nFROM ");
             for (i, f) in froms.iter().enumerate() {
@@ -67,7 +155,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        Ok(cols)
+        Ok(())
     }
 
     fn visit_limit_offset(&mut self, s: &Select) -> Result<(), CompileError> {
@@ -122,6 +210,22 @@ impl Ctx<'_> {
         columns: &[ExprRef],
         toplevel: bool,
     ) -> Result<Vec<ResultColumn>, CompileError> {
+        self.visit_columns(
+            columns,
+            if toplevel {
+                Naming::Top
+            } else {
+                Naming::Nested
+            },
+        )
+    }
+
+    fn visit_columns(
+        &mut self,
+        columns: &[ExprRef],
+        naming: Naming,
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        let toplevel = naming != Naming::Nested;
         let mut out: Vec<ResultColumn> = Vec::with_capacity(columns.len());
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
@@ -132,6 +236,9 @@ impl Ctx<'_> {
                     if toplevel && out.iter().any(|r| r.name == **name) {
                         let n = self.anon_name(name);
                         (n.clone(), Some(n))
+                    } else if naming == Naming::Derived {
+                        // A subquery's or CTE's columns are labelled so the outside can name them.
+                        (name.to_string(), Some(name.to_string()))
                     } else {
                         (name.to_string(), None)
                     }
@@ -202,11 +309,15 @@ impl Ctx<'_> {
                     }
                 }
             }
-            FromItem::Subquery { select, name, .. } => {
+            FromItem::Subquery { select, table, .. } => {
                 self.sql.push('(');
-                self.visit_select(select, false)?;
+                self.visit_select_body(select, Naming::Derived)?;
                 self.sql.push_str(") AS ");
-                let n = self.quote(name);
+                let n = self.table_name(table);
+                self.sql.push_str(&n);
+            }
+            FromItem::Cte { table, .. } => {
+                let n = self.table_name(table);
                 self.sql.push_str(&n);
             }
         }
