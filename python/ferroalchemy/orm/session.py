@@ -592,6 +592,57 @@ class Session:
             raise exc.NoResultFound("No row was found when one was required")
         return obj
 
+    def bulk_insert_mappings(
+        self, mapper: Any, mappings: Any, return_defaults: bool = False, render_nulls: bool = False
+    ) -> None:
+        """Legacy bulk INSERT of dictionaries keyed by attribute name; no objects are made."""
+        if return_defaults:
+            raise NotImplementedError("ferroalchemy: bulk_insert_mappings(return_defaults=True) is not implemented yet")
+        m = getattr(mapper, "__mapper__", mapper)
+        rows = [self._column_row(m, row) for row in mappings]
+        if rows:
+            from ..sql.dml import insert
+
+            self.connection().execute(insert(m.local_table), rows)
+
+    def bulk_update_mappings(self, mapper: Any, mappings: Any) -> None:
+        """Legacy bulk UPDATE by primary key of dictionaries keyed by attribute name."""
+        from ..sql.dml import update
+        from ..sql.elements import BindParameter
+
+        m = getattr(mapper, "__mapper__", mapper)
+        table = m.local_table
+        pk_names = [c.name for c in m.primary_key]
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in mappings:
+            crow = self._column_row(m, row)
+            keys = tuple(sorted(k for k in crow if k not in pk_names))
+            groups.setdefault(keys, []).append({**{k: crow[k] for k in keys}, **{f"pk_{k}": crow[k] for k in pk_names}})
+        for keys, rows in groups.items():
+            stmt = update(table).where(
+                *[table.c[k] == BindParameter(f"pk_{k}", None, table.c[k].type) for k in pk_names]
+            )
+            stmt = stmt.values(**{k: BindParameter(k, None, table.c[k].type) for k in keys})
+            self.connection().execute(stmt, rows)
+
+    def bulk_save_objects(
+        self, objects: Any, return_defaults: bool = False, update_changed_only: bool = True, preserve_order: bool = True
+    ) -> None:
+        """Legacy bulk save: objects are flushed as usual, then expunged, as SQLAlchemy leaves them."""
+        objs = list(objects)
+        self.add_all(objs)
+        self.flush()
+        for obj in objs:
+            self.expunge(obj)
+
+    @staticmethod
+    def _column_row(mapper: Any, row: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for key, value in row.items():
+            prop = mapper._props.get(key)
+            out[prop.column.name if prop is not None and not prop.is_relationship else key] = value
+        return out
+
     def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
         raise NotImplementedError("ferroalchemy: Session.merge() is not implemented yet")
 

@@ -556,8 +556,8 @@ class Select(Executable, ClauseElement):
             f = _unwrap_from(e)
             if isinstance(f, FromClause):
                 return f
-            table = getattr(_unwrap(e), "table", None)
-            if isinstance(table, FromClause):
+            table = _first_table(_unwrap(e))
+            if table is not None:
                 return table
         raise exc.InvalidRequestError("Don't know how to join; please use select_from() to establish the left entity")
 
@@ -595,6 +595,24 @@ class Select(Executable, ClauseElement):
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.sql.selectable.Select object at {hex(id(self))}>"
+
+
+def _first_table(el: Any) -> FromClause | None:
+    """The first table an expression reads (a column's, inside labels, functions and operators)."""
+    table = getattr(el, "table", None)
+    if isinstance(table, FromClause):
+        return table
+    for child in (
+        getattr(el, "element", None),
+        getattr(el, "left", None),
+        getattr(el, "right", None),
+        *getattr(el, "clauses", ()),
+    ):
+        if child is not None:
+            found = _first_table(_unwrap(child))
+            if found is not None:
+                return found
+    return None
 
 
 def _entity_name(entity: Any) -> str:
