@@ -34,7 +34,9 @@ impl Ctx<'_> {
         let unknown: Vec<String> = self
             .param_keys
             .iter()
-            .filter(|k| !table_columns.iter().any(|(n, _)| **n == ***k))
+            .filter(|k| {
+                !table_columns.iter().any(|(n, _)| **n == ***k) && !self.bind_names.contains(k)
+            })
             .cloned()
             .collect();
         if !unknown.is_empty() {

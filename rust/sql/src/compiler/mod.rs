@@ -97,6 +97,8 @@ pub(crate) struct Ctx<'a> {
     anon_tables: HashMap<u64, String>,
     /// FROM tables of the enclosing SELECTs: a nested SELECT correlates to them.
     pub(crate) enclosing: Vec<Vec<u64>>,
+    /// Names of the statement's named binds (`bindparam("x")`): parameters for them are no stray keys.
+    pub(crate) bind_names: Vec<String>,
     pub param_keys: &'a [String],
 }
 
@@ -107,9 +109,15 @@ pub fn compile(
     opts: &CompileOptions,
 ) -> Result<Compiled, CompileError> {
     let mut canon: HashMap<*const Expr, VecDeque<usize>> = HashMap::new();
+    let mut bind_names = Vec::new();
     let mut n = 0usize;
     stmt.walk_binds(&mut |e| {
         canon.entry(e as *const Expr).or_default().push_back(n);
+        if let ExprKind::Bind(b) = &e.kind {
+            if !b.anonymous {
+                bind_names.push(b.name.to_string());
+            }
+        }
         n += 1;
     });
     let mut ctx = Ctx {
@@ -123,6 +131,7 @@ pub fn compile(
         anon_counts: HashMap::new(),
         anon_tables: HashMap::new(),
         enclosing: Vec::new(),
+        bind_names,
         param_keys: &opts.param_keys,
     };
     let mut out = Compiled::default();
@@ -210,6 +219,7 @@ pub fn compile_expression(
         anon_counts: HashMap::new(),
         anon_tables: HashMap::new(),
         enclosing: Vec::new(),
+        bind_names: Vec::new(),
         param_keys: &[],
     };
     ctx.visit(e)?;
