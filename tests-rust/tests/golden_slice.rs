@@ -200,6 +200,7 @@ fn insert_takes_columns_from_parameter_keys_in_table_order() {
             table: e.table.clone(),
             table_columns: table_columns(),
             values: Vec::new(),
+            multi_values: Vec::new(),
             returning: Vec::new(),
             key: 0,
         }

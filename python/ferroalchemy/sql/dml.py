@@ -38,8 +38,10 @@ class _DML(Executable, ClauseElement):
         if args:
             if len(args) == 1 and isinstance(args[0], dict):
                 kwargs = {**args[0], **kwargs}
+            elif len(args) == 1 and isinstance(args[0], (list, tuple)) and isinstance(self, Insert) and not kwargs:
+                return self._multi(args[0])
             else:
-                raise NotImplementedError("ferroalchemy: multi-row or positional values() is not implemented yet")
+                raise NotImplementedError("ferroalchemy: positional values() is not implemented yet")
         new = self._generate()
         new._values = dict(self._values)
         for k, v in kwargs.items():
@@ -103,6 +105,27 @@ class _DML(Executable, ClauseElement):
 
 
 class Insert(_DML):
+    _multi_values: tuple[dict[str, Any], ...] = ()
+
+    def _multi(self, rows: Any) -> Insert:
+        """``values([{...}, {...}])`` (or tuples in column order): one multi-row VALUES statement."""
+        new = self._generate()
+        out = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                row = dict(zip([c.key for c in self.table.c], row, strict=False))
+            converted = {}
+            for k, v in row.items():
+                name = self._column_key(k)
+                col = self.table.c[name]
+                if isinstance(_unwrap(v), ClauseElement) or v is None:
+                    converted[name] = _coerce(v, col.type, name)
+                else:
+                    converted[name] = BindParameter(f"{col.key}_m{i}", v, col.type, _has_value=True)
+            out.append(converted)
+        new._multi_values = tuple(out)
+        return new
+
     def _stmt(self) -> Any:
         if self._stmt_cache is None:
             self._stmt_cache = _core.insert(
@@ -110,12 +133,13 @@ class Insert(_DML):
                 self._table_columns(),
                 [(k, v._expr()) for k, v in self._values.items()],
                 self._returning_exprs(),
+                [[(k, v._expr()) for k, v in row.items()] for row in self._multi_values],
             )
         return self._stmt_cache
 
     def _compile_keys(self) -> list[str]:
         # With no values() and no parameters, str(insert(t)) lists every column, as SQLAlchemy does.
-        return [] if self._values else [c.name for c in self.table.c]
+        return [] if self._values or self._multi_values else [c.name for c in self.table.c]
 
     def from_select(self, names: Any, select: Any) -> Insert:
         raise NotImplementedError("ferroalchemy: INSERT ... FROM SELECT is not implemented yet")

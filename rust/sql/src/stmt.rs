@@ -255,6 +255,8 @@ pub struct Insert {
     /// Table columns in definition order with their types (for parameter typing).
     pub table_columns: Vec<(Arc<str>, crate::types::SqlType)>,
     pub values: Vec<(Arc<str>, ExprRef)>,
+    /// `values([{...}, {...}])`: several rows in one statement (each row's columns as the first's).
+    pub multi_values: Vec<Vec<(Arc<str>, ExprRef)>>,
     pub returning: Vec<ExprRef>,
     pub key: Key,
 }
@@ -270,6 +272,12 @@ impl Insert {
         kb.u64(self.values.len() as u64);
         for (n, e) in &self.values {
             kb.str(n).key(e.key);
+        }
+        kb.u64(self.multi_values.len() as u64);
+        for row in &self.multi_values {
+            for (n, e) in row {
+                kb.str(n).key(e.key);
+            }
         }
         key_exprs(&mut kb, 1, &self.returning);
         self.key = kb.finish();
@@ -352,6 +360,10 @@ impl Statement {
             Statement::Select(s) => s.walk_binds(f),
             Statement::Insert(s) => {
                 s.values.iter().for_each(|(_, e)| e.walk_binds(f));
+                s.multi_values
+                    .iter()
+                    .flatten()
+                    .for_each(|(_, e)| e.walk_binds(f));
                 s.returning.iter().for_each(|e| e.walk_binds(f));
             }
             Statement::Update(s) => {

@@ -130,6 +130,7 @@ impl MapperSpec {
                 table: table.clone(),
                 table_columns: table_columns.clone(),
                 values: Vec::new(),
+                multi_values: Vec::new(),
                 returning: Vec::new(),
                 key: 0,
             }
@@ -186,6 +187,7 @@ impl MapperSpec {
                 table: self.table.clone(),
                 table_columns: self.table_columns.clone(),
                 values: self.sql_values(sql_cols, |c| c.sql_default.clone()),
+                multi_values: Vec::new(),
                 returning: Vec::new(),
                 key: 0,
             }

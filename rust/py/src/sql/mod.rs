@@ -399,16 +399,19 @@ fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, Expr
 }
 
 #[pyfunction]
+#[pyo3(signature = (table, table_columns, values, returning, multi_values=Vec::new()))]
 fn insert(
     table: &Bound<'_, PyTable>,
     table_columns: ColSpec<'_>,
     values: Vec<(String, Bound<'_, PyExpr>)>,
     returning: Vec<Bound<'_, PyExpr>>,
+    multi_values: Vec<Vec<(String, Bound<'_, PyExpr>)>>,
 ) -> PyStmt {
     let i = Insert {
         table: table.get().0.clone(),
         table_columns: col_specs(table_columns),
         values: named_values(values),
+        multi_values: multi_values.into_iter().map(named_values).collect(),
         returning: exprs(returning),
         key: 0,
     }

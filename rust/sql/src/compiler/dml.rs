@@ -72,6 +72,36 @@ impl Ctx<'_> {
     pub(crate) fn visit_insert(&mut self, i: &Insert) -> Result<InsertShape, CompileError> {
         self.sql.push_str("INSERT INTO ");
         self.push_table_name(&i.table);
+        if let Some(first) = i.multi_values.first() {
+            // Columns in table order, from the first row; every row gives the same columns.
+            let cols: Vec<&Arc<str>> = i
+                .table_columns
+                .iter()
+                .map(|(n, _)| n)
+                .filter(|n| first.iter().any(|(c, _)| c == *n))
+                .collect();
+            let names: Vec<String> = cols.iter().map(|n| self.quote(n)).collect();
+            self.sql
+                .push_str(&format!(" ({}) VALUES ", names.join(", ")));
+            for (r, row) in i.multi_values.iter().enumerate() {
+                if r > 0 {
+                    self.sql.push_str(", ");
+                }
+                self.sql.push('(');
+                for (k, c) in cols.iter().enumerate() {
+                    if k > 0 {
+                        self.sql.push_str(", ");
+                    }
+                    match row.iter().find(|(n, _)| n == *c) {
+                        Some((_, e)) => self.visit(e)?,
+                        None => self.sql.push_str("NULL"),
+                    }
+                }
+                self.sql.push(')');
+            }
+            let ret = self.visit_returning(&i.returning)?;
+            return Ok((ret, None));
+        }
         let cols = self.crud_columns(&i.table_columns, &i.values)?;
         let span;
         if cols.is_empty() {
