@@ -252,16 +252,27 @@ class JSON(_NotYet):
         return dict
 
 
-class Uuid(_NotYet):
-    _feature = "UUID values"
+class Uuid(TypeEngine):
+    """UUID values as ``uuid.UUID``; stored natively on PostgreSQL, as 32 hex characters elsewhere."""
+
+    _kind = "uuid"
 
     def __init__(self, as_uuid: bool = True, native_uuid: bool = True) -> None:
         self.as_uuid = as_uuid
         self.native_uuid = native_uuid
 
     @property
+    def _handle(self) -> Any:
+        if not self.as_uuid:
+            raise NotImplementedError("ferroalchemy: Uuid(as_uuid=False) (UUIDs as strings) is not implemented yet")
+        return super()._handle
+
+    def _repr_args(self) -> list[str]:
+        return [] if self.as_uuid else ["as_uuid=False"]
+
+    @property
     def python_type(self) -> type:
-        return _uuid.UUID
+        return _uuid.UUID if self.as_uuid else str
 
 
 class Interval(_NotYet):
@@ -384,7 +395,7 @@ class BLOB(LargeBinary):
 
 
 class UUID(Uuid):
-    pass
+    _kind = "uuid_native"
 
 
 def _type_for_python(t: Any) -> TypeEngine | None:

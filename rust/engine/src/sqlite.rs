@@ -73,6 +73,8 @@ impl ToSql for Param<'_> {
                 "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
                 p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond
             ))),
+            // SQLAlchemy's non-native UUID storage: 32 hexadecimal characters.
+            Value::Uuid(u) => ToSqlOutput::Owned(rusqlite::types::Value::Text(format!("{u:032x}"))),
             Value::Decimal(s) => match s.parse::<f64>() {
                 Ok(f) => ToSqlOutput::Owned(rusqlite::types::Value::Real(f)),
                 Err(_) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
@@ -190,6 +192,13 @@ fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
         }
         (ValueRef::Text(t), SqlType::Time) => {
             Value::Time(parse_time(t).ok_or_else(|| bad("time"))?)
+        }
+        (ValueRef::Text(t), SqlType::Uuid { .. }) => {
+            let hex: String = String::from_utf8_lossy(t)
+                .chars()
+                .filter(|c| *c != '-')
+                .collect();
+            Value::Uuid(u128::from_str_radix(&hex, 16).map_err(|_| bad("UUID"))?)
         }
         (
             ValueRef::Text(t),

@@ -52,7 +52,8 @@ impl TypeHandle {
             "datetime" => SqlType::DateTime { timezone },
             "largebinary" => SqlType::LargeBinary,
             "json" => SqlType::Json,
-            "uuid" => SqlType::Uuid,
+            "uuid" => SqlType::Uuid { native: false },
+            "uuid_native" => SqlType::Uuid { native: true },
             "enum" => {
                 let values = enum_values.unwrap_or_default();
                 let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
@@ -199,8 +200,7 @@ pub fn py_to_value(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, BindEr
         return Ok(Value::Decimal(obj.str()?.to_str()?.to_owned()));
     }
     if obj.is_instance(cached(py, &UUID, "uuid", "UUID")?)? {
-        let hex: String = obj.getattr("hex")?.extract()?;
-        return Ok(Value::Text(hex));
+        return Ok(Value::Uuid(obj.getattr("int")?.extract::<u128>()?));
     }
     if obj.is_instance(cached(py, &ENUM, "enum", "Enum")?)? {
         let name: String = obj.getattr("name")?.extract()?;
@@ -251,6 +251,9 @@ pub fn value_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
         }
         Value::Decimal(s) => cached(py, &DECIMAL, "decimal", "Decimal")?
             .call1((s.as_str(),))?
+            .unbind(),
+        Value::Uuid(u) => cached(py, &UUID, "uuid", "UUID")?
+            .call((), Some(&[("int", *u)].into_py_dict(py)?))?
             .unbind(),
     })
 }

@@ -27,7 +27,11 @@ pub enum SqlType {
     },
     LargeBinary,
     Json,
-    Uuid,
+    /// `native`: the upper-case UUID type, named UUID in DDL everywhere; the generic Uuid is
+    /// CHAR(32) where the database has no UUID type.
+    Uuid {
+        native: bool,
+    },
     Enum {
         name: Option<String>,
         values: Vec<String>,

@@ -29,6 +29,7 @@ pub enum Value {
     DateTime(DateTimeParts),
     /// A decimal kept as its exact text form.
     Decimal(String),
+    Uuid(u128),
 }
 
 impl Value {
@@ -50,6 +51,7 @@ impl PartialEq for Value {
             (Blob(a), Blob(b)) => a == b,
             (Date(a), Date(b)) | (Time(a), Time(b)) | (DateTime(a), DateTime(b)) => a == b,
             (Decimal(a), Decimal(b)) => a == b,
+            (Uuid(a), Uuid(b)) => a == b,
             _ => false,
         }
     }
@@ -68,6 +70,7 @@ impl Hash for Value {
             Value::Text(s) | Value::Decimal(s) => s.hash(state),
             Value::Blob(b) => b.hash(state),
             Value::Date(p) | Value::Time(p) | Value::DateTime(p) => p.hash(state),
+            Value::Uuid(u) => u.hash(state),
         }
     }
 }

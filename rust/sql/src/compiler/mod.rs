@@ -333,6 +333,7 @@ impl Ctx<'_> {
                 "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
                 p.year, p.month, p.day, p.hour, p.minute, p.second
             )),
+            Value::Uuid(u) => quote_string(&format!("{u:032x}")),
             Value::Blob(_) => {
                 return Err(CompileError::Unsupported(
                     "No literal value renderer is available for binary values".into(),

@@ -54,8 +54,9 @@ pub fn type_ddl(ty: &SqlType, d: Dialect) -> Result<String, CompileError> {
             _ => "BLOB".into(),
         },
         SqlType::Json => "JSON".into(),
-        SqlType::Uuid => match d {
+        SqlType::Uuid { native } => match d {
             Dialect::Postgresql => "UUID".into(),
+            _ if *native => "UUID".into(),
             _ => "CHAR(32)".into(),
         },
         SqlType::Enum {
