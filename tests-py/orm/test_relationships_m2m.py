@@ -77,3 +77,12 @@ def test_lazy_load_remove_and_delete(m2m: Engine) -> None:
         s.commit()
         assert _links(s) == 1
         assert [p.title for p in s.scalars(select(Tag).where(Tag.name == "py")).one().posts] == ["a"]
+
+
+def test_join_along_many_to_many(m2m: Engine) -> None:
+    with Session(m2m) as s:
+        s.add_all([Post(id=1, title="a", tags=[Tag(name="py")]), Post(id=2, title="b", tags=[])])
+        s.commit()
+        stmt = select(Post.title, Tag.name).join(Post.tags)
+        assert "JOIN post_tag AS post_tag_1 ON post.id = post_tag_1.post_id JOIN tag ON" in str(stmt)
+        assert s.execute(stmt).all() == [("a", "py")]

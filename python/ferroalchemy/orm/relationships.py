@@ -234,10 +234,18 @@ class RelationshipProperty:
 
     # -- SQL ------------------------------------------------------------------------------
     def _join_target(self) -> tuple[Any, Any, Any]:
-        """ON clause, target table, and the parent table the join starts from, for ``join(A.rel)``."""
+        """ON clause, target table, and the parent table the join starts from, for ``join(A.rel)``.
+        A many-to-many join goes through the association table: the target is then a list of
+        (ON clause, table) steps."""
         self._resolve()
         if self.direction == MANYTOMANY:
-            raise NotImplementedError("ferroalchemy: join() along a many-to-many relationship is not implemented yet")
+            # The association table is aliased, as SQLAlchemy does, so it may appear more than once.
+            sec = self.secondary.alias(f"{self.secondary.name}_1")
+            steps = [
+                (and_(*[pc == sec.c[sc.key] for pc, sc in self._sec_parent]), sec),
+                (and_(*[tc == sec.c[sc.key] for tc, sc in self._sec_target]), self.mapper.local_table),
+            ]
+            return None, steps, self.parent.local_table
         return and_(*[a == b for a, b in self._pairs]), self.mapper.local_table, self.parent.local_table
 
     def _child_fk_attrs(self) -> list[tuple[str, str]]:

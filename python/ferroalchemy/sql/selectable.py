@@ -538,6 +538,14 @@ class Select(Executable, ClauseElement):
                 left = left_fc
                 chain = left_fc._from_item()
                 joined_tables = left_fc._tables()
+            if isinstance(right, list):
+                # A many-to-many relationship: through its association table.
+                for step_on, step_table in right:
+                    chain = _core.from_join(
+                        chain, step_table._from_item(), _coerce_where(step_on)._expr(), isouter, full
+                    )
+                    joined_tables = joined_tables + step_table._tables()
+                continue
             if on_el is None:
                 for lt in reversed(joined_tables):
                     try:
