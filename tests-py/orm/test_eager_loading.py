@@ -66,3 +66,32 @@ def test_joinedload_is_one_statement_and_needs_unique(seeded: Engine) -> None:
         books = s.scalars(select(Employee).options(joinedload(Employee.department)).order_by(Employee.id)).all()
         assert [e.department.name for e in books] == ["d2", "d1", "d2", "d1", "d2"]
     assert len(seen) == 3
+
+
+def test_raiseload_load_only_contains_eager(seeded: Engine) -> None:
+    from ferroalchemy import inspect
+    from ferroalchemy.orm import contains_eager, load_only, raiseload
+
+    seen = _count_selects(seeded)
+    with Session(seeded) as s:
+        d = s.scalars(select(Department).options(raiseload(Department.employees)).where(Department.id == 1)).one()
+        with pytest.raises(exc.InvalidRequestError, match="lazy='raise'"):
+            d.employees  # noqa: B018
+        e = s.scalars(select(Employee).options(load_only(Employee.name)).where(Employee.id == 1)).one()
+        assert inspect(e).unloaded >= {"active", "dept_id", "department"}
+        assert "name" in e.__dict__
+        assert e.dept_id == 2  # loads on access
+        stmt = select(Employee).join(Employee.department).options(contains_eager(Employee.department))
+        emps = s.scalars(stmt.where(Department.name == "d1").order_by(Employee.id)).all()
+        assert [(x.id, x.department.name) for x in emps] == [(2, "d1"), (4, "d1")]
+    assert len(seen) == 4  # raiseload query, load_only query, its lazy column load, the contains_eager join
+
+
+def test_joinedload_below_selectinload_runs_in_the_child_query(seeded: Engine) -> None:
+    seen = _count_selects(seeded)
+    with Session(seeded) as s:
+        depts = s.scalars(
+            select(Department).options(selectinload(Department.employees).joinedload(Employee.department))
+        ).all()
+        assert sorted(len(d.employees) for d in depts) == [0, 2, 3]
+    assert len(seen) == 2 and "LEFT OUTER JOIN department AS department_1" in seen[1]

@@ -136,6 +136,27 @@ class _Namespace(dict):  # type: ignore[type-arg]
         return _UnknownName(key)
 
 
+# Only the typing names annotations use: a TypeVar such as typing.T must not stand in for a class
+# declared later under the same name.
+_TYPING_NAMES = {
+    n: getattr(typing, n)
+    for n in (
+        "Optional",
+        "Union",
+        "List",
+        "Set",
+        "Dict",
+        "Tuple",
+        "FrozenSet",
+        "Any",
+        "Sequence",
+        "Mapping",
+        "Annotated",
+        "Literal",
+        "ClassVar",
+    )
+}
+
 _MAPPED_STR = re.compile(r"^\s*(?:[\w.]+\.)?(Mapped|WriteOnlyMapped|DynamicMapped)\[(.*)\]\s*$", re.S)
 
 
@@ -149,7 +170,7 @@ def _eval_annotation(ann: Any, cls: type) -> Any:
     m = _MAPPED_STR.match(ann)
     text = m.group(2) if m else ann
     try:
-        value = eval(text, globs, _Namespace(dict(vars(cls)), globs, vars(typing)))  # noqa: S307 - annotations
+        value = eval(text, globs, _Namespace(dict(vars(cls)), globs, _TYPING_NAMES))  # noqa: S307 - annotations
     except Exception:
         value = _UnknownName(text)
     return Mapped[value] if m else value

@@ -9,6 +9,7 @@ from ..sql.elements import and_
 from ..sql.selectable import Join, Select
 from .collections import InstrumentedList
 from .relationships import MANYTOMANY, MANYTOONE
+from .strategy_options import _LoaderOption
 
 BATCH = 500
 
@@ -25,9 +26,42 @@ class JoinedEntity:
         return [self.alias.c[c.key] for c in self.mapper._select_columns]
 
 
+class PartialEntity:
+    """An entity under load_only(): its primary key and the named columns only."""
+
+    def __init__(self, mapper: Any, keys: set[str]) -> None:
+        self.mapper = mapper
+        cols = mapper._select_columns
+        pk = {id(c) for c in mapper.primary_key}
+        self.indices = [i for i, c in enumerate(cols) if id(c) in pk or mapper._attr_for_column(c) in keys]
+
+    def _ferro_entity_columns(self) -> list[Any]:
+        cols = self.mapper._select_columns
+        return [cols[i] for i in self.indices]
+
+    def _plan_item(self, offset: int) -> tuple[Any, ...]:
+        return ("entity", self.mapper.spec, [(i, offset + k) for k, i in enumerate(self.indices)])
+
+
+def with_load_only(statement: Select) -> Select:
+    """load_only() options narrow their entity's columns in the SELECT."""
+    from .strategy_options import LoadOnly
+
+    only = [o for o in statement._with_options if isinstance(o, LoadOnly)]
+    if not only:
+        return statement
+    raw = []
+    for e in statement._raw_columns:
+        mapper = getattr(e, "__mapper__", None) if isinstance(e, type) else None
+        match = next((o for o in only if o.mapper is mapper), None)
+        raw.append(PartialEntity(mapper, match.keys) if match is not None else e)
+    return statement.with_only_columns(*raw)
+
+
 def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
-    """The statement with a LEFT OUTER JOIN and the columns of each first-level joinedload target."""
-    joined = [opt for opt in statement._with_options if opt.steps and opt.steps[0][0] == "joined"]
+    """The statement with the columns of each first-level joinedload target (from a LEFT OUTER JOIN
+    it adds) or contains_eager target (from the join the statement has)."""
+    joined = [opt for opt in statement._with_options if opt.steps and opt.steps[0][0] in ("joined", "contains")]
     if not joined:
         return statement, []
     augmented = statement
@@ -35,6 +69,11 @@ def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
     for n, opt in enumerate(joined, 1):
         prop = opt.steps[0][1]
         prop._resolve()
+        if opt.steps[0][0] == "contains":
+            entity = JoinedEntity(prop, prop.mapper.local_table)
+            augmented = augmented.add_columns(entity)
+            entities.append(entity)
+            continue
         if prop.direction == MANYTOMANY:
             raise NotImplementedError(
                 "ferroalchemy: joinedload() of a many-to-many relationship is not implemented yet"
@@ -96,7 +135,8 @@ def assemble_joined(session: Any, statement: Select, result: Any, entities: list
 
 
 def apply_options(session: Any, statement: Select, result: Any) -> None:
-    """Runs the eager loads the statement's options and its entities' relationships ask for."""
+    """Runs the eager loads the statement's options and its entities' relationships ask for, and
+    marks raiseload() relationships."""
     for index, entity in enumerate(statement._raw_columns):
         mapper = getattr(entity, "__mapper__", None)
         if mapper is None or not isinstance(entity, type):
@@ -106,6 +146,11 @@ def apply_options(session: Any, statement: Select, result: Any) -> None:
             continue
         paths = [opt.steps for opt in statement._with_options if opt.steps and opt.steps[0][1].parent is mapper]
         load_paths(session, mapper, parents, paths, depth=0)
+        raising = frozenset(s[0][1].key for s in paths if s[0][0] == "raise")
+        if raising:
+            for p in parents:
+                state = p.__dict__["_sa_instance_state"]
+                state.raise_on = raising | (state.raise_on or frozenset())
 
 
 def load_paths(session: Any, mapper: Any, parents: list[Any], paths: list[tuple[Any, ...]], depth: int) -> None:
@@ -118,9 +163,11 @@ def load_paths(session: Any, mapper: Any, parents: list[Any], paths: list[tuple[
         if getattr(prop, "is_relationship", False) and prop.lazy == "selectin":
             props.setdefault(prop.key, prop)
     for prop in props.values():
-        children = load_relationship(session, prop, parents)
+        deeper = [s for s in paths if len(s) > depth + 1 and s[depth][1] is prop]
+        # A joined step right below runs inside the child query, as SQLAlchemy's LEFT OUTER JOIN.
+        joined = [_LoaderOption((s[depth + 1],)) for s in deeper if s[depth + 1][0] == "joined"]
+        children = load_relationship(session, prop, parents, joined)
         if children:
-            deeper = [s for s in paths if len(s) > depth + 1 and s[depth][1] is prop]
             load_paths(session, prop.mapper, children, deeper, depth + 1)
 
 
@@ -134,8 +181,9 @@ def _unique(objs: list[Any]) -> list[Any]:
     return out
 
 
-def load_relationship(session: Any, prop: Any, parents: list[Any]) -> list[Any]:
-    """Loads `prop` for every parent that has not loaded it yet; returns the related objects."""
+def load_relationship(session: Any, prop: Any, parents: list[Any], options: list[Any] = ()) -> list[Any]:  # type: ignore[assignment]
+    """Loads `prop` for every parent that has not loaded it yet; returns the related objects.
+    `options` apply to the query that loads them."""
     prop._resolve()
     todo = _unique([p for p in parents if prop.key not in p.__dict__])
     loaded: list[Any] = []
@@ -143,9 +191,9 @@ def load_relationship(session: Any, prop: Any, parents: list[Any]) -> list[Any]:
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         if prop.direction == MANYTOONE:
-            loaded.extend(_load_many_to_one(session, prop, target, batch))
+            loaded.extend(_load_many_to_one(session, prop, target, batch, options))
         else:
-            loaded.extend(_load_collections(session, prop, target, batch))
+            loaded.extend(_load_collections(session, prop, target, batch, options))
     # Parents that had it loaded already still pass their related objects on to deeper paths.
     for p in parents:
         if p not in todo:
@@ -155,7 +203,7 @@ def load_relationship(session: Any, prop: Any, parents: list[Any]) -> list[Any]:
     return _unique(loaded)
 
 
-def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any]) -> list[Any]:
+def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
     pairs = prop._local_fk_attrs()
     if len(pairs) != 1:
         raise NotImplementedError("ferroalchemy: selectinload over a composite foreign key is not implemented yet")
@@ -163,15 +211,15 @@ def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any]) -
     keys = {getattr(p, fkattr) for p in batch} - {None}
     found = {}
     if keys:
-        stmt = Select(target).where(getattr(target, tattr).in_(sorted(keys, key=repr)))
-        for obj in session._execute_orm(stmt, None).scalars().all():
+        stmt = Select(target).where(getattr(target, tattr).in_(sorted(keys, key=repr))).options(*options)
+        for obj in session._execute_orm(stmt, None).unique().scalars().all():
             found[getattr(obj, tattr)] = obj
     for p in batch:
         p.__dict__[prop.key] = found.get(getattr(p, fkattr))
     return list(found.values())
 
 
-def _load_collections(session: Any, prop: Any, target: type, batch: list[Any]) -> list[Any]:
+def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
     if prop.direction == MANYTOMANY:
         (pc, sc), *rest = prop._sec_parent
         if rest:
@@ -183,16 +231,17 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any]) -
             Select(target, sc)
             .select_from(Join(prop.mapper.local_table, prop.secondary, on, False, False))
             .where(sc.in_(keys))
+            .options(*options)
         )
-        rows = [(child, key) for child, key in session._execute_orm(stmt, None).all()]
+        rows = [(child, key) for child, key in session._execute_orm(stmt, None).unique().all()]
     else:
         pairs = prop._child_fk_attrs()
         if len(pairs) != 1:
             raise NotImplementedError("ferroalchemy: selectinload over a composite key is not implemented yet")
         pattr, fkattr = pairs[0]
         keys = [getattr(p, pattr) for p in batch]
-        stmt = Select(target).where(getattr(target, fkattr).in_(keys))
-        rows = [(child, getattr(child, fkattr)) for child in session._execute_orm(stmt, None).scalars().all()]
+        stmt = Select(target).where(getattr(target, fkattr).in_(keys)).options(*options)
+        rows = [(child, getattr(child, fkattr)) for child in session._execute_orm(stmt, None).unique().scalars().all()]
     groups: dict[Any, list[Any]] = {}
     for child, key in rows:
         groups.setdefault(key, []).append(child)

@@ -27,6 +27,11 @@ def plan_for(stmt: Select) -> Any:
             keys.append(e.__name__)
             idx += len(mapper._select_columns)
             has_entity = True
+        elif hasattr(e, "_plan_item"):
+            items.append(e._plan_item(idx))
+            keys.append(e.mapper.class_.__name__)
+            idx += len(e.indices)
+            has_entity = True
         elif hasattr(e, "_ferro_entity_columns"):
             items.append(e.mapper._entity_plan_item(idx))
             keys.append(e.mapper.class_.__name__)

@@ -61,7 +61,7 @@ class RelationshipProperty:
         for name, value in unsupported.items():
             if value not in (None, False):
                 raise NotImplementedError(f"ferroalchemy: relationship({name}=...) is not implemented yet")
-        if lazy not in ("select", True, "selectin"):
+        if lazy not in ("select", True, "selectin", "raise"):
             raise NotImplementedError(f"ferroalchemy: relationship(lazy={lazy!r}) is not implemented yet")
         self.lazy = "select" if lazy is True else lazy
         self.cascade = _parse_cascade(cascade)
@@ -271,6 +271,10 @@ class RelationshipProperty:
                 d[self.key] = coll
                 return coll
             return None
+        if (state.raise_on and self.key in state.raise_on) or self.lazy == "raise":
+            raise exc.InvalidRequestError(
+                f"'{self.parent.class_.__name__}.{self.key}' is not available due to lazy='raise'"
+            )
         session = session_for_state(state)
         if session is None:
             from .exc import DetachedInstanceError

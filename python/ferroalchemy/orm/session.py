@@ -485,7 +485,7 @@ class Session:
 
     def _execute_orm(self, statement: Any, params: Any, populate_existing: bool = False) -> Result:
         conn = self.connection()
-        executed, joined = eager.with_joined_loads(statement)
+        executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
         plan = loading.plan_for(executed)
         if plan is None:
             return conn.execute(statement, params)

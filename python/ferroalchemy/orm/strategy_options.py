@@ -1,5 +1,5 @@
-"""Loader options. selectinload and (first-level) joinedload are built; the other strategies say
-so when named."""
+"""Loader options: selectinload (subqueryload loads the same way), first-level joinedload and
+contains_eager, raiseload, load_only. The other strategies say so when named."""
 
 from __future__ import annotations
 
@@ -23,12 +23,34 @@ class _LoaderOption:
             opt = opt._chain("selectin", a)
         return opt
 
+    def subqueryload(self, attr: Any, *more: Any) -> _LoaderOption:
+        # Loaded by a second statement over the parents' keys, like selectinload: the same
+        # statements count and results as SQLAlchemy's subquery form.
+        return self.selectinload(attr, *more)
+
+    def contains_eager(self, attr: Any, alias: Any = None) -> _LoaderOption:
+        if self.steps or alias is not None:
+            raise NotImplementedError(
+                "ferroalchemy: contains_eager() below the first level or with alias= is not implemented yet"
+            )
+        return self._chain("contains", attr)
+
+    def raiseload(self, attr: Any, sql_only: bool = False) -> _LoaderOption:
+        if sql_only:
+            raise NotImplementedError("ferroalchemy: raiseload(sql_only=True) is not implemented yet")
+        return self._chain("raise", attr)
+
     def joinedload(self, attr: Any, *more: Any, innerjoin: bool = False) -> _LoaderOption:
-        if self.steps or more:
-            raise NotImplementedError("ferroalchemy: joinedload() below the first level is not implemented yet")
         if innerjoin:
             raise NotImplementedError("ferroalchemy: joinedload(innerjoin=True) is not implemented yet")
-        return self._chain("joined", attr)
+        if self.steps and self.steps[-1][0] != "selectin":
+            raise NotImplementedError(
+                "ferroalchemy: joinedload() below a joinedload()/contains_eager() is not implemented yet"
+            )
+        opt = self._chain("joined", attr)
+        for a in more:
+            opt = opt.joinedload(a)
+        return opt
 
     def __repr__(self) -> str:
         return "Load(" + ".".join(f"{s}:{p.key}" for s, p in self.steps) + ")"
@@ -56,6 +78,40 @@ def joinedload(attr: Any, *more: Any, innerjoin: bool = False) -> _LoaderOption:
     return _LoaderOption(()).joinedload(attr, *more, innerjoin=innerjoin)
 
 
+def subqueryload(attr: Any, *more: Any) -> _LoaderOption:
+    return _LoaderOption(()).subqueryload(attr, *more)
+
+
+def contains_eager(attr: Any, alias: Any = None) -> _LoaderOption:
+    return _LoaderOption(()).contains_eager(attr, alias)
+
+
+def raiseload(attr: Any, sql_only: bool = False) -> _LoaderOption:
+    return _LoaderOption(()).raiseload(attr, sql_only)
+
+
+class LoadOnly:
+    """``load_only(User.id, User.email)``: the entity's SELECT names only these columns (and the
+    primary key); the others stay unloaded and load on first access."""
+
+    steps: tuple[Any, ...] = ()
+
+    def __init__(self, *attrs: Any, raiseload: bool = False) -> None:
+        if raiseload:
+            raise NotImplementedError("ferroalchemy: load_only(raiseload=True) is not implemented yet")
+        if not attrs:
+            raise exc.ArgumentError("load_only() needs at least one column attribute")
+        props = [getattr(a, "prop", None) for a in attrs]
+        if any(p is None or getattr(p, "is_relationship", True) for p in props):
+            raise exc.ArgumentError(f"load_only() takes column attributes, got {attrs!r}")
+        self.mapper = props[0].parent
+        self.keys = {p.key for p in props}
+
+
+def load_only(*attrs: Any, raiseload: bool = False) -> LoadOnly:
+    return LoadOnly(*attrs, raiseload=raiseload)
+
+
 def _not_yet(name: str) -> Any:
     def option(*args: Any, **kw: Any) -> Any:
         raise NotImplementedError(f"ferroalchemy: the {name}() loader option is not implemented yet")
@@ -65,12 +121,8 @@ def _not_yet(name: str) -> Any:
 
 
 _NOT_YET = (
-    "subqueryload",
     "lazyload",
-    "raiseload",
     "noload",
-    "contains_eager",
-    "load_only",
     "defer",
     "undefer",
     "defaultload",
@@ -79,12 +131,8 @@ _NOT_YET = (
     "selectin_polymorphic",
 )
 
-subqueryload = _not_yet("subqueryload")
 lazyload = _not_yet("lazyload")
-raiseload = _not_yet("raiseload")
 noload = _not_yet("noload")
-contains_eager = _not_yet("contains_eager")
-load_only = _not_yet("load_only")
 defer = _not_yet("defer")
 undefer = _not_yet("undefer")
 defaultload = _not_yet("defaultload")

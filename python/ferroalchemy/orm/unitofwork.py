@@ -161,6 +161,10 @@ def flush(session: Any) -> None:
     log = connection._log()
     new_states = sorted(session._new.values(), key=lambda s: s.insert_order)
     deleted = list(session._deleted.values())
+    # The identity map holds objects weakly and the INSERT step drops each new object's strong
+    # reference; objects only the user's (now dropped) graph referenced must survive until every
+    # step of this flush (association rows included) has seen them.
+    keep_alive = [s.obj() for s in (*new_states, *session._dirty_states.values(), *deleted)]
     mappers: dict[int, Any] = {}
     for s in new_states + list(session._dirty_states.values()) + deleted:
         mappers.setdefault(id(s.mapper), s.mapper)
@@ -208,6 +212,7 @@ def flush(session: Any) -> None:
         s.modified = False
         s.strong = None
     session._dirty_states.clear()
+    del keep_alive
     for s in deleted:
         s.deleted = True
         session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)

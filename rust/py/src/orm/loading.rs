@@ -129,7 +129,9 @@ pub fn hydrate(
                             }
                             st.expired = false;
                             st.committed_state = None;
-                        } else if st.expired || st.identity.is_none() {
+                        } else {
+                            // Unloaded or expired attributes the row carries are filled in;
+                            // loaded ones keep their (possibly changed) values, as in SQLAlchemy.
                             for &(ci, ri) in attrs {
                                 let attr = s.cols[ci].attr.bind(py);
                                 if !d.contains(attr)? {

@@ -35,6 +35,9 @@ pub struct InstanceState {
     /// Order of `session.add()`, so INSERTs keep the order the user added objects.
     #[pyo3(get, set)]
     pub insert_order: u64,
+    /// Relationship keys that raise instead of loading (the raiseload() option).
+    #[pyo3(get, set)]
+    pub raise_on: Option<Py<PyAny>>,
     pub obj_ref: Option<Py<PyWeakrefReference>>,
 }
 
@@ -57,6 +60,7 @@ impl InstanceState {
             committed_state: None,
             strong: None,
             insert_order: 0,
+            raise_on: None,
             obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
         })
         .inspect(|_| {
@@ -84,6 +88,7 @@ impl InstanceState {
             committed_state: None,
             strong: None,
             insert_order: 0,
+            raise_on: None,
             obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
         })
     }
@@ -129,6 +134,7 @@ impl InstanceState {
         visit.call(&self.committed_state)?;
         visit.call(&self.strong)?;
         visit.call(&self.obj_ref)?;
+        visit.call(&self.raise_on)?;
         Ok(())
     }
 
@@ -137,5 +143,6 @@ impl InstanceState {
         self.committed_state = None;
         self.strong = None;
         self.obj_ref = None;
+        self.raise_on = None;
     }
 }
