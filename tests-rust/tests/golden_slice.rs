@@ -202,6 +202,7 @@ fn insert_takes_columns_from_parameter_keys_in_table_order() {
             values: Vec::new(),
             multi_values: Vec::new(),
             returning: Vec::new(),
+            on_conflict: None,
             key: 0,
         }
         .finish(),

@@ -258,7 +258,17 @@ pub struct Insert {
     /// `values([{...}, {...}])`: several rows in one statement (each row's columns as the first's).
     pub multi_values: Vec<Vec<(Arc<str>, ExprRef)>>,
     pub returning: Vec<ExprRef>,
+    /// `ON CONFLICT (...) DO NOTHING | DO UPDATE SET ...` (SQLite, PostgreSQL).
+    pub on_conflict: Option<OnConflict>,
     pub key: Key,
+}
+
+#[derive(Debug, Clone)]
+pub struct OnConflict {
+    pub target: Vec<Arc<str>>,
+    /// None: DO NOTHING.
+    pub set: Option<Vec<(Arc<str>, ExprRef)>>,
+    pub where_: Option<ExprRef>,
 }
 
 impl Insert {
@@ -278,6 +288,24 @@ impl Insert {
             for (n, e) in row {
                 kb.str(n).key(e.key);
             }
+        }
+        if let Some(oc) = &self.on_conflict {
+            kb.u64(1).u64(oc.target.len() as u64);
+            for t in &oc.target {
+                kb.str(t);
+            }
+            match &oc.set {
+                Some(set) => {
+                    kb.u64(set.len() as u64);
+                    for (n, e) in set {
+                        kb.str(n).key(e.key);
+                    }
+                }
+                None => {
+                    kb.u64(u64::MAX);
+                }
+            }
+            key_opt(&mut kb, 9, &oc.where_);
         }
         key_exprs(&mut kb, 1, &self.returning);
         self.key = kb.finish();
@@ -364,6 +392,12 @@ impl Statement {
                     .iter()
                     .flatten()
                     .for_each(|(_, e)| e.walk_binds(f));
+                if let Some(oc) = &s.on_conflict {
+                    oc.set.iter().flatten().for_each(|(_, e)| e.walk_binds(f));
+                    if let Some(w) = &oc.where_ {
+                        w.walk_binds(f);
+                    }
+                }
                 s.returning.iter().for_each(|e| e.walk_binds(f));
             }
             Statement::Update(s) => {

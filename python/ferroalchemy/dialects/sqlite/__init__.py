@@ -1,14 +1,11 @@
-"""``sqlalchemy.dialects.sqlite``: dialect-specific constructs (not built yet: each says so when used)."""
+"""``sqlalchemy.dialects.sqlite``: the dialect's types and its ``insert()`` with ON CONFLICT."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ...sql.sqltypes import *  # noqa: F403
-
-
-def insert(table: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: sqlite.insert() (upserts) is not implemented yet")
+from .._upsert import Insert, insert  # noqa: E402, F401
 
 
 def dialect() -> Any:

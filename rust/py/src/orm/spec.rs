@@ -132,6 +132,7 @@ impl MapperSpec {
                 values: Vec::new(),
                 multi_values: Vec::new(),
                 returning: Vec::new(),
+                on_conflict: None,
                 key: 0,
             }
             .finish(),
@@ -189,6 +190,7 @@ impl MapperSpec {
                 values: self.sql_values(sql_cols, |c| c.sql_default.clone()),
                 multi_values: Vec::new(),
                 returning: Vec::new(),
+                on_conflict: None,
                 key: 0,
             }
             .finish(),

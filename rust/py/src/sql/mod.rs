@@ -385,6 +385,13 @@ fn select(
 
 type ColSpec<'py> = Vec<(String, Bound<'py, TypeHandle>)>;
 
+/// (conflict target columns, DO UPDATE SET values or None for DO NOTHING, its WHERE)
+type OnConflictSpec<'py> = (
+    Vec<String>,
+    Option<Vec<(String, Bound<'py, PyExpr>)>>,
+    Option<Bound<'py, PyExpr>>,
+);
+
 fn col_specs(cols: ColSpec<'_>) -> Vec<(Arc<str>, ferro_sql::SqlType)> {
     cols.into_iter()
         .map(|(n, t)| (Arc::from(n.as_str()), t.get().ty.clone()))
@@ -399,19 +406,25 @@ fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, Expr
 }
 
 #[pyfunction]
-#[pyo3(signature = (table, table_columns, values, returning, multi_values=Vec::new()))]
+#[pyo3(signature = (table, table_columns, values, returning, multi_values=Vec::new(), on_conflict=None))]
 fn insert(
     table: &Bound<'_, PyTable>,
     table_columns: ColSpec<'_>,
     values: Vec<(String, Bound<'_, PyExpr>)>,
     returning: Vec<Bound<'_, PyExpr>>,
     multi_values: Vec<Vec<(String, Bound<'_, PyExpr>)>>,
+    on_conflict: Option<OnConflictSpec<'_>>,
 ) -> PyStmt {
     let i = Insert {
         table: table.get().0.clone(),
         table_columns: col_specs(table_columns),
         values: named_values(values),
         multi_values: multi_values.into_iter().map(named_values).collect(),
+        on_conflict: on_conflict.map(|(target, set, where_)| ferro_sql::stmt::OnConflict {
+            target: target.iter().map(|t| Arc::from(t.as_str())).collect(),
+            set: set.map(named_values),
+            where_: opt_expr(where_),
+        }),
         returning: exprs(returning),
         key: 0,
     }

@@ -99,6 +99,7 @@ impl Ctx<'_> {
                 }
                 self.sql.push(')');
             }
+            self.visit_on_conflict(i)?;
             let ret = self.visit_returning(&i.returning)?;
             return Ok((ret, None));
         }
@@ -134,8 +135,46 @@ impl Ctx<'_> {
             self.sql.push(')');
             span = Some((start, self.sql.len()));
         }
+        self.visit_on_conflict(i)?;
         let ret = self.visit_returning(&i.returning)?;
         Ok((ret, span))
+    }
+
+    fn visit_on_conflict(&mut self, i: &Insert) -> Result<(), CompileError> {
+        let Some(oc) = &i.on_conflict else {
+            return Ok(());
+        };
+        if matches!(self.d, crate::dialect::Dialect::Mysql) {
+            return Err(CompileError::Unsupported(
+                "ON CONFLICT is not supported on dialect mysql; use mysql.insert().on_duplicate_key_update()".into(),
+            ));
+        }
+        self.sql.push_str(" ON CONFLICT");
+        if !oc.target.is_empty() {
+            let cols: Vec<String> = oc.target.iter().map(|c| self.quote(c)).collect();
+            self.sql.push_str(&format!(" ({})", cols.join(", ")));
+        }
+        match &oc.set {
+            None => self.sql.push_str(" DO NOTHING"),
+            Some(set) => {
+                self.sql.push_str(" DO UPDATE SET ");
+                for (k, (name, e)) in set.iter().enumerate() {
+                    if k > 0 {
+                        self.sql.push_str(", ");
+                    }
+                    let q = self.quote(name);
+                    self.sql.push_str(&q);
+                    self.sql.push_str(" = ");
+                    // SQLAlchemy parenthesises operator expressions here.
+                    self.visit_grouped(e, i32::MAX - 1)?;
+                }
+                if let Some(w) = &oc.where_ {
+                    self.sql.push_str(" WHERE ");
+                    self.visit_grouped(w, super::PREC_ASBOOL)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn visit_update(&mut self, u: &Update) -> Result<Vec<ResultColumn>, CompileError> {
