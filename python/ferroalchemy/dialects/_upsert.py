@@ -74,25 +74,15 @@ class Insert(_Insert):
         new._on_conflict = (target, values, _coerce_where(where) if where is not None else None)
         return new
 
-    def _stmt(self) -> Any:
-        if self._stmt_cache is None:
-            oc = None
-            if self._on_conflict is not None:
-                target, values, where = self._on_conflict
-                oc = (
-                    target,
-                    None if values is None else [(k, _coerce(v)._expr()) for k, v in values],
-                    where._expr() if where is not None else None,
-                )
-            self._stmt_cache = _core.insert(
-                self.table._ref,
-                self._table_columns(),
-                [(k, v._expr()) for k, v in self._values.items()],
-                self._returning_exprs(),
-                [[(k, v._expr()) for k, v in row.items()] for row in self._multi_values],
-                oc,
-            )
-        return self._stmt_cache
+    def _on_conflict_spec(self) -> Any:
+        if self._on_conflict is None:
+            return None
+        target, values, where = self._on_conflict
+        return (
+            target,
+            None if values is None else [(k, _coerce(v)._expr()) for k, v in values],
+            where._expr() if where is not None else None,
+        )
 
 
 def insert(table: Any) -> Insert:

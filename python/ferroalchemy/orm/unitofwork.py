@@ -68,28 +68,35 @@ def _mapper_order(mappers: list[Any]) -> list[Any]:
 def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
     """Before `mapper`'s rows are written: its foreign keys take the keys of the objects its
     relationships point at (many-to-one), and of the parents whose collections hold it (one-to-many)."""
+    for obj, d, prop in _relationships(states):
+        if prop.key not in d:
+            continue
+        if prop.direction == MANYTOONE and prop.parent is mapper:
+            target = d[prop.key]
+            for tattr, fkattr in prop._local_fk_attrs():
+                value = getattr(target, tattr) if target is not None else None
+                if d.get(fkattr) != value or fkattr not in d:
+                    setattr(obj, fkattr, value)
+        elif prop.direction == ONETOMANY and prop.mapper is mapper:
+            pairs = prop._child_fk_attrs()
+            for child in d[prop.key] or ():
+                cd = child.__dict__
+                for pattr, fkattr in pairs:
+                    value = getattr(obj, pattr)
+                    if cd.get(fkattr) != value or fkattr not in cd:
+                        setattr(child, fkattr, value)
+
+
+def _relationships(states: Any) -> Any:
+    """(object, its __dict__, relationship) for every writable relationship of the live objects."""
     for state in states:
         obj = state.obj()
         if obj is None:
             continue
         d = obj.__dict__
         for prop in state.mapper._props.values():
-            if not prop.is_relationship or prop.viewonly or prop.key not in d:
-                continue
-            if prop.direction == MANYTOONE and state.mapper is mapper:
-                target = d[prop.key]
-                for tattr, fkattr in prop._local_fk_attrs():
-                    value = getattr(target, tattr) if target is not None else None
-                    if d.get(fkattr) != value or fkattr not in d:
-                        setattr(obj, fkattr, value)
-            elif prop.direction == ONETOMANY and prop.mapper is mapper:
-                pairs = prop._child_fk_attrs()
-                for child in d[prop.key] or ():
-                    cd = child.__dict__
-                    for pattr, fkattr in pairs:
-                        value = getattr(obj, pattr)
-                        if cd.get(fkattr) != value or fkattr not in cd:
-                            setattr(child, fkattr, value)
+            if prop.is_relationship and not prop.viewonly:
+                yield obj, d, prop
 
 
 def _removed(coll: Any) -> list[Any]:
@@ -131,14 +138,8 @@ def _process_cascades(session: Any) -> None:
                         session._expunge_state(cstate)
                 elif id(cstate) not in seen:
                     _null_foreign_keys(prop, obj, child)
-    for state in list(session._new.values()) + list(session._dirty_states.values()):
-        obj = state.obj()
-        if obj is None:
-            continue
-        d = obj.__dict__
-        for prop in state.mapper._props.values():
-            if not prop.is_relationship or prop.direction != ONETOMANY or prop.viewonly or d.get(prop.key) is None:
-                continue
+    for obj, d, prop in _relationships([*session._new.values(), *session._dirty_states.values()]):
+        if prop.direction == ONETOMANY and d.get(prop.key) is not None:
             for child in _removed(d[prop.key]):
                 cstate = instance_state(child)
                 if "delete-orphan" in prop.cascade:
@@ -230,29 +231,24 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
     inserts: dict[int, tuple[Any, dict[tuple[Any, ...], dict[str, Any]]]] = {}
     removes: dict[int, tuple[Any, dict[tuple[Any, ...], dict[str, Any]]]] = {}
     settled: list[Any] = []
-    for state in states:
-        obj = state.obj()
-        if obj is None:
+    for obj, d, prop in _relationships(states):
+        if not prop.uselist:
             continue
-        d = obj.__dict__
-        for prop in state.mapper._props.values():
-            if not prop.is_relationship or not prop.uselist or prop.viewonly:
-                continue
-            coll = d.get(prop.key)
-            if coll is None:
-                continue
-            settled.append(coll)
-            if prop.direction != MANYTOMANY:
-                continue
-            orig = getattr(coll, "_orig", ())
-            for child in coll:
-                if not any(child is o for o in orig):
-                    row = prop._secondary_row(obj, child)
-                    inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
-            for old in orig:
-                if not any(old is c for c in coll):
-                    row = prop._secondary_row(obj, old)
-                    removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        coll = d.get(prop.key)
+        if coll is None:
+            continue
+        settled.append(coll)
+        if prop.direction != MANYTOMANY:
+            continue
+        orig = getattr(coll, "_orig", ())
+        for child in coll:
+            if not any(child is o for o in orig):
+                row = prop._secondary_row(obj, child)
+                inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        for old in orig:
+            if not any(old is c for c in coll):
+                row = prop._secondary_row(obj, old)
+                removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
     for table, rows in removes.values():
         cols = list(next(iter(rows.values())))
         stmt = delete(table).where(

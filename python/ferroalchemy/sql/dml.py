@@ -134,8 +134,13 @@ class Insert(_DML):
                 [(k, v._expr()) for k, v in self._values.items()],
                 self._returning_exprs(),
                 [[(k, v._expr()) for k, v in row.items()] for row in self._multi_values],
+                self._on_conflict_spec(),
             )
         return self._stmt_cache
+
+    def _on_conflict_spec(self) -> Any:
+        """ON CONFLICT for the dialect inserts that have it; plain INSERT has none."""
+        return None
 
     def _compile_keys(self) -> list[str]:
         # With no values() and no parameters, str(insert(t)) lists every column, as SQLAlchemy does.

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ...orm.session import Session
+from ...orm.session import Session, sessionmaker
 from .engine import AsyncConnection, AsyncEngine
 from .result import AsyncResult
 
@@ -257,28 +257,14 @@ class _AsyncMakerBegin:
             await self.session.close()
 
 
-class async_sessionmaker:  # noqa: N801 - SQLAlchemy's name
-    def __init__(
-        self,
-        bind: Any = None,
-        *,
-        class_: type = AsyncSession,
-        autoflush: bool = True,
-        expire_on_commit: bool = True,
-        info: Any = None,
-        **kw: Any,
-    ) -> None:
-        self.class_ = class_
-        self.kw = {"bind": bind, "autoflush": autoflush, "expire_on_commit": expire_on_commit, "info": info, **kw}
+class async_sessionmaker(sessionmaker):  # noqa: N801 - SQLAlchemy's name
+    """A sessionmaker of AsyncSessions; ``async with maker.begin() as session:``."""
 
-    def __call__(self, **local_kw: Any) -> Any:
-        return self.class_(**{**self.kw, **local_kw})
+    def __init__(self, bind: Any = None, *, class_: type = AsyncSession, **kw: Any) -> None:
+        super().__init__(bind, class_=class_, **kw)
 
-    def begin(self) -> _AsyncMakerBegin:
+    def begin(self) -> _AsyncMakerBegin:  # type: ignore[override]
         return _AsyncMakerBegin(self)
-
-    def configure(self, **new_kw: Any) -> None:
-        self.kw.update(new_kw)
 
 
 class async_scoped_session:  # noqa: N801 - SQLAlchemy's name
