@@ -76,6 +76,8 @@ _KNOWN_NOT_YET = {
 }
 
 _listeners: weakref.WeakKeyDictionary[Any, dict[str, list[Callable[..., Any]]]] = weakref.WeakKeyDictionary()
+# Events anything ever listened for: lookups for the others return at once (the hot path).
+_identifiers: set[str] = set()
 
 
 def _kind(target: Any) -> set[str]:
@@ -117,6 +119,7 @@ def listen(target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **k
             raise NotImplementedError(f"ferroalchemy: the {identifier!r} event is not implemented yet")
         raise exc.InvalidRequestError(f"No such event '{identifier}' for target '{target}'")
     _listeners.setdefault(_key(target), {}).setdefault(identifier, []).append(fn)
+    _identifiers.add(identifier)
 
 
 def listens_for(
@@ -142,6 +145,8 @@ def contains(target: Any, identifier: str, fn: Callable[..., Any]) -> bool:
 
 def listeners_for(targets: Iterable[Any], identifier: str) -> list[Callable[..., Any]]:
     """Listeners registered for `identifier` on any of `targets` (an object, then its classes)."""
+    if identifier not in _identifiers:
+        return []
     out: list[Callable[..., Any]] = []
     for t in targets:
         try:

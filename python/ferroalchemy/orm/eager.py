@@ -45,6 +45,8 @@ class PartialEntity:
 
 def with_load_only(statement: Select) -> Select:
     """load_only() options narrow their entity's columns in the SELECT."""
+    if not statement._with_options:
+        return statement
     from .strategy_options import LoadOnly
 
     only = [o for o in statement._with_options if isinstance(o, LoadOnly)]

@@ -38,6 +38,7 @@ class Mapper:
         self._get_stmt: Any = None
 
     def _add_property(self, key: str, prop: Any) -> None:
+        self.__dict__.pop("_has_eager_cache", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
@@ -120,7 +121,10 @@ class Mapper:
     # -- what the Rust core needs ------------------------------------------------------
     @property
     def _has_eager(self) -> bool:
-        return any(getattr(p, "lazy", None) == "selectin" for p in self._props.values())
+        has = self.__dict__.get("_has_eager_cache")
+        if has is None:
+            has = self._has_eager_cache = any(getattr(p, "lazy", None) == "selectin" for p in self._props.values())
+        return has
 
     @property
     def _select_columns(self) -> list[Any]:
@@ -128,7 +132,10 @@ class Mapper:
 
     @property
     def _pk_types(self) -> list[Any]:
-        return [c.type._handle for c in self.primary_key]
+        types = self.__dict__.get("_pk_types_cache")
+        if types is None:
+            types = self._pk_types_cache = [c.type._handle for c in self.primary_key]
+        return types
 
     @property
     def spec(self) -> Any:
