@@ -119,6 +119,13 @@ class _UnknownName:
     def __getitem__(self, item: Any) -> Any:
         return self
 
+    # `B | None` for a class declared later: the relationship's target is still `B`.
+    def __or__(self, other: Any) -> Any:
+        return self
+
+    def __ror__(self, other: Any) -> Any:
+        return self
+
 
 class _Namespace(dict):  # type: ignore[type-arg]
     def __init__(self, *scopes: dict[str, Any]) -> None:

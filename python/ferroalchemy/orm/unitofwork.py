@@ -79,7 +79,9 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
                     setattr(obj, fkattr, value)
         elif prop.direction == ONETOMANY and prop.mapper is mapper:
             pairs = prop._child_fk_attrs()
-            for child in d[prop.key] or ():
+            value = d[prop.key]
+            children = value if prop.uselist else ([value] if value is not None else [])
+            for child in children:
                 cd = child.__dict__
                 for pattr, fkattr in pairs:
                     value = getattr(obj, pattr)
