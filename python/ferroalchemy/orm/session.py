@@ -644,7 +644,51 @@ class Session:
         return out
 
     def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
-        raise NotImplementedError("ferroalchemy: Session.merge() is not implemented yet")
+        """Copies `instance`'s state onto the persistent object with its primary key (from the
+        identity map, or loaded), or onto a new pending one; returns that object. Loaded
+        relationships with the merge cascade are merged too."""
+        self._check_usable()
+        if options:
+            raise NotImplementedError("ferroalchemy: merge(options=...) is not implemented yet")
+        # As in SQLAlchemy, no autoflush while objects are half merged.
+        with self.no_autoflush:
+            return self._merge(instance, load, {})
+
+    def _merge(self, instance: Any, load: bool, merged: dict[int, Any]) -> Any:
+        if id(instance) in merged:
+            return merged[id(instance)]
+        state = self._state_of(instance)
+        if state.session_id == self.hash_key:
+            merged[id(instance)] = instance
+            return instance
+        mapper = state.mapper
+        cls = mapper.class_
+        d = instance.__dict__
+        pk = tuple(d.get(mapper._attr_for_column(c)) for c in mapper.primary_key)
+        target = None
+        if None not in pk:
+            target = self.get(cls, pk) if load else self.identity_map.get(mapper.mapper_id, pk, mapper._pk_types)
+            if target is None and not load:
+                raise exc.InvalidRequestError(
+                    "merge() with load=False option does not support objects transient (i.e. unpersisted) objects."
+                )
+        if target is None:
+            target = cls.__new__(cls)
+            instance_state(target)
+            self.add(target)
+        merged[id(instance)] = target
+        for key, prop in mapper._props.items():
+            if key not in d:
+                continue
+            if not prop.is_relationship:
+                setattr(target, key, d[key])
+            elif "merge" in prop.cascade:
+                value = d[key]
+                if prop.uselist:
+                    setattr(target, key, [self._merge(v, load, merged) for v in value])
+                else:
+                    setattr(target, key, None if value is None else self._merge(value, load, merged))
+        return target
 
     def query(self, *entities: Any, **kw: Any) -> Any:
         from .query import Query
