@@ -50,6 +50,9 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     for k, feature in _NOT_YET.items():
         if k in kwargs:
             raise NotImplementedError(f"ferroalchemy: {feature} is not implemented yet")
+    for k in ("echo_pool", "plugins", "json_serializer", "json_deserializer", "pool_events"):
+        if kwargs.get(k):
+            raise NotImplementedError(f"ferroalchemy: create_engine({k}=...) is not implemented yet")
     unknown = sorted(set(kwargs) - _ACCEPTED)
     if unknown:
         raise TypeError(

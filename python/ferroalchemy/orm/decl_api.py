@@ -39,7 +39,8 @@ class MappedColumn:
             if kw.get(unsupported) not in (None, False):
                 raise NotImplementedError(f"ferroalchemy: mapped_column({unsupported}=...) is not implemented yet")
             kw.pop(unsupported, None)
-        kw.pop("sort_order", None)
+        if kw.pop("sort_order", None) not in (None, 0):
+            raise NotImplementedError("ferroalchemy: mapped_column(sort_order=...) is not implemented yet")
         self.args = args
         self.kw = kw
         self.column: Column | None = None

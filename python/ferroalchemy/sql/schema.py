@@ -563,6 +563,10 @@ class Table(FromClause):
             )
         extend_existing = kw.pop("extend_existing", False)
         kw.pop("keep_existing", None)
+        if kw.get("sqlite_autoincrement") or kw.get("sqlite_with_rowid") is False or kw.get("sqlite_strict"):
+            raise NotImplementedError(
+                "ferroalchemy: SQLite table options (sqlite_autoincrement, ...) are not implemented yet"
+            )
         dialect_kw = {k: v for k, v in kw.items() if "_" in k}
         for k in dialect_kw:
             kw.pop(k)
