@@ -70,3 +70,18 @@ def test_core_execute_is_one_crossing_per_statement() -> None:
         calls = _core_calls(lambda: conn.execute(text("SELECT id, name FROM items")).all())
     assert calls["execute"] == 1
     assert sum(calls.values()) < 10
+
+
+def test_hydration_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    engine = _engine_with(50)
+    assert gc.isenabled()
+    assert len(_load_all(engine)) == 50
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(_load_all(engine)) == 50
+        assert not gc.isenabled(), "a collector the application turned off stays off"
+    finally:
+        gc.enable()
