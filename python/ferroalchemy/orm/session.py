@@ -462,8 +462,7 @@ class Session:
             self.flush()
         mapper = state.mapper
         params = {f"pk_{i}": v for i, v in enumerate(state.identity)}
-        result = self._execute_orm(mapper._get_statement(), params)
-        if result.scalars().one_or_none() is None:
+        if self._load_by_pk(mapper, params) is None:
             raise ObjectDeletedError(
                 f"Instance '{state_str(obj)}' has been deleted, or its row is otherwise not present."
             )
@@ -584,7 +583,22 @@ class Session:
                 return obj
         self._autoflush()
         params = {f"pk_{i}": v for i, v in enumerate(pk)}
-        return self._execute_orm(mapper._get_statement(), params, populate_existing).scalars().one_or_none()
+        return self._load_by_pk(mapper, params, populate_existing)
+
+    def _load_by_pk(self, mapper: Any, params: dict[str, Any], populate_existing: bool = False) -> Any:
+        """The primary-key SELECT of get(): one call into Rust, no Result objects around it."""
+        if mapper._has_eager:
+            return self._execute_orm(mapper._get_statement(), params, populate_existing).scalars().one_or_none()
+        conn = self.connection()
+        stmt = mapper._get_statement()
+        conn._autobegin()
+        cursor = conn._core.execute(
+            stmt._stmt(), params, loading.plan_for(stmt), self.identity_map, conn._log(), [], populate_existing
+        )
+        found = cursor.fetch_scalars(0, 2)
+        if len(found) > 1:
+            raise exc.MultipleResultsFound("Multiple rows were found when one or none was required")
+        return found[0] if found else None
 
     def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
         obj = self.get(entity, ident, **kw)
