@@ -11,7 +11,16 @@ from typing import Any
 
 import models
 
-WORKLOADS = ("orm_select_all", "orm_get_by_pk")
+WORKLOADS = (
+    "core_select_rows",
+    "orm_select_all",
+    "orm_get_by_pk",
+    "orm_select_where_point",
+    "orm_selectinload",
+    "orm_joinedload",
+)
+USER_SQL = "SELECT id, email, name, age, is_active, created_at, score, bio FROM users"
+SELECTIN_BATCH = 500  # SQLAlchemy's selectinload batch size
 N_GETS = 5_000
 SESSION_EVERY = 100
 
@@ -39,6 +48,12 @@ def populate_sqlite(path: str, n: int) -> None:
         for i in range(1, n + 1)
     ]
     con.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute(
+        "CREATE TABLE posts (id INTEGER NOT NULL PRIMARY KEY, "
+        "user_id INTEGER NOT NULL REFERENCES users (id), title VARCHAR(200) NOT NULL)"
+    )
+    posts = [(u, f"post {k} of user {u}") for u in range(1, n + 1) for k in range(u % 5 + 1)]
+    con.executemany("INSERT INTO posts (user_id, title) VALUES (?, ?)", posts)
     con.commit()
     con.close()
 
@@ -46,6 +61,10 @@ def populate_sqlite(path: str, n: int) -> None:
 def get_ids(n: int) -> list[int]:
     rnd = random.Random(42)
     return [rnd.randint(1, n) for _ in range(N_GETS)]
+
+
+def get_emails(n: int) -> list[str]:
+    return [f"user{i}@example.com" for i in get_ids(n)]
 
 
 class OrmTarget:
@@ -92,8 +111,55 @@ class OrmTarget:
 
         return run
 
+    def core_select_rows(self, n: int) -> Callable[[], Any]:
+        users, select = self.m.User.__table__, self.m.sa.select
+
+        def run() -> Any:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(users)).all()
+            return len(rows), models.row_checksum(rows)
+
+        return run
+
+    def orm_select_where_point(self, n: int) -> Callable[[], Any]:
+        User, select, Session = self.m.User, self.m.sa.select, self.m.orm.Session
+        emails = get_emails(n)
+
+        def run() -> Any:
+            with Session(self.engine) as s:
+                out = [s.execute(select(User).where(User.email == e)).scalar_one() for e in emails]
+                return len(out), models.checksum(out)
+
+        return run
+
+    def orm_selectinload(self, n: int) -> Callable[[], Any]:
+        User, select, Session = self.m.User, self.m.sa.select, self.m.orm.Session
+        selectinload = self.m.orm.selectinload
+
+        def run() -> Any:
+            with Session(self.engine) as s:
+                users = s.scalars(select(User).options(selectinload(User.posts))).all()
+                return len(users), models.users_with_posts_checksum(users)
+
+        return run
+
+    def orm_joinedload(self, n: int) -> Callable[[], Any]:
+        Post, select, Session = self.m.Post, self.m.sa.select, self.m.orm.Session
+        joinedload = self.m.orm.joinedload
+
+        def run() -> Any:
+            with Session(self.engine) as s:
+                posts = s.scalars(select(Post).options(joinedload(Post.author))).all()
+                return len(posts), models.posts_with_author_checksum(posts)
+
+        return run
+
 
 class RawUser:
+    pass
+
+
+class RawPost:
     pass
 
 
@@ -119,7 +185,7 @@ class RawTarget:
         return o
 
     def orm_select_all(self, n: int) -> Callable[[], Any]:
-        sql = "SELECT id, email, name, age, is_active, created_at, score, bio FROM users"
+        sql = USER_SQL
 
         def run() -> Any:
             con = sqlite3.connect(self.path)
@@ -146,6 +212,82 @@ class RawTarget:
                 out.append(obj)
             con.close()
             return len(out), models.checksum(out)
+
+        return run
+
+    def core_select_rows(self, n: int) -> Callable[[], Any]:
+        def run() -> Any:
+            con = sqlite3.connect(self.path)
+            rows = [
+                (r[0], r[1], r[2], r[3], bool(r[4]), datetime.fromisoformat(r[5]), r[6], r[7])
+                for r in con.execute(USER_SQL).fetchall()
+            ]
+            con.close()
+            return len(rows), models.row_checksum(rows)
+
+        return run
+
+    def orm_select_where_point(self, n: int) -> Callable[[], Any]:
+        emails = get_emails(n)
+        sql = USER_SQL + " WHERE email = ?"
+
+        def run() -> Any:
+            con = sqlite3.connect(self.path)
+            identity: dict[int, RawUser] = {}
+            out = []
+            for e in emails:
+                row = con.execute(sql, (e,)).fetchone()
+                obj = identity.get(row[0])
+                if obj is None:
+                    obj = identity[row[0]] = self._convert(row)
+                out.append(obj)
+            con.close()
+            return len(out), models.checksum(out)
+
+        return run
+
+    def orm_selectinload(self, n: int) -> Callable[[], Any]:
+        def run() -> Any:
+            con = sqlite3.connect(self.path)
+            users = [self._convert(r) for r in con.execute(USER_SQL).fetchall()]
+            by_id = {}
+            for u in users:
+                u.posts = []
+                by_id[u.id] = u
+            ids = list(by_id)
+            for start in range(0, len(ids), SELECTIN_BATCH):
+                chunk = ids[start : start + SELECTIN_BATCH]
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT id, user_id, title FROM posts WHERE user_id IN ({marks})"
+                for pid, uid, title in con.execute(sql, chunk):
+                    p = object.__new__(RawPost)
+                    p.__dict__ = {"id": pid, "user_id": uid, "title": title}
+                    by_id[uid].posts.append(p)
+            con.close()
+            return len(users), models.users_with_posts_checksum(users)
+
+        return run
+
+    def orm_joinedload(self, n: int) -> Callable[[], Any]:
+        sql = (
+            "SELECT posts.id, posts.user_id, posts.title, users.id, users.email, users.name, users.age, "
+            "users.is_active, users.created_at, users.score, users.bio "
+            "FROM posts LEFT OUTER JOIN users ON users.id = posts.user_id"
+        )
+
+        def run() -> Any:
+            con = sqlite3.connect(self.path)
+            authors: dict[int, RawUser] = {}
+            posts = []
+            for r in con.execute(sql).fetchall():
+                p = object.__new__(RawPost)
+                author = authors.get(r[3])
+                if author is None:
+                    author = authors[r[3]] = self._convert(r[3:])
+                p.__dict__ = {"id": r[0], "user_id": r[1], "title": r[2], "author": author}
+                posts.append(p)
+            con.close()
+            return len(posts), models.posts_with_author_checksum(posts)
 
         return run
 
