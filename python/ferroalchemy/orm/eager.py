@@ -197,8 +197,9 @@ def load_relationship(session: Any, prop: Any, parents: list[Any], options: list
         else:
             loaded.extend(_load_collections(session, prop, target, batch, options))
     # Parents that had it loaded already still pass their related objects on to deeper paths.
+    todo_ids = {id(p) for p in todo}
     for p in parents:
-        if p not in todo:
+        if id(p) not in todo_ids:
             value = p.__dict__.get(prop.key)
             if value is not None:
                 loaded.extend(value if prop.uselist else [value])

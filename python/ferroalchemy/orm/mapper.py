@@ -39,6 +39,7 @@ class Mapper:
 
     def _add_property(self, key: str, prop: Any) -> None:
         self.__dict__.pop("_has_eager_cache", None)
+        self.__dict__.pop("_select_columns_cache", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
@@ -128,7 +129,11 @@ class Mapper:
 
     @property
     def _select_columns(self) -> list[Any]:
-        return [p.column for p in self._props.values() if isinstance(p, ColumnProperty)]
+        # Read on every ORM select; callers copy before changing it.
+        cols = self.__dict__.get("_select_columns_cache")
+        if cols is None:
+            cols = self._select_columns_cache = [p.column for p in self._props.values() if isinstance(p, ColumnProperty)]
+        return cols
 
     @property
     def _pk_types(self) -> list[Any]:
