@@ -132,7 +132,9 @@ class Mapper:
         # Read on every ORM select; callers copy before changing it.
         cols = self.__dict__.get("_select_columns_cache")
         if cols is None:
-            cols = self._select_columns_cache = [p.column for p in self._props.values() if isinstance(p, ColumnProperty)]
+            cols = self._select_columns_cache = [
+                p.column for p in self._props.values() if isinstance(p, ColumnProperty)
+            ]
         return cols
 
     @property
