@@ -35,6 +35,13 @@ def measure(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     return times, result
 
 
+def prepare(fn: Callable[[], Any]) -> None:
+    """Write workloads reset their tables before each run, outside the timing."""
+    setup = getattr(fn, "setup", None)
+    if setup is not None:
+        setup()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
@@ -46,8 +53,10 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.db")
+        write_path = os.path.join(tmp, "bench_writes.db")
         workloads.populate_sqlite(path, n_users)
-        impls = {t: workloads.make_target(t, path) for t in TARGETS}
+        workloads.create_empty_sqlite(write_path)
+        impls = {t: workloads.make_target(t, path, write_path) for t in TARGETS}
         for name in workloads.WORKLOADS:
             if args.only and name not in args.only:
                 continue
@@ -57,12 +66,14 @@ def main() -> int:
             fns = {t: impls[t].workload(name, n_users) for t in TARGETS}
             for t in TARGETS:
                 if fns[t] is not None:
+                    prepare(fns[t])
                     fns[t]()  # warm-up
             for _ in range(args.runs):
                 for t in TARGETS:  # alternate targets each round
                     fn = fns[t]
                     if fn is None:
                         continue
+                    prepare(fn)
                     t0 = time.perf_counter()
                     checks[t] = fn()
                     samples[t].append(time.perf_counter() - t0)

@@ -10,8 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import models
+from writes import OrmWrites, RawWrites
 
 WORKLOADS = (
+    "orm_insert_bulk",
+    "core_insert_many",
+    "orm_update_dirty",
     "core_select_rows",
     "orm_select_all",
     "orm_get_by_pk",
@@ -25,14 +29,29 @@ N_GETS = 5_000
 SESSION_EVERY = 100
 
 
-def populate_sqlite(path: str, n: int) -> None:
-    """Rows in SQLAlchemy's SQLite storage format, written with the bare driver."""
-    con = sqlite3.connect(path)
+def create_schema(con: sqlite3.Connection) -> None:
     con.execute(
         "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(120) NOT NULL UNIQUE, "
         "name VARCHAR(80) NOT NULL, age INTEGER NOT NULL, is_active BOOLEAN NOT NULL, "
         "created_at DATETIME NOT NULL, score FLOAT NOT NULL, bio TEXT)"
     )
+    con.execute(
+        "CREATE TABLE posts (id INTEGER NOT NULL PRIMARY KEY, "
+        "user_id INTEGER NOT NULL REFERENCES users (id), title VARCHAR(200) NOT NULL)"
+    )
+
+
+def create_empty_sqlite(path: str) -> None:
+    con = sqlite3.connect(path)
+    create_schema(con)
+    con.commit()
+    con.close()
+
+
+def populate_sqlite(path: str, n: int) -> None:
+    """Rows in SQLAlchemy's SQLite storage format, written with the bare driver."""
+    con = sqlite3.connect(path)
+    create_schema(con)
     base = datetime(2024, 1, 1)
     rows = [
         (
@@ -48,10 +67,6 @@ def populate_sqlite(path: str, n: int) -> None:
         for i in range(1, n + 1)
     ]
     con.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute(
-        "CREATE TABLE posts (id INTEGER NOT NULL PRIMARY KEY, "
-        "user_id INTEGER NOT NULL REFERENCES users (id), title VARCHAR(200) NOT NULL)"
-    )
     posts = [(u, f"post {k} of user {u}") for u in range(1, n + 1) for k in range(u % 5 + 1)]
     con.executemany("INSERT INTO posts (user_id, title) VALUES (?, ?)", posts)
     con.commit()
@@ -67,8 +82,8 @@ def get_emails(n: int) -> list[str]:
     return [f"user{i}@example.com" for i in get_ids(n)]
 
 
-class OrmTarget:
-    def __init__(self, library: str, path: str) -> None:
+class OrmTarget(OrmWrites):
+    def __init__(self, library: str, path: str, write_path: str) -> None:
         if library == "ferroalchemy":
             import ferroalchemy as sa
             import ferroalchemy.orm as orm
@@ -77,6 +92,8 @@ class OrmTarget:
             import sqlalchemy.orm as orm
         self.m = models.build(sa, orm)
         self.engine = sa.create_engine(f"sqlite:///{path}")
+        self.path, self.write_path = path, write_path
+        self.write_engine = sa.create_engine(f"sqlite:///{write_path}")
 
     def workload(self, name: str, n: int) -> Callable[[], Any] | None:
         return getattr(self, name, lambda n: None)(n)
@@ -163,9 +180,9 @@ class RawPost:
     pass
 
 
-class RawTarget:
-    def __init__(self, path: str) -> None:
-        self.path = path
+class RawTarget(RawWrites):
+    def __init__(self, path: str, write_path: str) -> None:
+        self.path, self.write_path = path, write_path
 
     def workload(self, name: str, n: int) -> Callable[[], Any] | None:
         return getattr(self, name, lambda n: None)(n)
@@ -292,7 +309,8 @@ class RawTarget:
         return run
 
 
-def make_target(name: str, path: str) -> Any:
+def make_target(name: str, path: str, write_path: str) -> Any:
+    """`path` holds the populated tables the reads use; writes go to their own file at `write_path`."""
     if name == "raw":
-        return RawTarget(path)
-    return OrmTarget(name, path)
+        return RawTarget(path, write_path)
+    return OrmTarget(name, path, write_path)
