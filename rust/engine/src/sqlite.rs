@@ -37,6 +37,10 @@ impl SqliteBackend {
         let conn = Connection::open_with_flags(&opts.path, flags).map_err(map_err)?;
         conn.busy_timeout(Duration::from_secs_f64(opts.timeout.max(0.0)))
             .map_err(map_err)?;
+        // The bundled build enforces foreign keys by default; pysqlite's SQLite does not, and
+        // SQLAlchemy users turn it on with a connect event when they want it.
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .map_err(map_err)?;
         conn.set_prepared_statement_cache_capacity(256);
         Ok(SqliteBackend { conn })
     }
