@@ -553,7 +553,7 @@ impl Ctx<'_> {
             self.sql.push(')');
             return Ok(());
         }
-        self.visit_grouped(left, prec)?;
+        self.visit_operand(left, op, prec)?;
         self.sql.push_str(match op {
             BinOp::Eq => " = ",
             BinOp::Ne => " != ",
@@ -582,7 +582,25 @@ impl Ctx<'_> {
         } else if op == BinOp::Concat {
             self.visit_grouped(right, prec - 1)
         } else {
-            self.visit_grouped(right, prec)
+            self.visit_operand(right, op, prec)
+        }
+    }
+
+    /// An operand of `op`: the same associative operator nests without parentheses
+    /// (`a + b + c`, `a || b || c`), as SQLAlchemy's `is_natural_self_precedent`.
+    fn visit_operand(
+        &mut self,
+        operand: &ExprRef,
+        op: BinOp,
+        prec: i32,
+    ) -> Result<(), CompileError> {
+        match &operand.kind {
+            ExprKind::Binary { op: inner, .. }
+                if *inner == op && matches!(op, BinOp::Add | BinOp::Mul | BinOp::Concat) =>
+            {
+                self.visit(operand)
+            }
+            _ => self.visit_grouped(operand, prec),
         }
     }
 
@@ -597,7 +615,13 @@ impl Ctx<'_> {
                 self.visit_grouped(operand, PREC_MUL)?;
             }
             UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast => {
-                self.visit_grouped(operand, PREC_ORDER)?;
+                // A modifier over another modifier (`DESC NULLS LAST`) never groups: SQLAlchemy's
+                // modifier-only UnaryExpression has no operator to be precedent against.
+                if is_order_modifier(operand) {
+                    self.visit(operand)?;
+                } else {
+                    self.visit_grouped(operand, PREC_ORDER)?;
+                }
                 self.sql.push_str(match op {
                     UnaryOp::Asc => " ASC",
                     UnaryOp::Desc => " DESC",
@@ -646,6 +670,16 @@ fn is_like_pattern(op: BinOp, right: &Expr) -> bool {
 }
 
 /// SQLAlchemy's operator precedence table; atoms never need grouping.
+fn is_order_modifier(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Unary {
+            op: UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast,
+            ..
+        }
+    )
+}
+
 fn precedence(e: &Expr) -> i32 {
     match &e.kind {
         ExprKind::BoolClause {
