@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exc
-from ..sql.elements import and_
+from ..sql.elements import and_, literal, or_
 from .attributes import record_change
 from .base import instance_state, session_for_state
 from .collections import InstrumentedList
@@ -436,6 +436,44 @@ class RelationshipAttribute:
 
     def __str__(self) -> str:
         return f"{self.class_.__name__}.{self.key}"
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare(other, negate=False)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare(other, negate=True)
+
+    def _compare(self, other: Any, negate: bool) -> Any:
+        """``Address.user == some_user`` / ``== None``: SQL on the foreign key, as SQLAlchemy's
+        relationship comparator renders it."""
+        prop = self.prop
+        prop._resolve()
+        if prop.direction != MANYTOONE:
+            if other is not None:
+                raise exc.InvalidRequestError(
+                    "Can't compare a collection to an object or collection; use contains() to test for membership."
+                )
+            raise NotImplementedError(
+                "ferroalchemy: comparing a collection relationship to None is not implemented yet"
+            )
+        if other is None:
+            tests = [fc.is_not(None) if negate else fc.is_(None) for _, fc in prop._pairs]
+            return and_(*tests) if len(tests) > 1 else tests[0]
+        if not isinstance(other, prop.mapper.class_):
+            raise exc.ArgumentError(
+                f"Mapped instance expected for relationship comparison to object; got {other!r}. "
+                f"Classes, queries and other SQL elements are not accepted in this context."
+            )
+        tm = prop.mapper
+        pairs = [(getattr(other, tm._attr_for_column(tc)), fc) for tc, fc in prop._pairs]
+        if negate:
+            tests = [or_(fc != v, fc.is_(None)) for v, fc in pairs]
+        else:
+            tests = [literal(v, fc.type) == fc for v, fc in pairs]
+        return and_(*tests) if len(tests) > 1 else tests[0]
 
     def any(self, *a: Any, **k: Any) -> Any:
         raise NotImplementedError("ferroalchemy: relationship any() is not implemented yet")
