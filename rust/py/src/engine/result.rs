@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ferro_engine::Rows;
-use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError};
+use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
@@ -230,7 +230,12 @@ impl RowMapping {
                 return self.values.bind(py).get_item(i);
             }
         }
-        Err(PyKeyError::new_err(key.clone().unbind()))
+        // SQLAlchemy's NoSuchColumnError, which is also a KeyError.
+        Err(crate::errors::exc(
+            py,
+            "NoSuchColumnError",
+            format!("Could not locate column in row for column '{}'", key.str()?),
+        ))
     }
 
     fn __len__(&self) -> usize {
