@@ -481,6 +481,9 @@ class RelationshipAttribute:
     def has(self, *a: Any, **k: Any) -> Any:
         raise NotImplementedError("ferroalchemy: relationship has() is not implemented yet")
 
+    def contains(self, *a: Any, **k: Any) -> Any:
+        raise NotImplementedError("ferroalchemy: relationship contains() is not implemented yet")
+
 
 def relationship(argument: Any = None, secondary: Any = None, **kw: Any) -> RelationshipProperty:
     return RelationshipProperty(argument, secondary=secondary, **kw)
