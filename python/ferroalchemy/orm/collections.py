@@ -74,3 +74,13 @@ class InstrumentedList(list):  # type: ignore[type-arg]
 
     def __reduce__(self) -> Any:
         return (list, (list(self),))
+
+
+def loaded_value(parent: Any, prop: Any, members: list[Any]) -> Any:
+    """What `parent.<prop>` holds once loaded from the database: a collection whose members are
+    also its flush baseline, or the single related object (or None)."""
+    if not prop.uselist:
+        return members[0] if members else None
+    coll = InstrumentedList(members)._setup(parent, prop)
+    coll._orig = tuple(members)
+    return coll

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..sql.elements import and_
 from ..sql.selectable import Join, Select
-from .collections import InstrumentedList
+from .collections import loaded_value
 from .relationships import MANYTOMANY, MANYTOONE
 from .strategy_options import _LoaderOption
 
@@ -118,12 +118,7 @@ def assemble_joined(session: Any, statement: Select, result: Any, entities: list
         for parent, members in collected.values():
             if prop.key in parent.__dict__:
                 continue
-            if prop.uselist:
-                coll = InstrumentedList(members)._setup(parent, prop)
-                coll._orig = tuple(members)
-                parent.__dict__[prop.key] = coll
-            else:
-                parent.__dict__[prop.key] = members[0] if members else None
+            parent.__dict__[prop.key] = loaded_value(parent, prop, members)
         if prop.uselist:
             result._require_unique = True
     result._cursor.truncate_columns(width)
@@ -249,11 +244,5 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], o
     for child, key in rows:
         groups.setdefault(key, []).append(child)
     for p in batch:
-        members = groups.get(getattr(p, pattr), [])
-        if prop.uselist:
-            coll = InstrumentedList(members)._setup(p, prop)
-            coll._orig = tuple(members)
-            p.__dict__[prop.key] = coll
-        else:
-            p.__dict__[prop.key] = members[0] if members else None
+        p.__dict__[prop.key] = loaded_value(p, prop, groups.get(getattr(p, pattr), []))
     return [c for c, _ in rows]

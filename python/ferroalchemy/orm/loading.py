@@ -7,7 +7,7 @@ from typing import Any
 from .. import _core, exc
 from ..sql.elements import BindParameter, Label, and_
 from ..sql.selectable import FromClause, Join, Select
-from .collections import InstrumentedList
+from .collections import loaded_value
 from .relationships import MANYTOMANY, MANYTOONE
 
 
@@ -124,11 +124,7 @@ def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
         params = {f"lz_{i}": getattr(obj, pattr) for i, (pattr, _) in enumerate(prop._child_fk_attrs())}
     session._autoflush()
     rows = session._execute_orm(stmt, params).scalars().all()
-    if not prop.uselist:
-        return rows[0] if rows else None
-    coll = InstrumentedList(rows)._setup(obj, prop)
-    coll._orig = tuple(rows)
-    return coll
+    return loaded_value(obj, prop, rows)
 
 
 def _lazy_statement(prop: Any, target: type) -> Select:
