@@ -24,17 +24,6 @@ import workloads  # noqa: E402
 TARGETS = ("ferroalchemy", "sqlalchemy", "raw")
 
 
-def measure(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    fn()  # warm-up
-    times = []
-    result = None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
-
-
 def prepare(fn: Callable[[], Any]) -> None:
     """Write workloads reset their tables before each run, outside the timing."""
     setup = getattr(fn, "setup", None)

@@ -30,22 +30,15 @@ def user_dicts(n: int) -> list[dict[str, Any]]:
     ]
 
 
-def empty_tables(path: str) -> None:
+def empty_tables(path: str, copy_users_from: str | None = None) -> None:
+    """Empties the write tables; with `copy_users_from`, refills users from that database."""
     con = sqlite3.connect(path)
     con.execute("DELETE FROM posts")
     con.execute("DELETE FROM users")
+    if copy_users_from is not None:
+        con.execute("ATTACH DATABASE ? AS src", (copy_users_from,))
+        con.execute("INSERT INTO users SELECT * FROM src.users")
     con.commit()
-    con.close()
-
-
-def copy_users(path: str, source: str) -> None:
-    con = sqlite3.connect(path)
-    con.execute("DELETE FROM posts")
-    con.execute("DELETE FROM users")
-    con.execute("ATTACH DATABASE ? AS src", (source,))
-    con.execute("INSERT INTO users SELECT * FROM src.users")
-    con.commit()
-    con.execute("DETACH DATABASE src")
     con.close()
 
 
@@ -105,7 +98,7 @@ class OrmWrites:
                 s.commit()
             return read_back(self.write_path)
 
-        return with_setup(run, lambda: copy_users(self.write_path, self.path))
+        return with_setup(run, lambda: empty_tables(self.write_path, self.path))
 
 
 class RawWrites:
@@ -158,4 +151,4 @@ class RawWrites:
             con.close()
             return read_back(self.write_path)
 
-        return with_setup(run, lambda: copy_users(self.write_path, self.path))
+        return with_setup(run, lambda: empty_tables(self.write_path, self.path))

@@ -460,8 +460,7 @@ class RelationshipAttribute:
                 "ferroalchemy: comparing a collection relationship to None is not implemented yet"
             )
         if other is None:
-            tests = [fc.is_not(None) if negate else fc.is_(None) for _, fc in prop._pairs]
-            return and_(*tests) if len(tests) > 1 else tests[0]
+            return and_(*[fc.is_not(None) if negate else fc.is_(None) for _, fc in prop._pairs])
         if not isinstance(other, prop.mapper.class_):
             raise exc.ArgumentError(
                 f"Mapped instance expected for relationship comparison to object; got {other!r}. "
@@ -470,10 +469,9 @@ class RelationshipAttribute:
         tm = prop.mapper
         pairs = [(getattr(other, tm._attr_for_column(tc)), fc) for tc, fc in prop._pairs]
         if negate:
-            tests = [or_(fc != v, fc.is_(None)) for v, fc in pairs]
-        else:
-            tests = [literal(v, fc.type) == fc for v, fc in pairs]
-        return and_(*tests) if len(tests) > 1 else tests[0]
+            return and_(*[or_(fc != v, fc.is_(None)) for v, fc in pairs])
+        # SQLAlchemy substitutes the object's key into the lazy-load clause: `:param_1 = fk`.
+        return and_(*[literal(v, fc.type) == fc for v, fc in pairs])
 
     def any(self, *a: Any, **k: Any) -> Any:
         raise NotImplementedError("ferroalchemy: relationship any() is not implemented yet")

@@ -617,7 +617,7 @@ impl Ctx<'_> {
             UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast => {
                 // A modifier over another modifier (`DESC NULLS LAST`) never groups: SQLAlchemy's
                 // modifier-only UnaryExpression has no operator to be precedent against.
-                if is_order_modifier(operand) {
+                if precedence(operand) == PREC_ORDER {
                     self.visit(operand)?;
                 } else {
                     self.visit_grouped(operand, PREC_ORDER)?;
@@ -670,16 +670,6 @@ fn is_like_pattern(op: BinOp, right: &Expr) -> bool {
 }
 
 /// SQLAlchemy's operator precedence table; atoms never need grouping.
-fn is_order_modifier(e: &Expr) -> bool {
-    matches!(
-        e.kind,
-        ExprKind::Unary {
-            op: UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast,
-            ..
-        }
-    )
-}
-
 fn precedence(e: &Expr) -> i32 {
     match &e.kind {
         ExprKind::BoolClause {
