@@ -70,6 +70,24 @@ class NestedTransaction(Transaction):
             self.connection._savepoint_sql(f"ROLLBACK TO SAVEPOINT {self.name}")
 
 
+def _driver_batch(parameters: Any) -> tuple[Any, ...] | list[tuple[Any, ...]] | None:
+    """exec_driver_sql's parameter forms, as SQLAlchemy distills them: one tuple, or a list of
+    tuples run as executemany."""
+    if parameters is None or isinstance(parameters, tuple):
+        return parameters
+    if isinstance(parameters, list):
+        if not parameters:
+            return None
+        if all(isinstance(p, tuple) for p in parameters):
+            return parameters if len(parameters) > 1 else parameters[0]
+        if all(isinstance(p, dict) for p in parameters):
+            raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
+        raise exc.ArgumentError("List argument must consist only of tuples or dictionaries")
+    if isinstance(parameters, dict):
+        raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
+    raise exc.ArgumentError("mapping or sequence expected for parameters")
+
+
 class Connection:
     """A pooled connection. Transactions begin automatically on first use (SQLAlchemy 2.x autobegin)."""
 
@@ -211,13 +229,7 @@ class Connection:
 
     def exec_driver_sql(self, statement: str, parameters: Any = None, execution_options: Any = None) -> CursorResult:
         self._autobegin()
-        if parameters is not None and not isinstance(parameters, tuple):
-            if isinstance(parameters, list):
-                parameters = tuple(parameters)
-            else:
-                raise NotImplementedError(
-                    "ferroalchemy: exec_driver_sql() with named parameters is not implemented yet"
-                )
+        parameters = _driver_batch(parameters)
         if self.engine.echo:
             _logger.info(statement)
             _logger.info("[raw sql] %r", parameters or ())

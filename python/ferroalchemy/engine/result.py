@@ -191,6 +191,14 @@ class Result(_Filtered):
         self._closed = True
         self._cursor.close()
 
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule interface: ``pyarrow.table(result)``, ``polars.from_arrow(result)``
+        or duckdb read the unfetched rows as columns built in Rust; the rows are consumed."""
+        cursor = self._check()
+        if self._unique is not None:
+            raise NotImplementedError("ferroalchemy: Arrow export of a Result with unique() is not implemented")
+        return cursor.__arrow_c_stream__(requested_schema)
+
     @property
     def closed(self) -> bool:
         return self._closed

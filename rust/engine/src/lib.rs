@@ -1,6 +1,7 @@
 //! ferroalchemy's engine: URLs, connection pools, drivers behind one trait per backend,
 //! transactions, bind encoding and row decoding. No pyo3 here.
 
+pub mod arrow;
 pub mod backend;
 pub mod error;
 pub mod pool;

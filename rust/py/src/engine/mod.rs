@@ -11,7 +11,7 @@ use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
 use ferro_engine::{Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions};
 use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 
 use crate::errors::{driver_error, exc};
 use crate::orm::loading::{hydrate, LoadPlan};
@@ -253,29 +253,36 @@ impl Connection {
                 outcome.last_insert_id,
             ));
         };
-        let (tuples, keys) = match plan {
+        match plan {
             Some(plan) => {
                 let plan = plan.get();
-                (
+                Ok(CursorResult::with_rows(
                     hydrate(py, plan, &rows, identity_map, populate_existing)?,
                     plan.keys.clone(),
-                )
+                    outcome.rowcount,
+                    outcome.last_insert_id,
+                ))
             }
             None => {
-                let names: Vec<String> = if compiled.columns.len() == rows.width() {
-                    compiled.columns.iter().map(|c| c.name.clone()).collect()
+                let (names, types) = if compiled.columns.len() == rows.width() {
+                    compiled
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .unzip()
                 } else {
-                    rows.columns.clone()
+                    (rows.columns.clone(), Vec::new())
                 };
-                (result::plain_tuples(py, &rows)?, keys_new(py, names)?)
+                let keys = keys_new(py, names)?;
+                Ok(CursorResult::with_values(
+                    rows,
+                    types,
+                    keys,
+                    outcome.rowcount,
+                    outcome.last_insert_id,
+                ))
             }
-        };
-        Ok(CursorResult::with_rows(
-            tuples,
-            keys,
-            outcome.rowcount,
-            outcome.last_insert_id,
-        ))
+        }
     }
 
     /// The SQL a statement compiles to on this connection's dialect, from the cache.
@@ -291,17 +298,18 @@ impl Connection {
         Ok(self.compiled_for(py, stmt, &keys)?.sql.clone())
     }
 
-    /// Runs SQL text as the driver takes it (`exec_driver_sql`): positional parameters, no compiling.
-    #[pyo3(signature = (sql, params=None))]
+    /// Runs SQL text as the driver takes it (`exec_driver_sql`): no compiling; `batch` is one
+    /// positional tuple or, for executemany, a list of them (the Python layer checks the shape).
+    #[pyo3(signature = (sql, batch=None))]
     fn exec_driver_sql(
         &self,
         py: Python<'_>,
         sql: String,
-        params: Option<&Bound<'_, PyTuple>>,
+        batch: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<CursorResult> {
-        let mut values = Vec::new();
-        if let Some(p) = params {
-            for item in p.iter() {
+        let to_values = |t: &Bound<'_, PyAny>| -> PyResult<Vec<Value>> {
+            let mut values = Vec::new();
+            for item in t.cast::<PyTuple>()?.iter() {
                 values.push(crate::convert::py_to_value(&item, &SqlType::Null).map_err(
                     |e| match e {
                         crate::convert::BindError::Py(e) => e,
@@ -311,7 +319,16 @@ impl Connection {
                     },
                 )?);
             }
-        }
+            Ok(values)
+        };
+        let values = match batch {
+            None => Batch::One(Vec::new()),
+            Some(b) => match b.cast::<PyList>() {
+                Ok(l) => Batch::Many(l.iter().map(|t| to_values(&t)).collect::<PyResult<_>>()?),
+                Err(_) => Batch::One(to_values(b)?),
+            },
+        };
+        let params = batch;
         let compiled = Compiled {
             sql: sql.clone(),
             is_dml: ferro_sql::text::starts_dml(&ferro_sql::text::TextClause::new(
@@ -322,19 +339,23 @@ impl Connection {
             ..Default::default()
         };
         let outcome = self
-            .run(py, &compiled, &Batch::One(values))
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, params.map(|p| p.as_any())))?;
+            .run(py, &compiled, &values)
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
         match outcome.rows {
             None => Ok(CursorResult::without_rows(
                 outcome.rowcount,
                 outcome.last_insert_id,
             )),
-            Some(rows) => Ok(CursorResult::with_rows(
-                result::plain_tuples(py, &rows)?,
-                keys_new(py, rows.columns.clone())?,
-                outcome.rowcount,
-                outcome.last_insert_id,
-            )),
+            Some(rows) => {
+                let keys = keys_new(py, rows.columns.clone())?;
+                Ok(CursorResult::with_values(
+                    rows,
+                    Vec::new(),
+                    keys,
+                    outcome.rowcount,
+                    outcome.last_insert_id,
+                ))
+            }
         }
     }
 

@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::RecordBatchIterator;
 use ferro_engine::Rows;
-use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError};
+use ferro_sql::SqlType;
+use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
+use pyo3::types::{PyCapsule, PyDict, PyList, PySlice, PyString, PyTuple};
 
-use crate::convert::value_to_py;
+use crate::convert::{py_to_value, value_to_py};
 
 /// The column names of a result, shared by all its rows.
 pub struct KeysInner {
@@ -298,9 +301,14 @@ impl RowMapping {
 }
 
 /// A buffered result: rows as tuples until fetched, so `scalars()` never builds Row objects.
+/// A plain (non-ORM) result keeps its decoded rows in Rust until a fetch needs tuples, so an Arrow
+/// export reads them without building Python objects.
 #[pyclass(module = "ferroalchemy._core")]
 pub struct CursorResult {
     rows: Vec<Py<PyTuple>>,
+    pending: Option<Rows>,
+    /// The result columns' declared types where the statement knows them (for Arrow export).
+    types: Vec<SqlType>,
     pos: usize,
     keys: Option<Keys>,
     #[pyo3(get)]
@@ -313,6 +321,8 @@ impl CursorResult {
     pub fn without_rows(rowcount: i64, lastrowid: Option<i64>) -> Self {
         CursorResult {
             rows: Vec::new(),
+            pending: None,
+            types: Vec::new(),
             pos: 0,
             keys: None,
             rowcount,
@@ -328,11 +338,61 @@ impl CursorResult {
     ) -> Self {
         CursorResult {
             rows,
+            pending: None,
+            types: Vec::new(),
             pos: 0,
             keys: Some(keys),
             rowcount,
             lastrowid,
         }
+    }
+
+    /// A plain result over decoded rows; tuples are built on the first fetch.
+    pub fn with_values(
+        rows: Rows,
+        types: Vec<SqlType>,
+        keys: Keys,
+        rowcount: i64,
+        lastrowid: Option<i64>,
+    ) -> Self {
+        CursorResult {
+            pending: Some(rows),
+            types,
+            ..Self::with_rows(Vec::new(), keys, rowcount, lastrowid)
+        }
+    }
+
+    /// Turns rows still held in Rust into tuples (the one loop over rows x columns).
+    fn materialize(&mut self, py: Python<'_>) -> PyResult<()> {
+        if let Some(rows) = self.pending.take() {
+            self.rows = plain_tuples(py, &rows)?;
+        }
+        Ok(())
+    }
+
+    /// The unfetched rows as decoded values, consuming them.
+    fn take_values(&mut self, py: Python<'_>, names: Vec<String>) -> PyResult<Rows> {
+        if let Some(mut rows) = self.pending.take() {
+            rows.columns = names;
+            return Ok(rows);
+        }
+        let mut values = Vec::with_capacity((self.rows.len() - self.pos) * names.len());
+        for t in self.take(None) {
+            for (i, item) in t.bind(py).iter().enumerate() {
+                let v = py_to_value(&item, &SqlType::Null).map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "Arrow export: column '{}' holds a {} value, not a column value Arrow can hold",
+                        names.get(i).map_or("?", String::as_str),
+                        item.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+                    ))
+                })?;
+                values.push(v);
+            }
+        }
+        Ok(Rows {
+            columns: names,
+            values,
+        })
     }
 
     fn take(&mut self, n: Option<usize>) -> &[Py<PyTuple>] {
@@ -376,13 +436,17 @@ impl CursorResult {
     }
 
     fn remaining(&self) -> usize {
-        self.rows.len() - self.pos
+        match &self.pending {
+            Some(rows) => rows.len(),
+            None => self.rows.len() - self.pos,
+        }
     }
 
     /// Up to `n` rows (all remaining with None) as Row objects.
     #[pyo3(signature = (n=None))]
     fn fetch_rows(&mut self, py: Python<'_>, n: Option<usize>) -> PyResult<Vec<Py<Row>>> {
         let keys = self.keys.clone().ok_or_else(no_rows_error)?;
+        self.materialize(py)?;
         let chunk = self.take(n);
         chunk
             .iter()
@@ -400,8 +464,9 @@ impl CursorResult {
 
     /// Up to `n` rows as plain tuples (for filters built in Python).
     #[pyo3(signature = (n=None))]
-    fn fetch_tuples(&mut self, py: Python<'_>, n: Option<usize>) -> Vec<Py<PyTuple>> {
-        self.take(n).iter().map(|t| t.clone_ref(py)).collect()
+    fn fetch_tuples(&mut self, py: Python<'_>, n: Option<usize>) -> PyResult<Vec<Py<PyTuple>>> {
+        self.materialize(py)?;
+        Ok(self.take(n).iter().map(|t| t.clone_ref(py)).collect())
     }
 
     /// Up to `n` values of column `index`: `Result.scalars()` without building rows.
@@ -412,6 +477,7 @@ impl CursorResult {
         index: usize,
         n: Option<usize>,
     ) -> PyResult<Vec<Py<PyAny>>> {
+        self.materialize(py)?;
         self.take(n)
             .iter()
             .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
@@ -420,7 +486,8 @@ impl CursorResult {
 
     /// The values of column `index` in the remaining rows, without consuming them (eager loaders
     /// read the parent objects of a result before the caller does).
-    fn peek_column(&self, py: Python<'_>, index: usize) -> PyResult<Vec<Py<PyAny>>> {
+    fn peek_column(&mut self, py: Python<'_>, index: usize) -> PyResult<Vec<Py<PyAny>>> {
+        self.materialize(py)?;
         self.rows[self.pos..]
             .iter()
             .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
@@ -428,15 +495,17 @@ impl CursorResult {
     }
 
     /// The remaining rows as tuples, without consuming them.
-    fn peek_tuples(&self, py: Python<'_>) -> Vec<Py<PyTuple>> {
-        self.rows[self.pos..]
+    fn peek_tuples(&mut self, py: Python<'_>) -> PyResult<Vec<Py<PyTuple>>> {
+        self.materialize(py)?;
+        Ok(self.rows[self.pos..]
             .iter()
             .map(|t| t.clone_ref(py))
-            .collect()
+            .collect())
     }
 
     /// Keeps only the first `n` columns of every row (drops columns a joined eager load added).
     fn truncate_columns(&mut self, py: Python<'_>, n: usize) -> PyResult<()> {
+        self.materialize(py)?;
         for t in self.rows.iter_mut() {
             let b = t.bind(py);
             if b.len() > n {
@@ -452,6 +521,7 @@ impl CursorResult {
     }
 
     fn fetchone(&mut self, py: Python<'_>) -> PyResult<Option<Py<Row>>> {
+        self.materialize(py)?;
         if self.pos >= self.rows.len() {
             return Ok(None);
         }
@@ -467,7 +537,29 @@ impl CursorResult {
 
     fn close(&mut self) {
         self.rows.clear();
+        self.pending = None;
         self.pos = 0;
+    }
+
+    /// The Arrow PyCapsule stream interface: the unfetched rows as one record batch, built in
+    /// Rust from the decoded values (the GIL released) and handed over without a copy.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &mut self,
+        py: Python<'py>,
+        requested_schema: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        // The interface lets a producer ignore a requested schema; the consumer casts if it must.
+        let _ = requested_schema;
+        let keys = self.keys.clone().ok_or_else(no_rows_error)?;
+        let rows = self.take_values(py, keys.names.clone())?;
+        let batch = py
+            .detach(|| ferro_engine::arrow::record_batch(&rows, &self.types))
+            .map_err(|e| PyValueError::new_err(format!("Arrow export: {e}")))?;
+        let schema = batch.schema();
+        let reader = RecordBatchIterator::new([Ok(batch)], schema);
+        let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+        PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
     }
 }
 
