@@ -45,8 +45,8 @@ def test_bad_urls() -> None:
         create_engine("sqlite://", no_such_option=True)
 
 
-def test_server_urls_parse_but_connecting_says_not_implemented() -> None:
-    e = create_engine("postgresql+psycopg2://scott@localhost/app")
-    assert e.dialect.name == "postgresql" and e.driver == "psycopg2"
-    with pytest.raises(NotImplementedError, match="postgresql driver"):
+def test_mysql_urls_parse_but_connecting_says_not_implemented() -> None:
+    e = create_engine("mysql+pymysql://scott@localhost/app")
+    assert e.dialect.name == "mysql" and e.driver == "pymysql"
+    with pytest.raises(NotImplementedError, match="mysql driver"):
         e.connect()

@@ -233,7 +233,8 @@ class Connection:
         if self.engine.echo:
             _logger.info(statement)
             _logger.info("[raw sql] %r", parameters or ())
-        return CursorResult(self._core.exec_driver_sql(statement, parameters), None)
+        sql = self.dialect._driver_sql(statement) if parameters is not None else statement
+        return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
 
     def _log(self) -> Any:
         """The statement hook the Rust core calls before each statement (echo, before_cursor_execute);
@@ -373,10 +374,10 @@ class Engine:
     def _core_engine(self) -> Any:
         core = self._core
         if core is None:
-            if self.dialect.name != "sqlite":
+            if self.dialect.name not in ("sqlite", "postgresql"):
                 raise NotImplementedError(
                     f"ferroalchemy: the {self.dialect.name} driver is not implemented yet; "
-                    "this build runs SQLite (URLs for other databases are parsed, not connected)"
+                    "this build runs SQLite and PostgreSQL (other URLs are parsed, not connected)"
                 )
             from .. import _core
 
@@ -387,7 +388,8 @@ class Engine:
     @property
     def pool(self) -> Any:
         if self._pool is None:
-            self._pool = self._pool_cls._attached(self._core_engine() if self.dialect.name == "sqlite" else None)
+            supported = self.dialect.name in ("sqlite", "postgresql")
+            self._pool = self._pool_cls._attached(self._core_engine() if supported else None)
         return self._pool
 
     def _event_chain(self) -> tuple[Any, ...]:

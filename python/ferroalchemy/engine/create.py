@@ -43,6 +43,9 @@ _ACCEPTED = {
     "pool_events",
 }
 
+# libpq connection options psycopg2/asyncpg users pass in connect_args; the rest mean nothing here.
+_PG_CONNECT_ARGS = {"sslmode", "application_name", "host", "connect_timeout"}
+
 _NOT_YET = {"creator": "create_engine(creator=...)", "pool": "create_engine(pool=...)", "strategy": "strategy="}
 
 
@@ -85,6 +88,13 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
             "database": database,
             "uri": uri,
             "timeout": float(connect_args.get("timeout", u.query.get("timeout", 5.0))),
+        }
+    elif dialect.name == "postgresql":
+        # The Rust driver reads libpq's options from the URL's query; connect_args join them.
+        options = {k: str(v) for k, v in connect_args.items() if k in _PG_CONNECT_ARGS}
+        core_args = {
+            "dialect": "postgresql",
+            "url": u.update_query_dict(options).render_as_string(hide_password=False),
         }
     if poolclass is None:
         poolclass = pool_mod.QueuePool

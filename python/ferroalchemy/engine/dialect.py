@@ -22,6 +22,10 @@ class Dialect:
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
 
+    def _driver_sql(self, sql: str) -> str:
+        """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes it."""
+        return sql
+
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
 
@@ -50,6 +54,46 @@ class PGDialect(Dialect):
     driver = "psycopg2"
     paramstyle = "pyformat"
     default_schema_name = "public"
+
+    def _driver_sql(self, sql: str) -> str:
+        # psycopg2's format paramstyle: `%s` marks become `$1, $2, ...`, `%%` a literal `%`.
+        out: list[str] = []
+        n = 0
+        i = 0
+        while i < len(sql):
+            ch = sql[i]
+            nxt = sql[i + 1 : i + 2]
+            if ch == "%" and nxt == "s":
+                n += 1
+                out.append(f"${n}")
+                i += 2
+            elif ch == "%" and nxt == "%":
+                out.append("%")
+                i += 2
+            elif ch == "%" and nxt == "(":
+                raise NotImplementedError(
+                    "ferroalchemy: exec_driver_sql() with named parameters is not implemented yet"
+                )
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
+        from ..sql.elements import text
+
+        # Without a schema, a table counts when the search_path finds it, as in SQLAlchemy.
+        where = "n.nspname = :schema" if schema else "pg_catalog.pg_table_is_visible(c.oid)"
+        params = {"name": table_name, **({"schema": schema} if schema else {})}
+        row = connection.execute(
+            text(
+                "SELECT c.relname FROM pg_catalog.pg_class c "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                f"WHERE c.relname = :name AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND {where}"
+            ),
+            params,
+        ).first()
+        return row is not None
 
 
 class MySQLDialect(Dialect):

@@ -27,7 +27,8 @@ pub trait Backend: Send {
     ) -> Result<Outcome, EngineError>;
 
     /// Runs one statement once per parameter set (prepared once). Returns the summed rowcount and
-    /// each execution's last insert id.
+    /// each execution's generated id: the driver's last insert id, or the integer a RETURNING
+    /// statement's first column gives.
     fn execute_many(
         &mut self,
         sql: &str,

@@ -5,7 +5,9 @@ pub mod arrow;
 pub mod backend;
 pub mod error;
 pub mod pool;
+pub mod postgres;
 pub mod rows;
+pub mod runtime;
 pub mod sqlite;
 pub mod url;
 

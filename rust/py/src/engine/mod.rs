@@ -7,6 +7,8 @@ pub mod result;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use ferro_engine::pool::Factory;
+use ferro_engine::postgres::{PgBackend, PgOptions};
 use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
 use ferro_engine::{Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions};
 use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
@@ -31,12 +33,13 @@ pub struct Engine {
 impl Engine {
     /// Opens nothing yet: connections are made by the pool on first checkout.
     #[new]
-    #[pyo3(signature = (dialect, database, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500))]
+    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         dialect: &str,
         database: String,
+        url: Option<String>,
         uri: bool,
         timeout: f64,
         pool_kind: &str,
@@ -49,11 +52,6 @@ impl Engine {
         cache_size: usize,
     ) -> PyResult<Self> {
         let d = crate::sql::parse_dialect(dialect)?;
-        if d != Dialect::Sqlite {
-            return Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
-                "the {dialect} driver (sqlx) is not built yet; ferroalchemy runs SQLite today"
-            )));
-        }
         let kind = match pool_kind {
             "queue" => PoolKind::Queue,
             "static" => PoolKind::Static,
@@ -67,13 +65,30 @@ impl Engine {
                 ))
             }
         };
-        let opts = SqliteOptions {
-            path: database,
-            uri,
-            timeout,
+        let factory: Factory = match d {
+            Dialect::Sqlite => {
+                let opts = SqliteOptions {
+                    path: database,
+                    uri,
+                    timeout,
+                };
+                Box::new(move || {
+                    SqliteBackend::open(&opts).map(|b| Box::new(b) as Box<dyn Backend>)
+                })
+            }
+            Dialect::Postgresql => {
+                let url = ferro_engine::Url::parse(url.as_deref().unwrap_or_default())
+                    .map_err(|e| driver_error(py, &e, None, None))?;
+                let opts =
+                    PgOptions::from_url(&url).map_err(|e| driver_error(py, &e, None, None))?;
+                Box::new(move || PgBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>))
+            }
+            _ => {
+                return Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+                    "ferroalchemy: the {dialect} driver is not implemented yet"
+                )))
+            }
         };
-        let factory =
-            Box::new(move || SqliteBackend::open(&opts).map(|b| Box::new(b) as Box<dyn Backend>));
         let pool = Pool::new(
             PoolOptions {
                 kind,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use ferro_orm::IdentityKey;
-use ferro_sql::{ParamRef, Value};
+use ferro_sql::{Dialect, ParamRef, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -167,7 +167,14 @@ fn flush_insert(
             .filter(|(_, m)| **m)
             .map(|(c, _)| c.name.to_string())
             .collect();
-        let compiled = conn.compiled_for(py, &s.insert_with(sql_cols), &keys)?;
+        // Generated keys are wanted only when a primary-key column was left to the database;
+        // PostgreSQL's driver reports them only through RETURNING.
+        let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
+        let returning_pk = match (&s.pk[..], conn.dialect) {
+            ([pi], Dialect::Postgresql) if needs_ids => Some(*pi),
+            _ => None,
+        };
+        let compiled = conn.compiled_for(py, &s.insert_with(sql_cols, returning_pk), &keys)?;
         let rows: Vec<Vec<Value>> = members
             .iter()
             .map(|&oi| {
@@ -188,8 +195,6 @@ fn flush_insert(
             })
         };
         let hook = echo(py, log, &compiled.sql, &rows)?;
-        // Generated keys are wanted only when a primary-key column was left to the database.
-        let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
         let out = conn
             .run(py, &compiled, &Batch::Many(rows))
             .map_err(|e| Connection::raise_run_error(py, e, &compiled, params_repr().as_ref()))?;

@@ -179,17 +179,30 @@ impl MapperSpec {
 
 impl MapperSpec {
     /// The INSERT for objects that take SQL-expression defaults for the given columns.
-    pub fn insert_with(&self, sql_cols: &[usize]) -> Statement {
-        if sql_cols.is_empty() {
+    /// The INSERT that also renders the given columns' SQL-expression defaults, and with
+    /// `returning_pk` returns the one primary-key column the database generates (for databases
+    /// whose driver has no last-insert id: PostgreSQL).
+    pub fn insert_with(&self, sql_cols: &[usize], returning_pk: Option<usize>) -> Statement {
+        if sql_cols.is_empty() && returning_pk.is_none() {
             return self.insert.clone();
         }
+        let returning = returning_pk
+            .map(|pi| {
+                let c = &self.cols[pi];
+                vec![Expr::column(
+                    Some(self.table.clone()),
+                    &c.name,
+                    c.ty.clone(),
+                )]
+            })
+            .unwrap_or_default();
         Statement::Insert(Arc::new(
             Insert {
                 table: self.table.clone(),
                 table_columns: self.table_columns.clone(),
                 values: self.sql_values(sql_cols, |c| c.sql_default.clone()),
                 multi_values: Vec::new(),
-                returning: Vec::new(),
+                returning,
                 on_conflict: None,
                 key: 0,
             }

@@ -1,0 +1,290 @@
+//! PostgreSQL through one sqlx connection per pool slot, driven by the engine's one tokio runtime
+//! (the caller has released the GIL). Statements are prepared once per connection (sqlx's
+//! statement cache) and parameters encoded for the types the server inferred. A transaction begins
+//! before the first statement after a commit or rollback, as psycopg2 and asyncpg under
+//! SQLAlchemy do.
+
+pub mod numeric;
+pub mod types;
+
+use ferro_sql::{SqlType, Value};
+use sqlx::postgres::{
+    PgArgumentBuffer, PgArguments, PgConnectOptions, PgConnection, PgSslMode, PgTypeInfo,
+};
+use sqlx::{
+    Arguments, AssertSqlSafe, Column, Connection, Either, Executor, Row, SqlSafeStr, Statement,
+    ValueRef,
+};
+
+use crate::backend::{Backend, Outcome};
+use crate::error::{EngineError, ErrorKind};
+use crate::rows::Rows;
+use crate::runtime::block_on;
+use crate::url::Url;
+
+/// How to reach the server, from the URL (and `connect_args` the Python layer folded into it).
+#[derive(Clone, Debug)]
+pub struct PgOptions(PgConnectOptions);
+
+impl PgOptions {
+    pub fn from_url(url: &Url) -> Result<Self, EngineError> {
+        let mut o = PgConnectOptions::new_without_pgpass()
+            .host(url.host.as_deref().unwrap_or("localhost"))
+            .port(url.port.unwrap_or(5432))
+            .statement_cache_capacity(500);
+        if let Some(user) = &url.username {
+            o = o.username(user);
+        }
+        if let Some(pw) = &url.password {
+            o = o.password(pw);
+        }
+        if let Some(db) = &url.database {
+            o = o.database(db);
+        }
+        let mut ssl = PgSslMode::Disable;
+        for (k, v) in &url.query {
+            match k.as_str() {
+                "sslmode" => {
+                    ssl = match v.as_str() {
+                        "disable" | "allow" | "prefer" => PgSslMode::Disable,
+                        other => {
+                            return Err(EngineError::new(
+                                ErrorKind::NotSupported,
+                                format!("ferroalchemy: sslmode={other} (TLS to PostgreSQL) is not implemented yet"),
+                            ))
+                        }
+                    }
+                }
+                "application_name" => o = o.application_name(v),
+                "host" => o = o.socket(v),
+                // Options of drivers we replace (connect_timeout, client_encoding, ...) change
+                // nothing observable here.
+                _ => {}
+            }
+        }
+        Ok(PgOptions(o.ssl_mode(ssl)))
+    }
+}
+
+pub struct PgBackend {
+    conn: PgConnection,
+    in_txn: bool,
+}
+
+/// One parameter, already encoded for the type the server gave its placeholder.
+struct Param {
+    bytes: Option<Vec<u8>>,
+    ty: PgTypeInfo,
+}
+
+impl sqlx::Type<sqlx::Postgres> for Param {
+    fn type_info() -> PgTypeInfo {
+        // Never used: `produces()` names each parameter's real type.
+        PgTypeInfo::with_oid(sqlx::postgres::types::Oid(types::UNKNOWN))
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for Param {
+    fn encode_by_ref(
+        &self,
+        buf: &mut PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        Ok(match &self.bytes {
+            Some(b) => {
+                buf.extend_from_slice(b);
+                sqlx::encode::IsNull::No
+            }
+            None => sqlx::encode::IsNull::Yes,
+        })
+    }
+
+    fn produces(&self) -> Option<PgTypeInfo> {
+        Some(self.ty.clone())
+    }
+}
+
+impl PgBackend {
+    pub fn connect(opts: &PgOptions) -> Result<Self, EngineError> {
+        let conn = block_on(PgConnection::connect_with(&opts.0))?.map_err(map_err)?;
+        Ok(PgBackend {
+            conn,
+            in_txn: false,
+        })
+    }
+
+    fn autobegin(&mut self) -> Result<(), EngineError> {
+        if !self.in_txn {
+            block_on(self.conn.execute("BEGIN"))?.map_err(map_err)?;
+            self.in_txn = true;
+        }
+        Ok(())
+    }
+
+    async fn run(
+        conn: &mut PgConnection,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+    ) -> Result<Outcome, EngineError> {
+        let stmt = conn
+            .prepare_with(AssertSqlSafe(sql.to_owned()).into_sql_str(), &[])
+            .await
+            .map_err(map_err)?;
+        let param_types: &[PgTypeInfo] = match stmt.parameters() {
+            Some(Either::Left(t)) => t,
+            _ => &[],
+        };
+        if param_types.len() != params.len() {
+            return Err(EngineError::new(
+                ErrorKind::Programming,
+                format!(
+                    "the server expects {} arguments for this query, {} were passed",
+                    param_types.len(),
+                    params.len()
+                ),
+            ));
+        }
+        let mut args = PgArguments::default();
+        for (i, (v, ty)) in params.iter().zip(param_types).enumerate() {
+            let param = Param {
+                bytes: types::encode(i, v, ty)?,
+                ty: ty.clone(),
+            };
+            args.add(param)
+                .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
+        }
+        let columns: Vec<(String, PgTypeInfo)> = stmt
+            .columns()
+            .iter()
+            .map(|c| (c.name().to_owned(), c.type_info().clone()))
+            .collect();
+        let query = stmt.query_with(args);
+        if columns.is_empty() {
+            let done = query.execute(&mut *conn).await.map_err(map_err)?;
+            return Ok(Outcome {
+                rows: None,
+                rowcount: i64::try_from(done.rows_affected()).unwrap_or(i64::MAX),
+                ..Default::default()
+            });
+        }
+        let pg_rows = query.fetch_all(&mut *conn).await.map_err(map_err)?;
+        let mut values = Vec::with_capacity(pg_rows.len() * columns.len());
+        for row in &pg_rows {
+            for (i, (_, ty)) in columns.iter().enumerate() {
+                let raw = row.try_get_raw(i).map_err(map_err)?;
+                if raw.is_null() {
+                    values.push(Value::Null);
+                    continue;
+                }
+                let bytes = raw
+                    .as_bytes()
+                    .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
+                values.push(types::decode(
+                    bytes,
+                    ty,
+                    types.get(i).unwrap_or(&SqlType::Null),
+                )?);
+            }
+        }
+        Ok(Outcome {
+            rowcount: i64::try_from(pg_rows.len()).unwrap_or(i64::MAX),
+            rows: Some(Rows {
+                columns: columns.into_iter().map(|(n, _)| n).collect(),
+                values,
+            }),
+            ..Default::default()
+        })
+    }
+}
+
+impl Backend for PgBackend {
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        _is_dml: bool,
+    ) -> Result<Outcome, EngineError> {
+        self.autobegin()?;
+        block_on(Self::run(&mut self.conn, sql, params, types))?
+    }
+
+    fn execute_many(
+        &mut self,
+        sql: &str,
+        param_sets: &[Vec<Value>],
+        _is_dml: bool,
+    ) -> Result<(i64, Vec<i64>), EngineError> {
+        self.autobegin()?;
+        let conn = &mut self.conn;
+        block_on(async move {
+            let mut total = 0i64;
+            let mut ids = Vec::new();
+            for params in param_sets {
+                let out = Self::run(conn, sql, params, &[]).await?;
+                total += out.rowcount.max(0);
+                if let Some(Value::Int(id)) = out.rows.as_ref().and_then(|r| r.values.first()) {
+                    ids.push(*id);
+                }
+            }
+            Ok((total, ids))
+        })?
+    }
+
+    fn commit(&mut self) -> Result<(), EngineError> {
+        if self.in_txn {
+            self.in_txn = false;
+            block_on(self.conn.execute("COMMIT"))?.map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<(), EngineError> {
+        if self.in_txn {
+            self.in_txn = false;
+            block_on(self.conn.execute("ROLLBACK"))?.map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    fn in_transaction(&self) -> bool {
+        self.in_txn
+    }
+
+    fn ping(&mut self) -> bool {
+        matches!(block_on(self.conn.ping()), Ok(Ok(())))
+    }
+}
+
+/// sqlx errors as PEP 249 kinds, by SQLSTATE class the way psycopg2 maps them.
+pub fn map_err(e: sqlx::Error) -> EngineError {
+    match &e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            let kind = match code.get(..2).unwrap_or("") {
+                "23" => ErrorKind::Integrity,
+                "22" => ErrorKind::Data,
+                "0A" => ErrorKind::NotSupported,
+                "XX" => ErrorKind::Internal,
+                "08" | "28" | "40" | "53" | "54" | "55" | "57" | "58" | "F0" | "HV" => {
+                    ErrorKind::Operational
+                }
+                "" => ErrorKind::Database,
+                _ => ErrorKind::Programming,
+            };
+            let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>();
+            let mut message = db.message().to_owned();
+            if let Some(detail) = pg.and_then(|p| p.detail()) {
+                message.push_str(&format!("\nDETAIL:  {detail}"));
+            }
+            let mut err = EngineError::new(kind, message);
+            err.sqlstate = Some(code);
+            err
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut => EngineError::new(ErrorKind::Operational, e.to_string()),
+        _ => EngineError::new(ErrorKind::Interface, e.to_string()),
+    }
+}

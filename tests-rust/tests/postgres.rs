@@ -1,0 +1,130 @@
+//! The PostgreSQL driver: NUMERIC's binary codec (no server needed), and statements against the
+//! server at FERRO_TEST_POSTGRES_URL (.ci/run sets it; unset, those tests return early).
+
+use ferro_engine::postgres::{numeric, PgBackend, PgOptions};
+use ferro_engine::{Backend, ErrorKind, Url};
+use ferro_sql::{SqlType, Value};
+
+#[test]
+fn numeric_text_round_trips_with_its_scale() {
+    for text in [
+        "0",
+        "1",
+        "-1",
+        "10000",
+        "12345678.90",
+        "-0.05",
+        "0.0001",
+        "1234.5000",
+        "99999999999999999999.123456789",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+    ] {
+        let bytes = numeric::encode(text).expect("encodes");
+        assert_eq!(numeric::decode(&bytes).as_deref(), Some(text), "{text}");
+    }
+}
+
+#[test]
+fn numeric_normalises_signs_and_leading_zeros() {
+    let cases = [
+        ("+5", "5"),
+        ("007.50", "7.50"),
+        (".5", "0.5"),
+        ("-0.00", "0.00"),
+    ];
+    for (given, read) in cases {
+        let bytes = numeric::encode(given).expect("encodes");
+        assert_eq!(numeric::decode(&bytes).as_deref(), Some(read), "{given}");
+    }
+}
+
+#[test]
+fn numeric_rejects_what_is_not_a_decimal() {
+    for text in ["", "-", "1e5", "1.2.3", "abc", "1,5"] {
+        assert!(numeric::encode(text).is_none(), "{text}");
+    }
+}
+
+fn server() -> Option<PgBackend> {
+    let url = std::env::var("FERRO_TEST_POSTGRES_URL").ok()?;
+    let opts = PgOptions::from_url(&Url::parse(&url).expect("url parses")).expect("options");
+    Some(PgBackend::connect(&opts).expect("the server at FERRO_TEST_POSTGRES_URL answers"))
+}
+
+#[test]
+fn parameters_take_the_type_the_server_infers() {
+    let Some(mut db) = server() else { return };
+    let out = db
+        .execute(
+            "SELECT $1::int4 + 1, $2::numeric * 2, $3 = 'x', $4::int2",
+            &[
+                Value::Int(41),
+                Value::Decimal("1.25".into()),
+                Value::Text("x".into()),
+                Value::Null,
+            ],
+            &[],
+            false,
+        )
+        .expect("runs");
+    let rows = out.rows.expect("rows");
+    assert_eq!(
+        rows.values,
+        vec![
+            Value::Int(42),
+            Value::Decimal("2.50".into()),
+            Value::Bool(true),
+            Value::Null
+        ]
+    );
+    db.rollback().expect("rollback");
+}
+
+#[test]
+fn declared_float_reads_numeric_as_float() {
+    let Some(mut db) = server() else { return };
+    let out = db
+        .execute("SELECT 1.5::numeric", &[], &[SqlType::Float], false)
+        .expect("runs");
+    assert_eq!(out.rows.expect("rows").values, vec![Value::Float(1.5)]);
+}
+
+#[test]
+fn out_of_range_parameter_is_an_error_not_a_wrapped_value() {
+    let Some(mut db) = server() else { return };
+    let err = db
+        .execute("SELECT $1::int2", &[Value::Int(70_000)], &[], false)
+        .expect_err("70000 is no int2");
+    assert_eq!(err.kind, ErrorKind::Programming);
+    assert!(err.message.contains("$1"), "{}", err.message);
+}
+
+#[test]
+fn transactions_begin_at_the_first_statement_and_end_at_commit_or_rollback() {
+    let Some(mut db) = server() else { return };
+    assert!(!db.in_transaction());
+    db.execute("SELECT 1", &[], &[], false).expect("runs");
+    assert!(db.in_transaction());
+    db.rollback().expect("rollback");
+    assert!(!db.in_transaction());
+    assert!(db.ping());
+}
+
+#[test]
+fn server_errors_carry_their_sqlstate_class() {
+    let Some(mut db) = server() else { return };
+    let err = db
+        .execute("SELECT 1/0", &[], &[], false)
+        .expect_err("division by zero");
+    assert_eq!(
+        (err.kind, err.sqlstate.as_deref()),
+        (ErrorKind::Data, Some("22012"))
+    );
+    db.rollback().expect("rollback");
+    let err = db
+        .execute("SELECT * FROM no_such_table_ferro", &[], &[], false)
+        .expect_err("no table");
+    assert_eq!(err.kind, ErrorKind::Programming);
+}
