@@ -158,7 +158,8 @@ class Session:
             raise exc.PendingRollbackError(
                 "This Session's transaction has been rolled back due to a previous exception during flush. "
                 "To begin a new transaction with this Session, first issue Session.rollback(). Original "
-                f"exception was: {self._needs_rollback}"
+                f"exception was: {self._needs_rollback}",
+                code="7s2a",
             )
 
     def _autobegin(self) -> SessionTransaction:

@@ -11,9 +11,9 @@ use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
 use ferro_engine::{Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions};
 use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 
-use crate::errors::{driver_error, exc};
+use crate::errors::{driver_error, driver_error_multi, exc};
 use crate::orm::loading::{hydrate, LoadPlan};
 use crate::orm::IdentityMap;
 use crate::sql::PyStmt;
@@ -190,15 +190,36 @@ impl Connection {
         })
     }
 
+    /// The error of a failed `run`; like SQLAlchemy's, it carries the parameters as the driver got
+    /// them: a tuple, or a list of tuples when several sets went out (executemany).
     pub fn raise_run_error(
         py: Python<'_>,
         e: Option<EngineError>,
         compiled: &Compiled,
-        params: Option<&Bound<'_, PyAny>>,
+        batch: &Batch,
     ) -> PyErr {
-        match e {
-            None => Self::closed_error(py),
-            Some(e) => driver_error(py, &e, Some(&compiled.sql), params.cloned()),
+        let Some(e) = e else {
+            return Self::closed_error(py);
+        };
+        let row = |r: &[Value]| -> PyResult<Bound<'_, PyAny>> {
+            let items: PyResult<Vec<Py<PyAny>>> = r
+                .iter()
+                .map(|v| crate::convert::value_to_py(py, v))
+                .collect();
+            Ok(PyTuple::new(py, items?)?.into_any())
+        };
+        let params = match batch {
+            Batch::One(r) => row(r).map(|p| (p, false)),
+            Batch::Many(rows) if rows.len() == 1 => row(&rows[0]).map(|p| (p, false)),
+            Batch::Many(rows) => rows
+                .iter()
+                .map(|r| row(r))
+                .collect::<PyResult<Vec<_>>>()
+                .and_then(|l| Ok((PyList::new(py, l)?.into_any(), true))),
+        };
+        match params {
+            Ok((p, multi)) => driver_error_multi(py, &e, Some(&compiled.sql), Some(p), multi),
+            Err(err) => err,
         }
     }
 
@@ -243,7 +264,7 @@ impl Connection {
         };
         let outcome = self
             .run(py, &compiled, &batch)
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
         if let Some(after) = after {
             after.call0()?;
         }
@@ -321,9 +342,10 @@ impl Connection {
             )),
             ..Default::default()
         };
+        let batch = Batch::One(values);
         let outcome = self
-            .run(py, &compiled, &Batch::One(values))
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, params.map(|p| p.as_any())))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
         match outcome.rows {
             None => Ok(CursorResult::without_rows(
                 outcome.rowcount,

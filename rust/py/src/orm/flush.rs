@@ -179,20 +179,13 @@ fn flush_insert(
                 ordered(&compiled, &named)
             })
             .collect();
-        let first = rows.first().cloned();
-        let params_repr = || -> Option<Bound<'_, PyAny>> {
-            first.as_ref().and_then(|r| {
-                let l: PyResult<Vec<Py<PyAny>>> = r.iter().map(|v| value_to_py(py, v)).collect();
-                l.ok()
-                    .and_then(|l| PyTuple::new(py, l).ok().map(|t| t.into_any()))
-            })
-        };
         let hook = echo(py, log, &compiled.sql, &rows)?;
         // Generated keys are wanted only when a primary-key column was left to the database.
         let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
+        let batch = Batch::Many(rows);
         let out = conn
-            .run(py, &compiled, &Batch::Many(rows))
-            .map_err(|e| Connection::raise_run_error(py, e, &compiled, params_repr().as_ref()))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
         after(hook)?;
         let ids: Vec<Option<i64>> = if needs_ids {
             out.insert_ids.into_iter().map(Some).collect()
@@ -349,9 +342,10 @@ fn flush_update(
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
         let hook = echo(py, log, &compiled.sql, &rows)?;
         let n = rows.len();
+        let batch = Batch::Many(rows);
         let out = conn
-            .run(py, &compiled, &Batch::Many(rows))
-            .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
         after(hook)?;
         if out.rowcount >= 0 && out.rowcount as usize != n {
             return Err(exc(
@@ -401,8 +395,9 @@ fn flush_delete(
     }
     let n = rows.len();
     let hook = echo(py, log, &compiled.sql, &rows)?;
-    conn.run(py, &compiled, &Batch::Many(rows))
-        .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+    let batch = Batch::Many(rows);
+    conn.run(py, &compiled, &batch)
+        .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
     after(hook)?;
     Ok(n)
 }
