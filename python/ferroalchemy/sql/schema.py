@@ -449,7 +449,7 @@ class Index:
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
         assert self.table is not None
         with bind.begin() as conn:
-            conn._execute_ddl(_core.drop_index(self.name, self.table.schema, checkfirst))
+            conn._execute_ddl(_core.drop_index(self.name, self.table.name, self.table.schema, checkfirst))
 
     def _create_stmt(self) -> Any:
         assert self.table is not None
@@ -816,4 +816,6 @@ class DropIndex(_DDLElement):
 
     def _stmt(self) -> Any:
         t = self.element.table
-        return _core.drop_index(self.element.name, t.schema if t is not None else None, self.if_exists)
+        if t is None:
+            raise exc.CompileError(f"Index {self.element.name!r} is not associated with any table.")
+        return _core.drop_index(self.element.name, t.name, t.schema, self.if_exists)
