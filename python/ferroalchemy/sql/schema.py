@@ -174,6 +174,7 @@ class Column(ColumnElement):
             except exc.InvalidRequestError:
                 return self.type
             self.type = target._resolved_type()
+            self._inner = None
         return self.type
 
     @property
@@ -492,6 +493,12 @@ class MetaData:
 
     def _add_table(self, table: Table) -> None:
         self.tables[table.key] = table
+        # A column declared with only a ForeignKey takes its target's type as soon as both tables
+        # exist, whichever came first (SQLAlchemy resolves it on attachment too).
+        for t in self.tables.values():
+            for c in t.columns:
+                if c._fk_list and isinstance(c.type, sqltypes.NullType):
+                    c._resolved_type()
 
     def remove(self, table: Table) -> None:
         self.tables.pop(table.key, None)
