@@ -16,7 +16,7 @@ help: ## List the targets
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "$(firstword $(PYDEPS))" $(wordlist 2,99,$(PYDEPS))
+	$(PY) -m pip install --quiet $(foreach dep,$(PYDEPS),"$(dep)")
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create the local virtualenv with the build and test tools
