@@ -45,3 +45,26 @@ def build_models(sa: ModuleType) -> tuple[Any, Any, Any]:
         user: Mapped[Optional["User"]] = relationship(back_populates="addresses")  # noqa: UP045
 
     return Base, User, Address
+
+
+def build_quoted_union_models(sa: ModuleType) -> tuple[Any, Any, Any]:
+    """(Base, User, Address) whose annotations quote a union inside a live Mapped[]:
+    `Mapped["int | None"]`, `Mapped["User | None"]` (User declared in this function)."""
+    orm = importlib.import_module(sa.__name__ + ".orm")
+    Mapped, mapped_column, relationship = orm.Mapped, orm.mapped_column, orm.relationship
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class User(Base):
+        __tablename__ = "u"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        addresses: Mapped[list["Address"]] = relationship(back_populates="user")
+
+    class Address(Base):
+        __tablename__ = "a"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        user_id: Mapped["int | None"] = mapped_column(sa.ForeignKey("u.id"))
+        user: Mapped["User | None"] = relationship(back_populates="addresses")
+
+    return Base, User, Address

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import ferroalchemy as ferro
 from ferroalchemy import BigInteger, Boolean, DateTime, Double, Engine, Integer, String, inspect, text
 from ferroalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .dual_models import build_models
+from .dual_models import build_models, build_quoted_union_models
 from .models import Base, Department, Employee
 
 
@@ -143,3 +145,20 @@ def test_positional_arguments_are_refused_as_by_sqlalchemy() -> None:
     with pytest.raises(TypeError) as actual:
         ferro_user("ann")
     assert str(actual.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_quoted_union_annotations_resolve(sa: ModuleType) -> None:
+    """`Mapped["int | None"]` makes a nullable column and `Mapped["User | None"]` a many-to-one to User."""
+    base, user_cls, address_cls = build_quoted_union_models(sa)
+    assert address_cls.__table__.c.user_id.nullable
+    assert isinstance(address_cls.__table__.c.user_id.type, sa.Integer)
+    assert sa.inspect(address_cls).relationships["user"].mapper.class_ is user_cls
+    engine = sa.create_engine("sqlite://")
+    base.metadata.create_all(engine)
+    with importlib.import_module(sa.__name__ + ".orm").Session(engine) as s:
+        u = user_cls()
+        a = address_cls(user=u)
+        s.add(a)
+        s.commit()
+        assert a.user is u and u.addresses == [a] and a.user_id == u.id
