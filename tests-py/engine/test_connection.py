@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as real
 
+import ferroalchemy as ferro
 from ferroalchemy import Connection, Engine, create_engine, exc, text
 
 
@@ -210,3 +213,38 @@ def test_foreign_keys_are_not_enforced_by_default_as_with_pysqlite(engine: Engin
         for sql in ddl:
             conn.execute(text(sql))
         assert conn.execute(text("SELECT id, parent_id FROM child ORDER BY id")).all() == [(1, 1), (2, 99)]
+
+
+def _cursor_params(sa: Any) -> tuple[list[tuple[str, Any, bool]], list[str]]:
+    """(statement, parameters, executemany) as before_cursor_execute sees them, and the echo
+    lines showing parameters, for a few executions with either library."""
+    engine = sa.create_engine("sqlite://", echo=True)
+    seen: list[tuple[str, Any, bool]] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda c, cur, s, p, ctx, many: seen.append((s, p, many)))
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Keep()
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    logger.addHandler(handler)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE t (a INTEGER, b TEXT)"))
+            conn.execute(sa.text("INSERT INTO t VALUES (:a, :b)"), {"b": "x", "a": 1})
+            conn.execute(sa.text("INSERT INTO t VALUES (:a, :b)"), [{"a": 2, "b": "y"}, {"a": 3, "b": "z"}])
+            conn.execute(sa.text("SELECT b FROM t WHERE a = :a"), {"a": 1}).all()
+    finally:
+        logger.removeHandler(handler)
+    shown = [r.split("] ", 1)[1] for r in records if r.startswith("[generated in") or r.startswith("[cached since")]
+    return seen[1:], shown[1:]
+
+
+def test_cursor_events_and_echo_get_the_driver_parameters() -> None:
+    """As in SQLAlchemy: a tuple per statement (in the statement's order, not the dict's), a list of
+    tuples with executemany=True for several parameter sets."""
+    expected = _cursor_params(real)
+    assert expected[0][0] == ("INSERT INTO t VALUES (?, ?)", (1, "x"), False)
+    assert _cursor_params(ferro) == expected

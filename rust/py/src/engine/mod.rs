@@ -150,6 +150,28 @@ pub enum Batch {
     Many(Vec<Vec<Value>>),
 }
 
+impl Batch {
+    /// The parameters as SQLAlchemy hands them to cursor events, echo and errors: a tuple, or a
+    /// list of tuples with `executemany` true when several sets go out.
+    pub fn driver_params<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, bool)> {
+        let row = |r: &[Value]| -> PyResult<Bound<'py, PyAny>> {
+            let items: PyResult<Vec<Py<PyAny>>> = r
+                .iter()
+                .map(|v| crate::convert::value_to_py(py, v))
+                .collect();
+            Ok(PyTuple::new(py, items?)?.into_any())
+        };
+        match self {
+            Batch::One(r) => Ok((row(r)?, false)),
+            Batch::Many(rows) if rows.len() == 1 => Ok((row(&rows[0])?, false)),
+            Batch::Many(rows) => {
+                let sets = rows.iter().map(|r| row(r)).collect::<PyResult<Vec<_>>>()?;
+                Ok((PyList::new(py, sets)?.into_any(), true))
+            }
+        }
+    }
+}
+
 impl Connection {
     fn lock(&self) -> MutexGuard<'_, Option<Checkout>> {
         self.checkout.lock().unwrap_or_else(|e| e.into_inner())
@@ -201,23 +223,7 @@ impl Connection {
         let Some(e) = e else {
             return Self::closed_error(py);
         };
-        let row = |r: &[Value]| -> PyResult<Bound<'_, PyAny>> {
-            let items: PyResult<Vec<Py<PyAny>>> = r
-                .iter()
-                .map(|v| crate::convert::value_to_py(py, v))
-                .collect();
-            Ok(PyTuple::new(py, items?)?.into_any())
-        };
-        let params = match batch {
-            Batch::One(r) => row(r).map(|p| (p, false)),
-            Batch::Many(rows) if rows.len() == 1 => row(&rows[0]).map(|p| (p, false)),
-            Batch::Many(rows) => rows
-                .iter()
-                .map(|r| row(r))
-                .collect::<PyResult<Vec<_>>>()
-                .and_then(|l| Ok((PyList::new(py, l)?.into_any(), true))),
-        };
-        match params {
+        match batch.driver_params(py) {
             Ok((p, multi)) => driver_error_multi(py, &e, Some(&compiled.sql), Some(p), multi),
             Err(err) => err,
         }
@@ -258,7 +264,8 @@ impl Connection {
         let batch = build_params(py, stmt, &compiled, params, &defaults)?;
         let after = match log {
             Some(log) => {
-                before_execute(log, &compiled.sql, params, matches!(batch, Batch::Many(_)))?
+                let (driver_params, many) = batch.driver_params(py)?;
+                before_execute(log, &compiled.sql, driver_params, many)?
             }
             None => None,
         };
