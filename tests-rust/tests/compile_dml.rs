@@ -19,7 +19,7 @@ use ferro_sql::{
     Value,
 };
 use ferro_tests::{
-    bound, check_golden, cmp, compiled_with_keys, golden, int, param_values, text, users,
+    bound, check_golden, cmp, compiled, compiled_with_keys, golden, int, param_values, text, users,
     users_columns, Golden, Users,
 };
 
@@ -247,18 +247,25 @@ fn insert_returning() {
 }
 
 #[test]
-fn returning_is_refused_on_mysql() {
-    // MySQL has no RETURNING; SQLAlchemy raises CompileError for a dialect without it.
+fn returning_compiles_on_mysql() {
+    // SQLAlchemy 2.1.9's MySQL compiler writes RETURNING (MariaDB >= 10.5 runs it; whether a flush
+    // uses it is the dialect's insert_returning, decided per server):
+    // insert(users).returning(users.c.id).compile(dialect=mysql.dialect(), column_keys=["name"])
+    // and delete(users).returning(users.c.id).compile(dialect=mysql.dialect()).
     let u = users();
     let mut i = insert(&u, Vec::new());
     i.returning = vec![u.id.clone()];
-    let err = try_compile(&insert_stmt(i), Dialect::Mysql, &["name"]).expect_err("mysql");
-    assert!(
-        matches!(&err, CompileError::Unsupported(m) if m.contains("RETURNING")),
-        "{err}"
+    let c = compiled_with_keys(&insert_stmt(i), Dialect::Mysql, &["name"]);
+    assert_eq!(
+        c.sql,
+        "INSERT INTO users (name) VALUES (?) RETURNING users.id"
     );
+    assert!(c.returns_rows);
     let del = delete_stmt(&u, None, vec![u.id.clone()]);
-    assert!(try_compile(&del, Dialect::Mysql, &[]).is_err());
+    assert_eq!(
+        compiled(&del, Dialect::Mysql).sql,
+        "DELETE FROM users RETURNING users.id"
+    );
 }
 
 #[test]

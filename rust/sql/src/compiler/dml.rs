@@ -60,12 +60,6 @@ impl Ctx<'_> {
         if returning.is_empty() {
             return Ok(Vec::new());
         }
-        if !self.d.supports_returning() {
-            return Err(CompileError::Unsupported(format!(
-                "RETURNING is not supported by this dialect's statement compiler ({})",
-                self.d.name()
-            )));
-        }
         self.sql.push_str(" RETURNING ");
         let include_table = self.include_table;
         self.include_table = self.d != Dialect::Sqlite;
