@@ -28,7 +28,7 @@ class HasDescriptionCode:
     def __str__(self) -> str:
         message = super().__str__()
         if self.code:
-            message = f"{message}\n{self._code_str()}"
+            message = f"{message} {self._code_str()}"
         return message
 
 
@@ -42,7 +42,7 @@ class SQLAlchemyError(HasDescriptionCode, Exception):
     def _sql_message(self) -> str:
         message = self._message()
         if self.code:
-            message = f"{message}\n{self._code_str()}"
+            message = f"{message} {self._code_str()}"
         return message
 
     def __str__(self) -> str:
@@ -110,7 +110,7 @@ class InvalidatePoolError(DisconnectionError):
 
 
 class TimeoutError(SQLAlchemyError):  # noqa: A001 - SQLAlchemy's name
-    code = "3o7r"
+    pass
 
 
 class InvalidRequestError(SQLAlchemyError):
@@ -126,7 +126,7 @@ class NoInspectionAvailable(InvalidRequestError):
 
 
 class PendingRollbackError(InvalidRequestError):
-    code = "7s2a"
+    pass
 
 
 class ResourceClosedError(InvalidRequestError):
@@ -223,8 +223,13 @@ class StatementError(SQLAlchemyError):
         details = [self._message()]
         if self.statement:
             details.append(f"[SQL: {self.statement}]")
-            if self.params and not self.hide_parameters:
-                details.append(f"[parameters: {self.params!r}]")
+            if self.params:
+                if self.hide_parameters:
+                    details.append("[SQL parameters hidden due to hide_parameters=True]")
+                else:
+                    from .sql.util import _repr_params
+
+                    details.append(f"[parameters: {_repr_params(self.params, 10, ismulti=self.ismulti)!r}]")
         if self.code:
             details.append(self._code_str())
         return "\n".join([f"({det})" for det in self.detail] + details)
@@ -337,8 +342,10 @@ def _wrap_driver_error(
     sqlite_errorcode: int | None,
     sqlite_errorname: str | None,
     sqlstate: str | None,
+    ismulti: bool | None = None,
 ) -> DBAPIError:
-    """Builds the wrapped error for a driver failure reported by the Rust engine."""
+    """Builds the wrapped error for a driver failure reported by the Rust engine; `params` are the
+    driver's (a tuple, or a list of tuples for executemany), as SQLAlchemy keeps them."""
     wrapper, orig_cls = _WRAPPERS.get(kind, (DatabaseError, dbapi.DatabaseError))
     orig = orig_cls(message)
     orig.sqlite_errorcode = sqlite_errorcode
@@ -347,17 +354,20 @@ def _wrap_driver_error(
     orig.sqlstate = sqlstate
     if params is None:
         params = ()
-    return wrapper(statement, params, orig)
+    return wrapper(statement, params, orig, ismulti=ismulti)
 
 
-def _missing_bind(name: str, statement: str, params: Any) -> StatementError:
-    orig = InvalidRequestError(f"A value is required for bind parameter {name!r}")
+def _missing_bind(name: str, statement: str, params: Any, group: int | None = None) -> StatementError:
+    """`group` is the parameter set's index when several were given (executemany)."""
+    where = "" if group is None else f", in parameter group {group}"
+    orig = InvalidRequestError(f"A value is required for bind parameter {name!r}{where}")
     err = StatementError(
         f"({type(orig).__module__}.{type(orig).__name__}) {orig.args[0]}",
         statement,
         [params] if isinstance(params, dict) else params,
         orig,
         code="cd3x",
+        ismulti=False,
     )
     return err
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import sqlalchemy as real
 
 from ferroalchemy import create_engine, exc, make_url
 
@@ -50,3 +53,28 @@ def test_mysql_urls_parse_but_connecting_says_not_implemented() -> None:
     assert e.dialect.name == "mysql" and e.driver == "pymysql"
     with pytest.raises(NotImplementedError, match="mysql driver"):
         e.connect()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite+pysqlite:///:memory:",
+        "sqlite:///file.db",
+        "sqlite+pysqlite:///dir/file.db",
+        "sqlite:////abs/file.db?timeout=20",
+        "postgresql://scott@localhost/app",
+        "mysql+pymysql://root:pw@localhost/test?charset=utf8mb4",
+    ],
+)
+def test_url_matches_sqlalchemy(url: str) -> None:
+    def parts(u: Any) -> tuple[Any, ...]:
+        return (str(u), repr(u), u.drivername, u.database, dict(u.query), u.get_driver_name())
+
+    assert parts(make_url(url)) == parts(real.make_url(url))
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite+pysqlite:///:memory:", "sqlite:///x.db"])
+def test_engine_repr_matches_sqlalchemy(url: str) -> None:
+    assert repr(create_engine(url)) == repr(real.create_engine(url))

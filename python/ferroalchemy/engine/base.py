@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import dbapi, event, exc
+from ..sql.util import _repr_params
 from .result import CursorResult, Result
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
@@ -249,7 +250,7 @@ class Connection:
         def hook(sql: str, params: Any, executemany: bool) -> Any:
             if echo:
                 _logger.info(sql)
-                _logger.info("[generated in %.5fs] %r", 0.0, _echo_params(params))
+                _logger.info("[generated in %.5fs] %r", 0.0, _repr_params(params, 10, ismulti=executemany))
             cursor = self._record.dbapi_connection.cursor()
             context = _ExecutionContext(sql, params, executemany)
             for fn in before:
@@ -310,14 +311,6 @@ class _ConnectionRecord:
     @property
     def driver_connection(self) -> Any:
         return self.dbapi_connection
-
-
-def _echo_params(params: Any) -> Any:
-    if params is None:
-        return ()
-    if isinstance(params, dict):
-        return tuple(params.values())
-    return params
 
 
 class _EngineBegin:

@@ -51,7 +51,7 @@ class SQLiteDialect(SQLiteReflection, Dialect):
 
 class PGDialect(Dialect):
     name = "postgresql"
-    driver = "psycopg2"
+    driver = "psycopg"  # SQLAlchemy 2.1's default PostgreSQL driver
     paramstyle = "pyformat"
     default_schema_name = "public"
 

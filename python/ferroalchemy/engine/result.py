@@ -153,8 +153,19 @@ class Result(_Filtered):
             return RMKeyView()
         return RMKeyView(self._cursor.keys())
 
-    def scalars(self, index: int = 0) -> ScalarResult:
-        return ScalarResult(self, index)
+    def scalars(self, index: Any = 0) -> ScalarResult:
+        return ScalarResult(self, self._key_index(index))
+
+    def _key_index(self, key: Any) -> int:
+        """The position of a column given by position, name or column object, as SQLAlchemy
+        resolves ``scalars(key)``."""
+        if isinstance(key, int):
+            return key
+        name = key if isinstance(key, str) else getattr(key, "key", None)
+        keys = list(self.keys())
+        if name in keys:
+            return keys.index(name)
+        raise exc.NoSuchColumnError(f"Could not locate column in row for column '{key}'")
 
     def mappings(self) -> MappingResult:
         return MappingResult(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, NamedTuple
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from .. import _core, exc
 
@@ -69,10 +69,12 @@ class URL(NamedTuple):
         if self.port is not None:
             s += f":{self.port}"
         if self.database is not None:
-            s += "/" + self.database
+            s += "/" + quote(self.database, safe=" +/")
         if self.query:
             s += "?" + "&".join(
-                f"{k}={x}" for k, v in sorted(self.query.items()) for x in (v if isinstance(v, tuple) else (v,))
+                f"{quote_plus(k)}={quote_plus(x)}"
+                for k, v in sorted(self.query.items())
+                for x in (v if isinstance(v, tuple) else (v,))
             )
         return s
 
@@ -96,7 +98,7 @@ class URL(NamedTuple):
         return {k: (v if isinstance(v, tuple) else (v,)) for k, v in self.query.items()}
 
 
-_DEFAULT_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg2", "mysql": "mysqldb", "mariadb": "mysqldb"}
+_DEFAULT_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "mysqldb", "mariadb": "mysqldb"}
 
 
 def make_url(name_or_url: str | URL) -> URL:

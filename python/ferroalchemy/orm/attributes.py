@@ -116,6 +116,11 @@ def instrumented_init(self: Any, **kwargs: Any) -> None:
         setattr(self, k, v)
 
 
+# Named __init__, as SQLAlchemy's generated constructor is, so a TypeError about its arguments
+# reads "__init__() takes 1 positional argument ..." like SQLAlchemy's.
+instrumented_init.__name__ = instrumented_init.__qualname__ = "__init__"
+
+
 def detached_error(obj: Any, what: str) -> Exception:
     from .exc import DetachedInstanceError
 

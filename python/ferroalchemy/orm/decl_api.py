@@ -172,16 +172,27 @@ def _eval_annotation(ann: Any, cls: type) -> Any:
     """Evaluates a string annotation in the class's module. A ``Mapped[...]`` wrapper is recognised
     by its text (as SQLAlchemy does), so ``"orm.Mapped[int]"`` works where ``orm`` is not a global."""
     if not isinstance(ann, str):
+        # `Mapped["User | None"]` in a live annotation: its argument is a ForwardRef to evaluate,
+        # or the union (and so the column's nullability) would be lost.
+        is_mapped, inner = _mapped_inner(ann)
+        if is_mapped and isinstance(inner, (str, ForwardRef)):
+            text = inner if isinstance(inner, str) else inner.__forward_arg__
+            return typing.get_origin(ann)[_eval_text(text, cls)]
         return ann
+    m = _MAPPED_STR.match(ann)
+    value = _eval_text(m.group(2) if m else ann, cls)
+    return Mapped[value] if m else value
+
+
+def _eval_text(text: str, cls: type) -> Any:
+    """An annotation's text evaluated in the class's module; names not defined yet (classes
+    declared later) stand as `_UnknownName`."""
     module = sys.modules.get(cls.__module__)
     globs = dict(vars(module)) if module is not None else {}
-    m = _MAPPED_STR.match(ann)
-    text = m.group(2) if m else ann
     try:
-        value = eval(text, globs, _Namespace(dict(vars(cls)), globs, _TYPING_NAMES))  # noqa: S307 - annotations
+        return eval(text, globs, _Namespace(dict(vars(cls)), globs, _TYPING_NAMES))  # noqa: S307 - annotations
     except Exception:
-        value = _UnknownName(text)
-    return Mapped[value] if m else value
+        return _UnknownName(text)
 
 
 def _unwrap_optional(t: Any) -> tuple[bool | None, Any]:

@@ -158,7 +158,8 @@ class Session:
             raise exc.PendingRollbackError(
                 "This Session's transaction has been rolled back due to a previous exception during flush. "
                 "To begin a new transaction with this Session, first issue Session.rollback(). Original "
-                f"exception was: {self._needs_rollback}"
+                f"exception was: {self._needs_rollback}",
+                code="7s2a",
             )
 
     def _autobegin(self) -> SessionTransaction:
@@ -292,12 +293,12 @@ class Session:
         self.close()
 
     # -- state management ---------------------------------------------------------------
+    # add() touches no transaction, so SQLAlchemy allows it while a rollback is pending; the
+    # rollback then discards what was added.
     def add(self, instance: Any, _warn: bool = True) -> None:
-        self._check_usable()
         self._save_or_update(instance)
 
     def add_all(self, instances: Any) -> None:
-        self._check_usable()
         for obj in instances:
             self._save_or_update(obj)
 
@@ -324,7 +325,8 @@ class Session:
             raise exc.InvalidRequestError(
                 f"Instance '{state_str(instance)}' has been deleted.  Use the make_transient() function to send this object back to the transient state."
             )
-        self._autobegin()
+        if self._transaction is None:
+            self._autobegin()
         state.session_id = self.hash_key
         if state.identity is None:
             state.insert_order = next(_insert_order)
@@ -508,7 +510,12 @@ class Session:
         **kw: Any,
     ) -> Result:
         if getattr(statement, "_execute_on_connection", None) is None:
-            raise exc.ObjectNotExecutableError(statement)
+            # SQLAlchemy's coercion to an executable (not Connection's ObjectNotExecutableError).
+            if isinstance(statement, str):
+                raise exc.ArgumentError(
+                    f"Textual SQL expression {statement!r} should be explicitly declared as text({statement!r})"
+                )
+            raise exc.ArgumentError(f"Executable SQL or text() construct expected, got {statement!r}.")
         self._check_usable()
         self._autoflush()
         if isinstance(statement, Select):

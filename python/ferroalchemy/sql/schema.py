@@ -174,6 +174,7 @@ class Column(ColumnElement):
             except exc.InvalidRequestError:
                 return self.type
             self.type = target._resolved_type()
+            self._inner = None
         return self.type
 
     @property
@@ -449,7 +450,7 @@ class Index:
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
         assert self.table is not None
         with bind.begin() as conn:
-            conn._execute_ddl(_core.drop_index(self.name, self.table.schema, checkfirst))
+            conn._execute_ddl(_core.drop_index(self.name, self.table.name, self.table.schema, checkfirst))
 
     def _create_stmt(self) -> Any:
         assert self.table is not None
@@ -492,6 +493,12 @@ class MetaData:
 
     def _add_table(self, table: Table) -> None:
         self.tables[table.key] = table
+        # A column declared with only a ForeignKey takes its target's type as soon as both tables
+        # exist, whichever came first (SQLAlchemy resolves it on attachment too).
+        for t in self.tables.values():
+            for c in t.columns:
+                if c._fk_list and isinstance(c.type, sqltypes.NullType):
+                    c._resolved_type()
 
     def remove(self, table: Table) -> None:
         self.tables.pop(table.key, None)
@@ -816,4 +823,6 @@ class DropIndex(_DDLElement):
 
     def _stmt(self) -> Any:
         t = self.element.table
-        return _core.drop_index(self.element.name, t.schema if t is not None else None, self.if_exists)
+        if t is None:
+            raise exc.CompileError(f"Index {self.element.name!r} is not associated with any table.")
+        return _core.drop_index(self.element.name, t.name, t.schema, self.if_exists)

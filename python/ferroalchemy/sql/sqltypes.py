@@ -412,7 +412,7 @@ def _type_for_python(t: Any) -> TypeEngine | None:
 _DEFAULT_MAP: list[tuple[type, Any]] = [
     (bool, Boolean),
     (int, Integer),
-    (float, Float),
+    (float, Double),  # SQLAlchemy 2.1 maps float to Double
     (str, String),
     (bytes, LargeBinary),
     (_dt.datetime, DateTime),

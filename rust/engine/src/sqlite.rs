@@ -158,6 +158,9 @@ pub fn parse_datetime(s: &[u8]) -> Option<DateTimeParts> {
     Some(d)
 }
 
+/// SQLAlchemy's `_default_decimal_return_scale`.
+const DEFAULT_DECIMAL_SCALE: u32 = 10;
+
 fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
     let bad = |what: &str| {
         EngineError::new(
@@ -169,12 +172,20 @@ fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
         (ValueRef::Null, _) => Value::Null,
         (ValueRef::Integer(i), SqlType::Boolean) => Value::Bool(i != 0),
         (ValueRef::Integer(i), SqlType::Float | SqlType::Double) => Value::Float(i as f64),
+        // SQLAlchemy's SQLite Numeric formats a stored number at the column's scale (10 when the
+        // column has none): `Decimal("%.2f" % 5)` is Decimal('5.00').
         (
             ValueRef::Integer(i),
             SqlType::Numeric {
-                as_decimal: true, ..
+                as_decimal: true,
+                scale,
+                ..
             },
-        ) => Value::Decimal(i.to_string()),
+        ) => Value::Decimal(format!(
+            "{:.prec$}",
+            i as f64,
+            prec = scale.unwrap_or(DEFAULT_DECIMAL_SCALE) as usize
+        )),
         (
             ValueRef::Real(f),
             SqlType::Numeric {
@@ -182,10 +193,10 @@ fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
                 scale,
                 ..
             },
-        ) => Value::Decimal(match scale {
-            Some(s) => format!("{f:.prec$}", prec = *s as usize),
-            None => format!("{f}"),
-        }),
+        ) => Value::Decimal(format!(
+            "{f:.prec$}",
+            prec = scale.unwrap_or(DEFAULT_DECIMAL_SCALE) as usize
+        )),
         (ValueRef::Integer(i), _) => Value::Int(i),
         (ValueRef::Real(f), _) => Value::Float(f),
         (ValueRef::Text(t), SqlType::DateTime { .. }) => {

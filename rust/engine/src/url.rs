@@ -33,6 +33,25 @@ fn pct_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `user` and `password`, still percent-escaped.
+type UserInfo<'a> = Option<(&'a str, Option<&'a str>)>;
+
+/// Splits `user[:password]@` off the text after `://` as SQLAlchemy's URL pattern does: the user
+/// runs to the first ':' or '/', the password from there to the next '@' (so it may hold '/');
+/// without a password, the user ends at the last '@' before that ':' or '/'.
+fn split_userinfo(rest: &str) -> (UserInfo<'_>, &str) {
+    let run = rest.find([':', '/']).unwrap_or(rest.len());
+    if let Some(after_colon) = rest[run..].strip_prefix(':') {
+        if let Some((password, tail)) = after_colon.split_once('@') {
+            return (Some((&rest[..run], Some(password))), tail);
+        }
+    }
+    match rest[..run].rfind('@') {
+        Some(at) => (Some((&rest[..at], None)), &rest[at + 1..]),
+        None => (None, rest),
+    }
+}
+
 impl Url {
     pub fn parse(s: &str) -> Result<Url, EngineError> {
         let bad = || {
@@ -49,11 +68,12 @@ impl Url {
         if !scheme_ok {
             return Err(bad());
         }
+        let (userinfo, rest) = split_userinfo(rest);
         let (before_query, query_str) = match rest.split_once('?') {
             Some((a, b)) => (a, Some(b)),
             None => (rest, None),
         };
-        let (netloc, database) = match before_query.split_once('/') {
+        let (hostport, database) = match before_query.split_once('/') {
             Some((n, d)) => (
                 n,
                 if d.is_empty() {
@@ -64,15 +84,8 @@ impl Url {
             ),
             None => (before_query, None),
         };
-        let (userinfo, hostport) = match netloc.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, netloc),
-        };
         let (username, password) = match userinfo {
-            Some(u) => match u.split_once(':') {
-                Some((n, p)) => (Some(pct_decode(n)), Some(pct_decode(p))),
-                None => (Some(pct_decode(u)), None),
-            },
+            Some((n, p)) => (Some(pct_decode(n)), p.map(pct_decode)),
             None => (None, None),
         };
         let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {

@@ -58,11 +58,37 @@ pub fn sort_by_dependency(deps: &[Vec<usize>]) -> Result<Vec<usize>, CycleError>
                 }
             }
             None => {
-                return Err(CycleError {
-                    nodes: (0..n).filter(|&i| !done[i]).collect(),
-                })
+                // Left over are the cycles and the tables waiting on them; like SQLAlchemy's
+                // find_cycles, report only the tables that lie on a cycle.
+                let left: Vec<usize> = (0..n).filter(|&i| !done[i]).collect();
+                let nodes = left
+                    .iter()
+                    .copied()
+                    .filter(|&i| reaches(deps, &done, i, i))
+                    .collect();
+                return Err(CycleError { nodes });
             }
         }
     }
     Ok(out)
+}
+
+/// Whether `to` is reachable from `from` through at least one dependency among the nodes not
+/// `done`, self-references aside.
+fn reaches(deps: &[Vec<usize>], done: &[bool], from: usize, to: usize) -> bool {
+    let n = deps.len();
+    let mut seen = vec![false; n];
+    let mut stack: Vec<usize> = vec![from];
+    while let Some(x) = stack.pop() {
+        for &y in deps[x].iter().filter(|&&y| y != x && y < n && !done[y]) {
+            if y == to {
+                return true;
+            }
+            if !seen[y] {
+                seen[y] = true;
+                stack.push(y);
+            }
+        }
+    }
+    false
 }

@@ -26,6 +26,17 @@ pub fn exc(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
     }
 }
 
+/// `ferroalchemy.exc.<name>(message, code=code)`: SQLAlchemy gives some raises (not classes) a code.
+fn exc_with_code(py: Python<'_>, name: &str, message: &str, code: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = exc_module(py)?.getattr(name)?;
+        let kw = pyo3::types::PyDict::new(py);
+        kw.set_item("code", code)?;
+        Ok(PyErr::from_value(cls.call((message,), Some(&kw))?))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
 pub fn compile_error(py: Python<'_>, e: &CompileError) -> PyErr {
     exc(py, "CompileError", e.to_string())
 }
@@ -53,7 +64,21 @@ pub fn driver_error(
     statement: Option<&str>,
     params: Option<Bound<'_, PyAny>>,
 ) -> PyErr {
-    if matches!(e.kind, ErrorKind::PoolTimeout | ErrorKind::Argument) {
+    driver_error_multi(py, e, statement, params, false)
+}
+
+/// `driver_error` for a statement whose `params` hold several parameter sets (`ismulti`).
+pub fn driver_error_multi(
+    py: Python<'_>,
+    e: &EngineError,
+    statement: Option<&str>,
+    params: Option<Bound<'_, PyAny>>,
+    ismulti: bool,
+) -> PyErr {
+    if e.kind == ErrorKind::PoolTimeout {
+        return exc_with_code(py, "TimeoutError", &e.message, "3o7r");
+    }
+    if e.kind == ErrorKind::Argument {
         return exc(py, kind_name(e.kind), e.message.clone());
     }
     let build = || -> PyResult<PyErr> {
@@ -75,6 +100,7 @@ pub fn driver_error(
                 code.into_pyobject(py)?.into_any(),
                 code_name.into_pyobject(py)?.into_any(),
                 e.sqlstate.clone().into_pyobject(py)?.into_any(),
+                pyo3::types::PyBool::new(py, ismulti).to_owned().into_any(),
             ],
         )?;
         Ok(PyErr::from_value(f.call1(args)?))

@@ -78,6 +78,8 @@ pub enum Ddl {
     CreateIndex(IndexDef),
     DropIndex {
         name: String,
+        /// The index's table: MySQL's DROP INDEX names it (`DROP INDEX ix ON t`).
+        table: String,
         schema: Option<String>,
         if_exists: bool,
     },

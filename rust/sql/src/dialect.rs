@@ -55,10 +55,6 @@ impl Dialect {
         }
     }
 
-    pub fn supports_returning(self) -> bool {
-        !matches!(self, Dialect::Mysql)
-    }
-
     pub fn is_reserved(self, word: &str) -> bool {
         let list = match self {
             Dialect::Default => crate::reserved::DEFAULT,

@@ -7,6 +7,8 @@ use crate::ddl::Ddl;
 use crate::expr::{Expr, ExprRef, TableRef};
 use crate::key::{Key, KeyBuilder};
 use crate::text::TextClause;
+use crate::types::SqlType;
+use crate::value::Value;
 
 #[derive(Debug, Clone)]
 pub struct Join {
@@ -136,6 +138,9 @@ pub struct Select {
     pub offset: Option<ExprRef>,
     pub distinct: bool,
     pub for_update: Option<ForUpdate>,
+    /// Set by `finish()`: the bound value SQLite's compiler puts in the slot LIMIT/OFFSET leaves
+    /// empty (0 as OFFSET after a lone LIMIT, -1 as LIMIT before a lone OFFSET), as SQLAlchemy's.
+    pub slice_fill: Option<ExprRef>,
     pub key: Key,
 }
 
@@ -182,6 +187,12 @@ impl Select {
             None => kb.u64(0),
         };
         self.key = kb.finish();
+        let fill = |v| Expr::bind("param", Some(Value::Int(v)), SqlType::Integer, true);
+        self.slice_fill = match (&self.limit, &self.offset) {
+            (Some(_), None) => Some(fill(0)),
+            (None, Some(_)) => Some(fill(-1)),
+            _ => None,
+        };
         self
     }
 
@@ -243,6 +254,9 @@ impl Select {
         }
         if let Some(o) = &self.offset {
             o.walk_binds(f);
+        }
+        if let Some(x) = &self.slice_fill {
+            x.walk_binds(f);
         }
     }
 }

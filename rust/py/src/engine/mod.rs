@@ -15,7 +15,7 @@ use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
-use crate::errors::{driver_error, exc};
+use crate::errors::{driver_error, driver_error_multi, exc};
 use crate::orm::loading::{hydrate, LoadPlan};
 use crate::orm::IdentityMap;
 use crate::sql::PyStmt;
@@ -165,6 +165,28 @@ pub enum Batch {
     Many(Vec<Vec<Value>>),
 }
 
+impl Batch {
+    /// The parameters as SQLAlchemy hands them to cursor events, echo and errors: a tuple, or a
+    /// list of tuples with `executemany` true when several sets go out.
+    pub fn driver_params<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, bool)> {
+        let row = |r: &[Value]| -> PyResult<Bound<'py, PyAny>> {
+            let items: PyResult<Vec<Py<PyAny>>> = r
+                .iter()
+                .map(|v| crate::convert::value_to_py(py, v))
+                .collect();
+            Ok(PyTuple::new(py, items?)?.into_any())
+        };
+        match self {
+            Batch::One(r) => Ok((row(r)?, false)),
+            Batch::Many(rows) if rows.len() == 1 => Ok((row(&rows[0])?, false)),
+            Batch::Many(rows) => {
+                let sets = rows.iter().map(|r| row(r)).collect::<PyResult<Vec<_>>>()?;
+                Ok((PyList::new(py, sets)?.into_any(), true))
+            }
+        }
+    }
+}
+
 impl Connection {
     fn lock(&self) -> MutexGuard<'_, Option<Checkout>> {
         self.checkout.lock().unwrap_or_else(|e| e.into_inner())
@@ -205,15 +227,20 @@ impl Connection {
         })
     }
 
+    /// The error of a failed `run`; like SQLAlchemy's, it carries the parameters as the driver got
+    /// them: a tuple, or a list of tuples when several sets went out (executemany).
     pub fn raise_run_error(
         py: Python<'_>,
         e: Option<EngineError>,
         compiled: &Compiled,
-        params: Option<&Bound<'_, PyAny>>,
+        batch: &Batch,
     ) -> PyErr {
-        match e {
-            None => Self::closed_error(py),
-            Some(e) => driver_error(py, &e, Some(&compiled.sql), params.cloned()),
+        let Some(e) = e else {
+            return Self::closed_error(py);
+        };
+        match batch.driver_params(py) {
+            Ok((p, multi)) => driver_error_multi(py, &e, Some(&compiled.sql), Some(p), multi),
+            Err(err) => err,
         }
     }
 
@@ -252,13 +279,14 @@ impl Connection {
         let batch = build_params(py, stmt, &compiled, params, &defaults)?;
         let after = match log {
             Some(log) => {
-                before_execute(log, &compiled.sql, params, matches!(batch, Batch::Many(_)))?
+                let (driver_params, many) = batch.driver_params(py)?;
+                before_execute(log, &compiled.sql, driver_params, many)?
             }
             None => None,
         };
         let outcome = self
             .run(py, &compiled, &batch)
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
         if let Some(after) = after {
             after.call0()?;
         }
@@ -336,14 +364,13 @@ impl Connection {
             }
             Ok(values)
         };
-        let values = match batch {
+        let batch = match batch {
             None => Batch::One(Vec::new()),
             Some(b) => match b.cast::<PyList>() {
                 Ok(l) => Batch::Many(l.iter().map(|t| to_values(&t)).collect::<PyResult<_>>()?),
                 Err(_) => Batch::One(to_values(b)?),
             },
         };
-        let params = batch;
         let compiled = Compiled {
             sql: sql.clone(),
             is_dml: ferro_sql::text::starts_dml(&ferro_sql::text::TextClause::new(
@@ -354,8 +381,8 @@ impl Connection {
             ..Default::default()
         };
         let outcome = self
-            .run(py, &compiled, &values)
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, params))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
         match outcome.rows {
             None => Ok(CursorResult::without_rows(
                 outcome.rowcount,

@@ -87,10 +87,17 @@ fn as_dict<'py>(x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     }
 }
 
-fn missing_bind(py: Python<'_>, name: &str, sql: &str, params: Option<&Bound<'_, PyAny>>) -> PyErr {
+/// `group`: the parameter set's index when several were given, which SQLAlchemy names.
+fn missing_bind(
+    py: Python<'_>,
+    name: &str,
+    sql: &str,
+    params: Option<&Bound<'_, PyAny>>,
+    group: Option<usize>,
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let f = py.import("ferroalchemy.exc")?.getattr("_missing_bind")?;
-        Ok(PyErr::from_value(f.call1((name, sql, params))?))
+        Ok(PyErr::from_value(f.call1((name, sql, params, group))?))
     };
     build().unwrap_or_else(|e| e)
 }
@@ -103,7 +110,11 @@ struct Ctx<'a, 'py> {
     all_params: Option<&'a Bound<'py, PyAny>>,
 }
 
-fn resolve(c: &Ctx<'_, '_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<Value>> {
+fn resolve(
+    c: &Ctx<'_, '_>,
+    params: Option<&Bound<'_, PyDict>>,
+    group: Option<usize>,
+) -> PyResult<Vec<Value>> {
     let (py, compiled, vals, all_params) = (c.py, c.compiled, &c.vals, c.all_params);
     let mut out = Vec::with_capacity(compiled.params.len());
     for p in &compiled.params {
@@ -133,7 +144,9 @@ fn resolve(c: &Ctx<'_, '_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<
                     })?,
                     None => match fallback.and_then(|i| vals.get(i).copied().flatten()) {
                         Some(v) => v.clone(),
-                        None => return Err(missing_bind(py, name, &compiled.sql, all_params)),
+                        None => {
+                            return Err(missing_bind(py, name, &compiled.sql, all_params, group))
+                        }
                     },
                 }
             }
@@ -158,10 +171,10 @@ pub fn build_params<'py>(
         all_params: params,
     };
     let Some(p) = params else {
-        return Ok(Batch::One(resolve(&ctx, None)?));
+        return Ok(Batch::One(resolve(&ctx, None, None)?));
     };
     if let Ok(d) = p.cast::<PyDict>() {
-        return Ok(Batch::One(resolve(&ctx, Some(d))?));
+        return Ok(Batch::One(resolve(&ctx, Some(d), None)?));
     }
     let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = p.cast::<PyList>() {
         l.iter().collect()
@@ -171,16 +184,16 @@ pub fn build_params<'py>(
         vec![p.clone()]
     };
     match items.len() {
-        0 => Ok(Batch::One(resolve(&ctx, None)?)),
+        0 => Ok(Batch::One(resolve(&ctx, None, None)?)),
         1 => {
             let d = as_dict(&items[0])?;
-            Ok(Batch::One(resolve(&ctx, Some(&d))?))
+            Ok(Batch::One(resolve(&ctx, Some(&d), None)?))
         }
         _ => {
             let mut rows = Vec::with_capacity(items.len());
-            for it in &items {
+            for (group, it) in items.iter().enumerate() {
                 let d = as_dict(it)?;
-                rows.push(resolve(&ctx, Some(&d))?);
+                rows.push(resolve(&ctx, Some(&d), Some(group))?);
             }
             Ok(Batch::Many(rows))
         }

@@ -13,7 +13,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use super::identity::IdentityMap;
 use super::spec::{pk_param, MapperSpec};
 use super::state::InstanceState;
-use crate::convert::{py_to_value, value_to_py, BindError};
+use crate::convert::{py_to_value, BindError};
 use crate::engine::{Batch, Connection};
 use crate::errors::{driver_error, exc};
 
@@ -46,23 +46,17 @@ fn obj_dict<'py>(
     Ok((obj, d))
 }
 
-/// The statement hook (echo, cursor events) for each statement the flush sends, with its first
-/// parameter set; returns what to call once the statement ran.
+/// The statement hook (echo, cursor events) for each statement the flush sends, with the
+/// parameters as the driver gets them; returns what to call once the statement ran.
 fn echo<'py>(
     py: Python<'py>,
     log: Option<&Bound<'py, PyAny>>,
     sql: &str,
-    rows: &[Vec<Value>],
+    batch: &Batch,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let Some(log) = log else { return Ok(None) };
-    let first: Vec<Py<PyAny>> = match rows.first() {
-        Some(r) => r
-            .iter()
-            .map(|v| value_to_py(py, v))
-            .collect::<PyResult<_>>()?,
-        None => Vec::new(),
-    };
-    crate::engine::before_execute(log, sql, PyTuple::new(py, first)?, rows.len() > 1)
+    let (params, many) = batch.driver_params(py)?;
+    crate::engine::before_execute(log, sql, params, many)
 }
 
 /// Runs the after-statement hook `echo` returned.
@@ -186,18 +180,11 @@ fn flush_insert(
                 ordered(&compiled, &named)
             })
             .collect();
-        let first = rows.first().cloned();
-        let params_repr = || -> Option<Bound<'_, PyAny>> {
-            first.as_ref().and_then(|r| {
-                let l: PyResult<Vec<Py<PyAny>>> = r.iter().map(|v| value_to_py(py, v)).collect();
-                l.ok()
-                    .and_then(|l| PyTuple::new(py, l).ok().map(|t| t.into_any()))
-            })
-        };
-        let hook = echo(py, log, &compiled.sql, &rows)?;
+        let batch = Batch::Many(rows);
+        let hook = echo(py, log, &compiled.sql, &batch)?;
         let out = conn
-            .run(py, &compiled, &Batch::Many(rows))
-            .map_err(|e| Connection::raise_run_error(py, e, &compiled, params_repr().as_ref()))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
         after(hook)?;
         let ids: Vec<Option<i64>> = if needs_ids {
             out.insert_ids.into_iter().map(Some).collect()
@@ -352,11 +339,12 @@ fn flush_update(
             .collect();
         let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
-        let hook = echo(py, log, &compiled.sql, &rows)?;
         let n = rows.len();
+        let batch = Batch::Many(rows);
+        let hook = echo(py, log, &compiled.sql, &batch)?;
         let out = conn
-            .run(py, &compiled, &Batch::Many(rows))
-            .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+            .run(py, &compiled, &batch)
+            .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
         after(hook)?;
         if out.rowcount >= 0 && out.rowcount as usize != n {
             return Err(exc(
@@ -405,9 +393,10 @@ fn flush_delete(
         rows.push(ordered(&compiled, &named));
     }
     let n = rows.len();
-    let hook = echo(py, log, &compiled.sql, &rows)?;
-    conn.run(py, &compiled, &Batch::Many(rows))
-        .map_err(|e| Connection::raise_run_error(py, e, &compiled, None))?;
+    let batch = Batch::Many(rows);
+    let hook = echo(py, log, &compiled.sql, &batch)?;
+    conn.run(py, &compiled, &batch)
+        .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
     after(hook)?;
     Ok(n)
 }

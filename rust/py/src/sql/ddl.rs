@@ -128,10 +128,11 @@ fn create_index(
 }
 
 #[pyfunction]
-#[pyo3(signature = (name, schema=None, if_exists=false))]
-fn drop_index(name: String, schema: Option<String>, if_exists: bool) -> PyStmt {
+#[pyo3(signature = (name, table, schema=None, if_exists=false))]
+fn drop_index(name: String, table: String, schema: Option<String>, if_exists: bool) -> PyStmt {
     PyStmt(Statement::Ddl(Arc::new(Ddl::DropIndex {
         name,
+        table,
         schema,
         if_exists,
     })))

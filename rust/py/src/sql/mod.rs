@@ -377,6 +377,7 @@ fn select(
             skip_locked,
             read,
         }),
+        slice_fill: None,
         key: 0,
     }
     .finish();

@@ -34,10 +34,11 @@ impl Ctx<'_> {
                 } else {
                     "CREATE INDEX "
                 });
-                // SQLite and PostgreSQL put an index in its table's schema by naming the index there.
-                let name = match (self.d, &ix.schema) {
-                    (Dialect::Mysql, _) => self.quote(&ix.name),
-                    (_, s) => self.qualified(&ix.name, s.as_deref()),
+                // Only SQLite names the index in the schema (its attached database) and the table
+                // bare; the others create the index in its table's schema.
+                let name = match self.d {
+                    Dialect::Sqlite => self.qualified(&ix.name, ix.schema.as_deref()),
+                    _ => self.quote(&ix.name),
                 };
                 let table = match self.d {
                     Dialect::Sqlite => self.quote(&ix.table),
@@ -49,6 +50,7 @@ impl Ctx<'_> {
             }
             Ddl::DropIndex {
                 name,
+                table,
                 schema,
                 if_exists,
             } => {
@@ -56,7 +58,15 @@ impl Ctx<'_> {
                 if *if_exists {
                     self.sql.push_str("IF EXISTS ");
                 }
-                let q = self.qualified(name, schema.as_deref());
+                // MySQL indexes live in their table: `DROP INDEX ix ON schema.t`.
+                let q = match self.d {
+                    Dialect::Mysql => format!(
+                        "{} ON {}",
+                        self.quote(name),
+                        self.qualified(table, schema.as_deref())
+                    ),
+                    _ => self.qualified(name, schema.as_deref()),
+                };
                 self.sql.push_str(&q);
             }
         }
@@ -89,6 +99,11 @@ impl Ctx<'_> {
                 ))
             })?),
         }
+        // MySQL's get_column_specification writes NOT NULL before DEFAULT; the others after.
+        let mysql = self.d == Dialect::Mysql;
+        if mysql && !c.nullable {
+            s.push_str(" NOT NULL");
+        }
         match &c.server_default {
             Some(ServerDefault::Text(t)) => {
                 s.push_str(" DEFAULT ");
@@ -100,7 +115,7 @@ impl Ctx<'_> {
             }
             None => {}
         }
-        if !c.nullable {
+        if !mysql && !c.nullable {
             s.push_str(" NOT NULL");
         }
         if serial && self.d == Dialect::Mysql {

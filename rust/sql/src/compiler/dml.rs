@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::{CompileError, Ctx, ResultColumn};
+use crate::dialect::Dialect;
 use crate::expr::{ExprRef, TableRef};
 use crate::stmt::{Delete, Insert, Update};
 use crate::types::SqlType;
@@ -59,14 +60,12 @@ impl Ctx<'_> {
         if returning.is_empty() {
             return Ok(Vec::new());
         }
-        if !self.d.supports_returning() {
-            return Err(CompileError::Unsupported(format!(
-                "RETURNING is not supported by this dialect's statement compiler ({})",
-                self.d.name()
-            )));
-        }
         self.sql.push_str(" RETURNING ");
-        self.visit_columns_clause(returning, true)
+        let include_table = self.include_table;
+        self.include_table = self.d != Dialect::Sqlite;
+        let cols = self.visit_columns_clause(returning, true);
+        self.include_table = include_table;
+        cols
     }
 
     pub(crate) fn visit_insert(&mut self, i: &Insert) -> Result<InsertShape, CompileError> {
@@ -93,7 +92,7 @@ impl Ctx<'_> {
                         self.sql.push_str(", ");
                     }
                     match row.iter().find(|(n, _)| n == *c) {
-                        Some((_, e)) => self.visit(e)?,
+                        Some((_, e)) => self.visit_self_grouped(e)?,
                         None => self.sql.push_str("NULL"),
                     }
                 }
@@ -107,9 +106,10 @@ impl Ctx<'_> {
         let span;
         if cols.is_empty() {
             span = None;
+            // The generic and MySQL compilers lack DEFAULT VALUES (supports_default_values).
             self.sql.push_str(match self.d {
-                crate::dialect::Dialect::Mysql => " () VALUES ()",
-                _ => " DEFAULT VALUES",
+                Dialect::Sqlite | Dialect::Postgresql => " DEFAULT VALUES",
+                _ => " () VALUES ()",
             });
         } else {
             self.sql.push_str(" (");
@@ -128,7 +128,7 @@ impl Ctx<'_> {
                     self.sql.push_str(", ");
                 }
                 match explicit {
-                    Some(e) => self.visit(e)?,
+                    Some(e) => self.visit_self_grouped(e)?,
                     None => self.push_named_param(name, ty),
                 }
             }
@@ -144,7 +144,7 @@ impl Ctx<'_> {
         let Some(oc) = &i.on_conflict else {
             return Ok(());
         };
-        if matches!(self.d, crate::dialect::Dialect::Mysql) {
+        if matches!(self.d, Dialect::Mysql) {
             return Err(CompileError::Unsupported(
                 "ON CONFLICT is not supported on dialect mysql; use mysql.insert().on_duplicate_key_update()".into(),
             ));
@@ -165,8 +165,7 @@ impl Ctx<'_> {
                     let q = self.quote(name);
                     self.sql.push_str(&q);
                     self.sql.push_str(" = ");
-                    // SQLAlchemy parenthesises operator expressions here.
-                    self.visit_grouped(e, i32::MAX - 1)?;
+                    self.visit_self_grouped(e)?;
                 }
                 if let Some(w) = &oc.where_ {
                     self.sql.push_str(" WHERE ");
@@ -195,7 +194,7 @@ impl Ctx<'_> {
             self.sql.push_str(&q);
             self.sql.push('=');
             match explicit {
-                Some(e) => self.visit(e)?,
+                Some(e) => self.visit_self_grouped(e)?,
                 None => self.push_named_param(name, ty),
             }
         }

@@ -100,6 +100,8 @@ pub(crate) struct Ctx<'a> {
     /// Names of the statement's named binds (`bindparam("x")`): parameters for them are no stray keys.
     pub(crate) bind_names: Vec<String>,
     pub param_keys: &'a [String],
+    /// False inside SQLite's RETURNING, which names columns without their table.
+    pub(crate) include_table: bool,
 }
 
 /// Compiles a statement for a dialect.
@@ -133,6 +135,7 @@ pub fn compile(
         enclosing: Vec::new(),
         bind_names,
         param_keys: &opts.param_keys,
+        include_table: true,
     };
     let mut out = Compiled::default();
     match stmt {
@@ -221,6 +224,7 @@ pub fn compile_expression(
         enclosing: Vec::new(),
         bind_names: Vec::new(),
         param_keys: &[],
+        include_table: true,
     };
     ctx.visit(e)?;
     Ok((ctx.sql, ctx.param_names, ctx.params))
@@ -357,7 +361,7 @@ impl Ctx<'_> {
 
     pub(crate) fn visit_column_ref(&mut self, e: &Expr) {
         if let ExprKind::Column { table, name } = &e.kind {
-            if let Some(t) = table {
+            if let Some(t) = table.as_ref().filter(|_| self.include_table) {
                 if let Some(s) = &t.schema {
                     let s = self.quote(s);
                     self.sql.push_str(&s);
@@ -384,6 +388,25 @@ impl Ctx<'_> {
             self.visit(e)?;
         }
         Ok(())
+    }
+
+    /// A value of SET, VALUES or ON CONFLICT ... SET: SQLAlchemy calls `self_group()` on it, which
+    /// parenthesises every operator expression (`age=(users.age + ?)`, `(-users.age)`).
+    pub(crate) fn visit_self_grouped(&mut self, e: &ExprRef) -> Result<(), CompileError> {
+        let operator = match &e.kind {
+            ExprKind::Binary { .. } | ExprKind::Between { .. } => true,
+            ExprKind::BoolClause { items, .. } => items.len() > 1,
+            ExprKind::Unary { op, .. } => matches!(op, UnaryOp::Not | UnaryOp::Neg),
+            _ => false,
+        };
+        if operator {
+            self.sql.push('(');
+            self.visit(e)?;
+            self.sql.push(')');
+            Ok(())
+        } else {
+            self.visit(e)
+        }
     }
 
     pub(crate) fn visit(&mut self, e: &ExprRef) -> Result<(), CompileError> {
@@ -533,10 +556,16 @@ impl Ctx<'_> {
         // Operands group against the operator's own precedence (a pattern LIKE counts as comparison).
         let prec = precedence(e).max(PREC_CMP);
         if op == BinOp::Concat && self.d == Dialect::Mysql {
+            // `a || b || c` is one concat(a, b, c) call: SQLAlchemy flattens the chain.
+            let mut args = Vec::new();
+            concat_operands(e, &mut args);
             self.sql.push_str("concat(");
-            self.visit(left)?;
-            self.sql.push_str(", ");
-            self.visit(right)?;
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    self.sql.push_str(", ");
+                }
+                self.visit(a)?;
+            }
             self.sql.push(')');
             return Ok(());
         }
@@ -695,6 +724,21 @@ fn precedence(e: &Expr) -> i32 {
         } => PREC_ORDER,
         ExprKind::ScalarSelect(_) => i32::MAX,
         _ => i32::MAX,
+    }
+}
+
+/// The operands of a chain of `||`, left to right, nested concatenations flattened.
+fn concat_operands<'e>(e: &'e ExprRef, out: &mut Vec<&'e ExprRef>) {
+    match &e.kind {
+        ExprKind::Binary {
+            left,
+            op: BinOp::Concat,
+            right,
+        } => {
+            concat_operands(left, out);
+            concat_operands(right, out);
+        }
+        _ => out.push(e),
     }
 }
 

@@ -158,41 +158,65 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Each dialect's `limit_clause`: SQLite binds the value of the slot left empty, PostgreSQL
+    /// writes `LIMIT ALL`, the generic compiler `LIMIT -1`, MySQL `LIMIT offset, count`.
     fn visit_limit_offset(&mut self, s: &Select) -> Result<(), CompileError> {
-        match (self.d, &s.limit, &s.offset) {
-            (_, None, None) => {}
-            (Dialect::Mysql, limit, offset) => {
-                self.sql.push_str(" \n LIMIT ");
-                if let Some(o) = offset {
-                    self.visit(o)?;
-                    self.sql.push_str(", ");
-                }
-                match limit {
-                    Some(l) => self.visit(l)?,
-                    None => self.sql.push_str("18446744073709551615"),
-                }
+        if s.limit.is_none() && s.offset.is_none() {
+            return Ok(());
+        }
+        if self.d == Dialect::Mysql {
+            self.sql.push_str(" \n LIMIT ");
+            if let Some(o) = &s.offset {
+                self.visit(o)?;
+                self.sql.push_str(", ");
             }
-            (d, limit, offset) => {
-                match limit {
-                    Some(l) => {
-                        self.sql.push_str("\n LIMIT ");
-                        self.visit(l)?;
+            match &s.limit {
+                Some(l) => self.visit(l)?,
+                None => self.sql.push_str("18446744073709551615"),
+            }
+            return Ok(());
+        }
+        if let Some(l) = &s.limit {
+            self.sql.push_str(if self.d == Dialect::Postgresql {
+                " \n LIMIT "
+            } else {
+                "\n LIMIT "
+            });
+            self.visit(l)?;
+        }
+        match &s.offset {
+            Some(o) => {
+                if s.limit.is_none() {
+                    match self.d {
+                        Dialect::Sqlite => {
+                            self.sql.push_str("\n LIMIT ");
+                            self.visit_slice_fill(s, "-1")?;
+                        }
+                        Dialect::Postgresql => self.sql.push_str("\n LIMIT ALL"),
+                        _ => self.sql.push_str("\n LIMIT -1"),
                     }
-                    None if d == Dialect::Sqlite => self.sql.push_str("\n LIMIT -1"),
-                    None => {}
                 }
-                if let Some(o) = offset {
-                    self.sql
-                        .push_str(if limit.is_none() && d != Dialect::Sqlite {
-                            "\n OFFSET "
-                        } else {
-                            " OFFSET "
-                        });
-                    self.visit(o)?;
-                }
+                self.sql.push_str(" OFFSET ");
+                self.visit(o)?;
             }
+            None if self.d == Dialect::Sqlite => {
+                self.sql.push_str(" OFFSET ");
+                self.visit_slice_fill(s, "0")?;
+            }
+            None => {}
         }
         Ok(())
+    }
+
+    /// The bound filler of an empty LIMIT/OFFSET slot; `literal` if the SELECT was never finished.
+    fn visit_slice_fill(&mut self, s: &Select, literal: &str) -> Result<(), CompileError> {
+        match &s.slice_fill {
+            Some(fill) => self.visit(fill),
+            None => {
+                self.sql.push_str(literal);
+                Ok(())
+            }
+        }
     }
 
     pub(crate) fn visit_list(&mut self, items: &[ExprRef]) -> Result<(), CompileError> {
@@ -246,15 +270,15 @@ impl Ctx<'_> {
                 ExprKind::Label { name, .. } => (name.to_string(), Some(name.to_string())),
                 ExprKind::LiteralColumn(t) => (t.to_string(), None),
                 ExprKind::Text(_) | ExprKind::Star => (String::new(), None),
-                ExprKind::Func { name, .. } if toplevel => {
+                // Unnamed expressions are labelled at every level, nested SELECTs included.
+                ExprKind::Func { name, .. } => {
                     let n = self.anon_name(name);
                     (n.clone(), Some(n))
                 }
-                _ if toplevel => {
+                _ => {
                     let n = self.anon_name("anon");
                     (n.clone(), Some(n))
                 }
-                _ => (String::new(), None),
             };
             self.visit(c)?;
             if let Some(l) = label {
@@ -294,6 +318,8 @@ impl Ctx<'_> {
                         " FULL OUTER JOIN "
                     } else if j.outer {
                         " LEFT OUTER JOIN "
+                    } else if self.d == Dialect::Mysql {
+                        " INNER JOIN "
                     } else {
                         " JOIN "
                     });

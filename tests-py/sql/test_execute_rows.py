@@ -1,0 +1,104 @@
+"""Executing Core statements on SQLite returns the same rows, rowcounts and table contents as SQLAlchemy."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pytest
+import sqlalchemy as real
+
+import ferroalchemy as ferro
+
+from .schema import USERS, seeded_engine
+from .statements import DML, SELECTS
+
+# Parameters for the statements that have a bindparam() of their own.
+PARAMS: dict[str, dict[str, Any]] = {"bindparam": {"uid": 2}}
+
+
+def _select_rows(sa: ModuleType, name: str) -> list[tuple[Any, ...]]:
+    engine, users, addresses = seeded_engine(sa)
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(SELECTS[name](sa, users, addresses), PARAMS.get(name))]
+
+
+def _dml_effect(sa: ModuleType, name: str) -> tuple[int, list[tuple[Any, ...]]]:
+    """(rowcount, the users table afterwards) for a DML statement that needs no RETURNING."""
+    engine, users, addresses = seeded_engine(sa)
+    with engine.begin() as conn:
+        rowcount = conn.execute(DML[name](sa, users, addresses)).rowcount
+        return rowcount, [tuple(r) for r in conn.execute(sa.select(users).order_by(users.c.id))]
+
+
+@pytest.mark.parametrize("name", sorted(SELECTS))
+def test_select_rows_match_sqlalchemy(name: str) -> None:
+    expected = _select_rows(real, name)
+    assert expected, "every select here matches something"
+    assert _select_rows(ferro, name) == expected
+
+
+DML_WITHOUT_RETURNING = sorted(set(DML) - {"insert_bare", "insert_returning"})
+
+
+@pytest.mark.parametrize("name", DML_WITHOUT_RETURNING)
+def test_dml_effect_matches_sqlalchemy(name: str) -> None:
+    expected = _dml_effect(real, name)
+    assert _dml_effect(ferro, name) == expected
+
+
+def test_insert_returning_rows() -> None:
+    for sa in (real, ferro):
+        engine, users, _ = seeded_engine(sa)
+        with engine.begin() as conn:
+            stmt = sa.insert(users).values(name="Dee").returning(users.c.id, users.c.name)
+            assert conn.execute(stmt).all() == [(len(USERS) + 1, "Dee")], sa.__name__
+
+
+def test_insert_with_params_and_inserted_primary_key() -> None:
+    engine, users, _ = seeded_engine(ferro)
+    with engine.begin() as conn:
+        result = conn.execute(ferro.insert(users), {"name": "Dee", "age": 9})
+        assert tuple(result.inserted_primary_key) == (len(USERS) + 1,)
+        assert result.rowcount == 1
+        many = conn.execute(users.insert(), [{"name": "Eve", "age": None}, {"name": "Fay", "age": 1}])
+        assert many.rowcount == 2
+        got = conn.execute(ferro.select(users.c.name, users.c.age).where(users.c.id > len(USERS))).all()
+    assert got == [("Dee", 9), ("Eve", None), ("Fay", 1)]
+
+
+def test_executemany_columns_come_from_the_first_parameter_set() -> None:
+    """As in SQLAlchemy: keys only later dicts have are ignored; keys later dicts lack are an error."""
+    engine, users, _ = seeded_engine(ferro)
+    with engine.begin() as conn:
+        conn.execute(users.insert(), [{"name": "Eve"}, {"name": "Fay", "age": 1}])
+        got = conn.execute(ferro.select(users.c.name, users.c.age).where(users.c.id > len(USERS))).all()
+        assert got == [("Eve", None), ("Fay", None)]
+        with pytest.raises(ferro.exc.StatementError) as info:
+            conn.execute(users.insert(), [{"name": "Gus", "age": 1}, {"name": "Hal"}])
+    assert "A value is required for bind parameter 'age', in parameter group 1" in str(info.value)
+
+
+def test_update_and_delete_rowcounts_and_rollback() -> None:
+    engine, users, _ = seeded_engine(ferro)
+    with engine.connect() as conn:
+        assert conn.execute(ferro.update(users).where(users.c.age == 25).values(age=26)).rowcount == 2
+        assert conn.execute(ferro.delete(users).where(users.c.name == "Bob")).rowcount == 1
+        assert conn.execute(ferro.select(ferro.func.count()).select_from(users)).scalar() == len(USERS) - 1
+        conn.rollback()
+        assert conn.execute(ferro.select(ferro.func.count()).select_from(users)).scalar() == len(USERS)
+        assert conn.execute(ferro.select(users.c.age).where(users.c.id == 5)).scalar() == 25
+
+
+def test_unique_violation_via_core_insert() -> None:
+    engine, users, _ = seeded_engine(ferro)
+    with engine.connect() as conn:
+        with pytest.raises(ferro.exc.IntegrityError) as info:
+            conn.execute(ferro.insert(users).values(name="Alice"))
+    err = info.value
+    assert err.orig is not None and "UNIQUE constraint failed: users.name" in str(err.orig)
+    assert err.statement == "INSERT INTO users (name) VALUES (?)"
+    # SQLAlchemy keeps the parameters as they went to the driver.
+    assert err.params == ("Alice",)
+    assert str(err).startswith("(")
+    assert "[SQL: INSERT INTO users (name) VALUES (?)]" in str(err)
