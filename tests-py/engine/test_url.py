@@ -48,13 +48,6 @@ def test_bad_urls() -> None:
         create_engine("sqlite://", no_such_option=True)
 
 
-def test_mysql_urls_parse_but_connecting_says_not_implemented() -> None:
-    e = create_engine("mysql+pymysql://scott@localhost/app")
-    assert e.dialect.name == "mysql" and e.driver == "pymysql"
-    with pytest.raises(NotImplementedError, match="mysql driver"):
-        e.connect()
-
-
 @pytest.mark.parametrize(
     "url",
     [

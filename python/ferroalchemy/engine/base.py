@@ -367,11 +367,6 @@ class Engine:
     def _core_engine(self) -> Any:
         core = self._core
         if core is None:
-            if self.dialect.name not in ("sqlite", "postgresql"):
-                raise NotImplementedError(
-                    f"ferroalchemy: the {self.dialect.name} driver is not implemented yet; "
-                    "this build runs SQLite and PostgreSQL (other URLs are parsed, not connected)"
-                )
             from .. import _core
 
             core = _core.Engine(**self._core_args)
@@ -381,8 +376,7 @@ class Engine:
     @property
     def pool(self) -> Any:
         if self._pool is None:
-            supported = self.dialect.name in ("sqlite", "postgresql")
-            self._pool = self._pool_cls._attached(self._core_engine() if supported else None)
+            self._pool = self._pool_cls._attached(self._core_engine())
         return self._pool
 
     def _event_chain(self) -> tuple[Any, ...]:

@@ -45,6 +45,7 @@ _ACCEPTED = {
 
 # libpq connection options psycopg2/asyncpg users pass in connect_args; the rest mean nothing here.
 _PG_CONNECT_ARGS = {"sslmode", "application_name", "host", "connect_timeout"}
+_MYSQL_CONNECT_ARGS = {"charset", "unix_socket", "ssl"}
 
 _NOT_YET = {"creator": "create_engine(creator=...)", "pool": "create_engine(pool=...)", "strategy": "strategy="}
 
@@ -89,11 +90,12 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
             "uri": uri,
             "timeout": float(connect_args.get("timeout", u.query.get("timeout", 5.0))),
         }
-    elif dialect.name == "postgresql":
-        # The Rust driver reads libpq's options from the URL's query; connect_args join them.
-        options = {k: str(v) for k, v in connect_args.items() if k in _PG_CONNECT_ARGS}
+    else:
+        # The Rust driver reads the driver options it knows from the URL's query; connect_args join them.
+        known = _PG_CONNECT_ARGS if dialect.name == "postgresql" else _MYSQL_CONNECT_ARGS
+        options = {k: str(v) for k, v in connect_args.items() if k in known}
         core_args = {
-            "dialect": "postgresql",
+            "dialect": "postgresql" if dialect.name == "postgresql" else "mysql",
             "url": u.update_query_dict(options).render_as_string(hide_password=False),
         }
     if poolclass is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import exc
@@ -56,28 +57,7 @@ class PGDialect(Dialect):
     default_schema_name = "public"
 
     def _driver_sql(self, sql: str) -> str:
-        # psycopg2's format paramstyle: `%s` marks become `$1, $2, ...`, `%%` a literal `%`.
-        out: list[str] = []
-        n = 0
-        i = 0
-        while i < len(sql):
-            ch = sql[i]
-            nxt = sql[i + 1 : i + 2]
-            if ch == "%" and nxt == "s":
-                n += 1
-                out.append(f"${n}")
-                i += 2
-            elif ch == "%" and nxt == "%":
-                out.append("%")
-                i += 2
-            elif ch == "%" and nxt == "(":
-                raise NotImplementedError(
-                    "ferroalchemy: exec_driver_sql() with named parameters is not implemented yet"
-                )
-            else:
-                out.append(ch)
-                i += 1
-        return "".join(out)
+        return _format_marks(sql, lambda n: f"${n}")
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         from ..sql.elements import text
@@ -100,6 +80,44 @@ class MySQLDialect(Dialect):
     name = "mysql"
     driver = "mysqldb"
     paramstyle = "format"
+
+    def _driver_sql(self, sql: str) -> str:
+        return _format_marks(sql, lambda n: "?")
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
+        from ..sql.elements import text
+
+        row = connection.execute(
+            text(
+                "SELECT TABLE_NAME FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = COALESCE(:schema, DATABASE()) AND TABLE_NAME = :name"
+            ),
+            {"name": table_name, "schema": schema},
+        ).first()
+        return row is not None
+
+
+def _format_marks(sql: str, mark: Callable[[int], str]) -> str:
+    """The format paramstyle of psycopg2 and PyMySQL in the Rust drivers' terms: each `%s` becomes
+    `mark(n)` for the n-th parameter, `%%` a literal `%`."""
+    out: list[str] = []
+    n = 0
+    i = 0
+    while i < len(sql):
+        pair = sql[i : i + 2]
+        if pair == "%s":
+            n += 1
+            out.append(mark(n))
+            i += 2
+        elif pair == "%%":
+            out.append("%")
+            i += 2
+        elif pair == "%(":
+            raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
+        else:
+            out.append(sql[i])
+            i += 1
+    return "".join(out)
 
 
 _DIALECTS = {

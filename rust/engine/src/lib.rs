@@ -4,6 +4,7 @@
 pub mod arrow;
 pub mod backend;
 pub mod error;
+pub mod mysql;
 pub mod pool;
 pub mod postgres;
 pub mod rows;

@@ -10,6 +10,7 @@ use sqlx::TypeInfo;
 
 use super::numeric;
 use crate::error::{EngineError, ErrorKind};
+use crate::rows::shape;
 
 pub const BOOL: u32 = 16;
 pub const BYTEA: u32 = 17;
@@ -329,24 +330,4 @@ pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, 
         }
     };
     Ok(shape(v, declared))
-}
-
-/// Converts between the numeric kinds as the declared result type asks.
-fn shape(v: Value, declared: &SqlType) -> Value {
-    match (v, declared) {
-        (Value::Decimal(d), SqlType::Float | SqlType::Double)
-        | (
-            Value::Decimal(d),
-            SqlType::Numeric {
-                as_decimal: false, ..
-            },
-        ) => d.parse().map_or(Value::Decimal(d), Value::Float),
-        (
-            Value::Float(f),
-            SqlType::Numeric {
-                as_decimal: true, ..
-            },
-        ) if f.is_finite() => Value::Decimal(format!("{f:?}")),
-        (v, _) => v,
-    }
 }

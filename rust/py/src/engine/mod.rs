@@ -7,6 +7,7 @@ pub mod result;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use ferro_engine::mysql::{MySqlBackend, MySqlOptions};
 use ferro_engine::pool::Factory;
 use ferro_engine::postgres::{PgBackend, PgOptions};
 use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
@@ -83,10 +84,21 @@ impl Engine {
                     PgOptions::from_url(&url).map_err(|e| driver_error(py, &e, None, None))?;
                 Box::new(move || PgBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>))
             }
-            _ => {
-                return Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
-                    "ferroalchemy: the {dialect} driver is not implemented yet"
-                )))
+            Dialect::Mysql => {
+                let url = ferro_engine::Url::parse(url.as_deref().unwrap_or_default())
+                    .map_err(|e| driver_error(py, &e, None, None))?;
+                let opts =
+                    MySqlOptions::from_url(&url).map_err(|e| driver_error(py, &e, None, None))?;
+                Box::new(move || {
+                    MySqlBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>)
+                })
+            }
+            Dialect::Default => {
+                return Err(exc(
+                    py,
+                    "ArgumentError",
+                    "an engine needs a database dialect".to_string(),
+                ))
             }
         };
         let pool = Pool::new(
