@@ -137,6 +137,20 @@ def test_where_binds_take_the_column_type(engine: sa.Engine, types_table: Any) -
         assert conn.execute(sa.select(t.c.id).where(t.c.name.in_(["ann", "neg"]))).scalars().all() == [1, 3]
 
 
+def test_single_insert_reports_its_generated_key_without_returning_rows(engine: sa.Engine, types_table: Any) -> None:
+    with engine.begin() as conn:
+        conn.execute(types_table.insert(), {"name": "first"})
+        result = conn.execute(types_table.insert().values(name="second"))
+        assert result.inserted_primary_key == (2,)
+        assert not result.returns_rows
+        with pytest.raises(exc.ResourceClosedError):
+            result.all()
+        many = conn.execute(types_table.insert(), [{"name": "a"}, {"name": "b"}])
+        assert many.rowcount == 2
+        explicit = conn.execute(types_table.insert().values(id=10, name="ten"))
+        assert explicit.inserted_primary_key == (10,)
+
+
 def test_commit_persists_rollback_discards(engine: sa.Engine, types_table: Any) -> None:
     with engine.connect() as conn:
         conn.execute(types_table.insert(), {"name": "kept"})

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import exc
+from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
 
@@ -50,7 +51,7 @@ class SQLiteDialect(SQLiteReflection, Dialect):
         return row is not None
 
 
-class PGDialect(Dialect):
+class PGDialect(PGReflection, Dialect):
     name = "postgresql"
     driver = "psycopg"  # SQLAlchemy 2.1's default PostgreSQL driver
     paramstyle = "pyformat"

@@ -75,4 +75,8 @@ class Inspector:
         return self._run("reflect_check_constraints", table_name, schema)
 
     def get_table_comment(self, table_name: str, schema: str | None = None) -> dict[str, Any]:
-        raise NotImplementedError("ferroalchemy: table comments are not stored by SQLite")
+        # SQLAlchemy's SQLite dialect has no table comments either: it raises NotImplementedError.
+        if not hasattr(self.dialect, "reflect_table_comment"):
+            raise NotImplementedError(f"ferroalchemy: table comments are not stored by {self.dialect.name}")
+        self._table(table_name, schema)
+        return self._run("reflect_table_comment", table_name, schema)

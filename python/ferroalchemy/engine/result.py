@@ -95,6 +95,22 @@ class _Filtered:
         self.close()
 
 
+class _ReturnedKey:
+    """The cursor of a statement that returns no rows, holding the key its RETURNING gave."""
+
+    returns_rows = False
+
+    def __init__(self, rowcount: int, lastrowid: Any) -> None:
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    def keys(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        return None
+
+
 class Result(_Filtered):
     def __init__(self, cursor: Any, element: Any = None, params: Any = None) -> None:
         self._cursor = cursor
@@ -201,6 +217,13 @@ class Result(_Filtered):
     def close(self) -> None:
         self._closed = True
         self._cursor.close()
+
+    def _implicit_returning(self) -> Result:
+        """An INSERT the engine ran with RETURNING of its generated key: the key becomes the
+        result's lastrowid, and the result returns no rows, as the statement without RETURNING."""
+        row = self._cursor.fetchone()
+        self._cursor = _ReturnedKey(self._cursor.rowcount, row[0] if row is not None else None)
+        return self
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule interface: ``pyarrow.table(result)``, ``polars.from_arrow(result)``

@@ -107,6 +107,30 @@ class _DML(Executable, ClauseElement):
 class Insert(_DML):
     _multi_values: tuple[dict[str, Any], ...] = ()
 
+    def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        pk = self._implicit_returning_pk(connection, params)
+        if pk is None:
+            return super()._execute_on_connection(connection, params, execution_options)
+        # PostgreSQL's driver reports no lastrowid: the generated key comes back through RETURNING,
+        # as SQLAlchemy's implicit returning does, and the result still returns no rows.
+        stmt, defaults = self.returning(pk)._with_defaults(params)
+        result = connection._execute_stmt(stmt._stmt(), params, self, defaults=defaults)
+        return result._implicit_returning()
+
+    def _implicit_returning_pk(self, connection: Any, params: Any) -> Any:
+        """The autoincrement primary key a single-row INSERT on PostgreSQL leaves to the database."""
+        if connection.dialect.name != "postgresql" or self._returning or self._multi_values:
+            return None
+        if isinstance(params, (list, tuple)):
+            if len(params) > 1:
+                return None
+            params = params[0] if params else None
+        given = set(params or ()) | set(self._values)
+        pks = list(self.table.primary_key.columns)
+        if len(pks) != 1 or not pks[0]._is_autoincrement() or {pks[0].key, pks[0].name} & given:
+            return None
+        return pks[0]
+
     def _multi(self, rows: Any) -> Insert:
         """``values([{...}, {...}])`` (or tuples in column order): one multi-row VALUES statement."""
         new = self._generate()

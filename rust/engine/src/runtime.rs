@@ -33,3 +33,21 @@ fn runtime() -> Result<&'static Runtime, EngineError> {
 pub fn block_on<F: Future>(fut: F) -> Result<F::Output, EngineError> {
     Ok(runtime()?.block_on(fut))
 }
+
+/// Ends a server connection's transaction with `sql` (COMMIT or ROLLBACK) when one is open; the
+/// PostgreSQL and MySQL drivers both begin theirs implicitly and track it with `in_txn`.
+pub fn end_transaction<C>(
+    conn: &mut C,
+    in_txn: &mut bool,
+    sql: &'static str,
+    map_err: fn(sqlx::Error) -> EngineError,
+) -> Result<(), EngineError>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    if *in_txn {
+        *in_txn = false;
+        block_on(sqlx::Executor::execute(conn, sql))?.map_err(map_err)?;
+    }
+    Ok(())
+}

@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Stateme
 use crate::backend::{Backend, Outcome};
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
-use crate::runtime::block_on;
+use crate::runtime::{block_on, end_transaction};
 use crate::url::Url;
 
 #[derive(Clone, Debug)]
@@ -156,19 +156,11 @@ impl Backend for MySqlBackend {
     }
 
     fn commit(&mut self) -> Result<(), EngineError> {
-        if self.in_txn {
-            self.in_txn = false;
-            block_on(self.conn.execute("COMMIT"))?.map_err(map_err)?;
-        }
-        Ok(())
+        end_transaction(&mut self.conn, &mut self.in_txn, "COMMIT", map_err)
     }
 
     fn rollback(&mut self) -> Result<(), EngineError> {
-        if self.in_txn {
-            self.in_txn = false;
-            block_on(self.conn.execute("ROLLBACK"))?.map_err(map_err)?;
-        }
-        Ok(())
+        end_transaction(&mut self.conn, &mut self.in_txn, "ROLLBACK", map_err)
     }
 
     fn in_transaction(&self) -> bool {
