@@ -128,3 +128,16 @@ fn server_errors_carry_their_sqlstate_class() {
         .expect_err("no table");
     assert_eq!(err.kind, ErrorKind::Programming);
 }
+
+#[test]
+fn void_and_char_columns_read() {
+    let Some(mut db) = server() else { return };
+    let out = db
+        .execute("SELECT pg_sleep(0), 'r'::\"char\"", &[], &[], false)
+        .expect("runs");
+    assert_eq!(
+        out.rows.expect("rows").values,
+        vec![Value::Null, Value::Text("r".into())]
+    );
+    db.rollback().expect("rollback");
+}

@@ -13,6 +13,7 @@ use crate::error::{EngineError, ErrorKind};
 use crate::rows::shape;
 
 pub const BOOL: u32 = 16;
+pub const CHAR: u32 = 18;
 pub const BYTEA: u32 = 17;
 pub const NAME: u32 = 19;
 pub const INT8: u32 = 20;
@@ -34,6 +35,7 @@ pub const TIMESTAMPTZ: u32 = 1184;
 pub const TIMETZ: u32 = 1266;
 pub const NUMERIC: u32 = 1700;
 pub const UUID: u32 = 2950;
+pub const VOID: u32 = 2278;
 pub const JSONB: u32 = 3802;
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
@@ -45,7 +47,7 @@ fn oid(ty: &PgTypeInfo) -> u32 {
 fn is_textual(ty: &PgTypeInfo) -> bool {
     matches!(
         oid(ty),
-        TEXT | VARCHAR | BPCHAR | NAME | UNKNOWN | JSON | XML
+        TEXT | VARCHAR | BPCHAR | NAME | CHAR | UNKNOWN | JSON | XML
     ) || matches!(ty.kind(), PgTypeKind::Enum(_))
 }
 
@@ -281,6 +283,8 @@ pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, 
         )
     };
     let v = match oid(ty) {
+        // What `SELECT pg_sleep(1)` and other void functions return.
+        VOID => Value::Null,
         BOOL => Value::Bool(buf.first().ok_or_else(bad)? != &0),
         INT2 => Value::Int(i16::from_be_bytes(be(buf).ok_or_else(bad)?).into()),
         INT4 => Value::Int(i32::from_be_bytes(be(buf).ok_or_else(bad)?).into()),
