@@ -141,3 +141,40 @@ fn void_and_char_columns_read() {
     );
     db.rollback().expect("rollback");
 }
+
+#[test]
+fn executemany_of_a_plain_insert_lands_every_row_across_batches() {
+    let Some(mut db) = server() else { return };
+    db.execute(
+        "CREATE TEMPORARY TABLE ferro_batch (id SERIAL PRIMARY KEY, n INTEGER, s TEXT)",
+        &[],
+        &[],
+        true,
+    )
+    .expect("ddl");
+    let rows: Vec<Vec<Value>> = (0..2_345)
+        .map(|i| {
+            vec![
+                Value::Int(i),
+                if i % 7 == 0 {
+                    Value::Null
+                } else {
+                    Value::Text(format!("row {i}"))
+                },
+            ]
+        })
+        .collect();
+    let (count, _) = db
+        .execute_many(
+            "INSERT INTO ferro_batch (n, s) VALUES ($1, $2)",
+            &rows,
+            true,
+        )
+        .expect("inserts");
+    assert_eq!(count, 2_345);
+    let out = db
+        .execute("SELECT n, s FROM ferro_batch ORDER BY id", &[], &[], false)
+        .expect("reads");
+    assert_eq!(out.rows.expect("rows").values, rows.concat());
+    db.rollback().expect("rollback");
+}

@@ -3,6 +3,7 @@
 
 pub mod arrow;
 pub mod backend;
+pub mod batch;
 pub mod error;
 pub mod mysql;
 pub mod pool;

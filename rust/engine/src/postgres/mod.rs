@@ -7,6 +7,8 @@
 pub mod numeric;
 pub mod types;
 
+use std::borrow::Cow;
+
 use ferro_sql::{SqlType, Value};
 use sqlx::postgres::{
     PgArgumentBuffer, PgArguments, PgConnectOptions, PgConnection, PgSslMode, PgTypeInfo,
@@ -17,6 +19,7 @@ use sqlx::{
 };
 
 use crate::backend::{Backend, Outcome};
+use crate::batch::InsertBatch;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
 use crate::runtime::{block_on, end_transaction};
@@ -197,6 +200,30 @@ impl PgBackend {
     }
 }
 
+impl PgBackend {
+    /// A plain INSERT's executemany as multi-row VALUES statements (no generated ids to report:
+    /// the flush asks for those with RETURNING, which never batches here).
+    async fn run_batched(
+        conn: &mut PgConnection,
+        batch: &InsertBatch,
+        param_sets: &[Vec<Value>],
+    ) -> Result<(i64, Vec<i64>), EngineError> {
+        let per = batch.chunk_rows();
+        let full = batch.sql(per);
+        let mut total = 0i64;
+        for chunk in param_sets.chunks(per) {
+            let sql = if chunk.len() == per {
+                Cow::Borrowed(full.as_str())
+            } else {
+                Cow::Owned(batch.sql(chunk.len()))
+            };
+            let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
+            total += Self::run(conn, &sql, &flat, &[]).await?.rowcount.max(0);
+        }
+        Ok((total, Vec::new()))
+    }
+}
+
 impl Backend for PgBackend {
     fn execute(
         &mut self,
@@ -217,6 +244,13 @@ impl Backend for PgBackend {
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.autobegin()?;
         let conn = &mut self.conn;
+        let width = param_sets.first().map_or(0, Vec::len);
+        let batch = (param_sets.len() > 1 && param_sets.iter().all(|p| p.len() == width))
+            .then(|| InsertBatch::parse_numbered(sql, width))
+            .flatten();
+        if let Some(batch) = batch {
+            return block_on(Self::run_batched(conn, &batch, param_sets))?;
+        }
         block_on(async move {
             let mut total = 0i64;
             let mut ids = Vec::new();

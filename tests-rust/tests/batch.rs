@@ -1,0 +1,49 @@
+//! Executemany of a plain INSERT as multi-row VALUES statements: which statements qualify, and
+//! the SQL each batch sends.
+
+use ferro_engine::batch::InsertBatch;
+
+#[test]
+fn a_values_tuple_repeats_with_placeholders_numbered_per_row() {
+    let b = InsertBatch::parse_numbered("INSERT INTO t (a, b, c) VALUES ($1, lower($2), now())", 2)
+        .expect("qualifies");
+    assert_eq!(
+        b.sql(3),
+        "INSERT INTO t (a, b, c) VALUES ($1, lower($2), now()), ($3, lower($4), now()), ($5, lower($6), now())"
+    );
+    assert_eq!(b.chunk_rows(), 1000);
+}
+
+#[test]
+fn placeholders_out_of_order_keep_their_place() {
+    let b =
+        InsertBatch::parse_numbered("INSERT INTO t (a, b) VALUES ($2, $1)", 2).expect("qualifies");
+    assert_eq!(b.sql(2), "INSERT INTO t (a, b) VALUES ($2, $1), ($4, $3)");
+}
+
+#[test]
+fn chunks_stay_under_the_protocols_parameter_limit() {
+    let cols: Vec<String> = (1..=100).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO t VALUES ({})", cols.join(", "));
+    let b = InsertBatch::parse_numbered(&sql, 100).expect("qualifies");
+    assert_eq!(b.chunk_rows(), 655);
+}
+
+#[test]
+fn statements_that_must_run_row_by_row_do_not_qualify() {
+    for (sql, params) in [
+        ("INSERT INTO t (a) VALUES ($1) RETURNING t.id", 1),
+        (
+            "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING",
+            1,
+        ),
+        ("INSERT INTO t (a, b) VALUES ($1, '$2')", 2),
+        ("INSERT INTO t (a) SELECT $1", 1),
+        ("UPDATE t SET a = $1", 1),
+        ("INSERT INTO t (a, b) VALUES ($1, $1)", 2),
+        ("INSERT INTO t DEFAULT VALUES", 0),
+        ("INSERT INTO t (a) VALUES ($1)", 2),
+    ] {
+        assert_eq!(InsertBatch::parse_numbered(sql, params), None, "{sql}");
+    }
+}
