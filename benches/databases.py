@@ -40,9 +40,15 @@ def schema_sql(kind: str) -> list[str]:
     ]
 
 
+def marks(kind: str, sql: str) -> str:
+    """SQL written with `?` marks in the paramstyle of the kind's raw driver (`%s` for psycopg and
+    PyMySQL)."""
+    return sql if kind == "sqlite" else sql.replace("?", "%s")
+
+
 class Store:
     """SQL on one connection in the driver's own terms: `run(sql, params)`, `many`, `rows`, `commit`.
-    The SQL uses `?` marks; `mark` rewrites them for drivers that take `%s`."""
+    The SQL uses `?` marks; `marks()` rewrites them for drivers that take `%s`."""
 
     def __init__(self, kind: str, execute: Callable[..., Any], commit: Callable[[], None]) -> None:
         self.kind = kind
@@ -50,7 +56,7 @@ class Store:
         self.commit = commit
 
     def _sql(self, sql: str) -> str:
-        return sql if self.kind == "sqlite" else sql.replace("?", "%s")
+        return marks(self.kind, sql)
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._execute(self._sql(sql), tuple(params), many=False)

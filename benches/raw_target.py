@@ -13,7 +13,7 @@ import data
 import models
 from aio import RawAsync
 from arrow import RawArrow
-from databases import USER_SQL, Database, dbapi_store
+from databases import USER_SQL, Database, dbapi_store, marks
 from orm_target import SELECTIN_BATCH, SESSION_EVERY
 from writes import RawWrites
 
@@ -38,7 +38,7 @@ class RawTarget(RawWrites, RawAsync, RawArrow):
         self._async_setup()
 
     def mark(self, sql: str) -> str:
-        return sql if self.db.kind == "sqlite" else sql.replace("?", "%s")
+        return marks(self.db.kind, sql)
 
     def write_store(self) -> Any:
         if self.db.shared:

@@ -16,11 +16,10 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, NullArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
-use chrono::{Datelike, NaiveDate};
 use ferro_sql::value::DateTimeParts;
 use ferro_sql::{SqlType, Value};
 
-use crate::Rows;
+use crate::{temporal, Rows};
 
 const MAX_DECIMAL_PRECISION: u8 = 38;
 
@@ -157,21 +156,14 @@ fn invalid(what: &str, v: &Value) -> ArrowError {
 }
 
 fn days(p: &DateTimeParts) -> Result<i32, ArrowError> {
-    let date = NaiveDate::from_ymd_opt(p.year, p.month.into(), p.day.into())
-        .ok_or_else(|| ArrowError::InvalidArgumentError(format!("invalid date {p:?}")))?;
-    // 719_163 days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
-    Ok(date.num_days_from_ce() - 719_163)
+    temporal::unix_days(p)
+        .and_then(|d| i32::try_from(d).ok())
+        .ok_or_else(|| ArrowError::InvalidArgumentError(format!("invalid date {p:?}")))
 }
 
-fn time_micros(p: &DateTimeParts) -> i64 {
-    (i64::from(p.hour) * 3600 + i64::from(p.minute) * 60 + i64::from(p.second)) * 1_000_000
-        + i64::from(p.microsecond)
-}
-
-/// Microseconds since the epoch; aware values are shifted to UTC, naive ones kept as wall time.
 fn timestamp_micros(p: &DateTimeParts) -> Result<i64, ArrowError> {
-    let offset = i64::from(p.utc_offset.unwrap_or(0)) * 1_000_000;
-    Ok(i64::from(days(p)?) * 86_400_000_000 + time_micros(p) - offset)
+    temporal::unix_micros(p)
+        .ok_or_else(|| ArrowError::InvalidArgumentError(format!("invalid timestamp {p:?}")))
 }
 
 /// A decimal's text as an integer at `scale` fractional digits.
@@ -246,7 +238,7 @@ fn column(rows: &Rows, col: usize, kind: Kind) -> Result<ArrayRef, ArrowError> {
             _ => return Err(invalid(name, v)),
         }),
         Kind::Time => build!(Time64MicrosecondBuilder::with_capacity(n), |b, v| match v {
-            Value::Time(p) => b.append_value(time_micros(p)),
+            Value::Time(p) => b.append_value(temporal::time_micros(p)),
             _ => return Err(invalid(name, v)),
         }),
         Kind::DateTime { aware } => build!(

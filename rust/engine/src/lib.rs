@@ -11,6 +11,7 @@ pub mod postgres;
 pub mod rows;
 pub mod runtime;
 pub mod sqlite;
+pub mod temporal;
 pub mod url;
 
 pub use backend::{Backend, Outcome};

@@ -2,27 +2,14 @@
 //! converts on assignment and comparison); results are read by the type each value arrives with,
 //! then shaped by the column's declared type (TINYINT(1) to bool for Boolean, CHAR(32) to UUID).
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use ferro_sql::value::DateTimeParts;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use ferro_sql::{SqlType, Value};
 use sqlx::mysql::{MySqlArguments, MySqlRow};
 use sqlx::{Arguments, Row, TypeInfo, ValueRef};
 
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::shape;
-
-fn date(p: &DateTimeParts) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(p.year, p.month.into(), p.day.into())
-}
-
-fn time(p: &DateTimeParts) -> Option<NaiveTime> {
-    NaiveTime::from_hms_micro_opt(
-        p.hour.into(),
-        p.minute.into(),
-        p.second.into(),
-        p.microsecond,
-    )
-}
+use crate::temporal::{naive_date, naive_time, parts};
 
 /// Adds parameter `index` to `args` in the type its value has.
 pub fn bind(args: &mut MySqlArguments, index: usize, v: &Value) -> Result<(), EngineError> {
@@ -41,31 +28,17 @@ pub fn bind(args: &mut MySqlArguments, index: usize, v: &Value) -> Result<(), En
         Value::Blob(b) => args.add(b.as_slice()),
         // The server converts the exact text on assignment to DECIMAL.
         Value::Decimal(d) => args.add(d.as_str()),
-        Value::Date(p) => args.add(date(p).ok_or_else(bad)?),
-        Value::Time(p) => args.add(time(p).ok_or_else(bad)?),
+        Value::Date(p) => args.add(naive_date(p).ok_or_else(bad)?),
+        Value::Time(p) => args.add(naive_time(p).ok_or_else(bad)?),
         // Wall-clock time, as PyMySQL sends a datetime (MySQL's DATETIME has no zone).
         Value::DateTime(p) => args.add(NaiveDateTime::new(
-            date(p).ok_or_else(bad)?,
-            time(p).ok_or_else(bad)?,
+            naive_date(p).ok_or_else(bad)?,
+            naive_time(p).ok_or_else(bad)?,
         )),
         // SQLAlchemy's Uuid on MySQL: CHAR(32) of hexadecimal digits.
         Value::Uuid(u) => args.add(format!("{u:032x}")),
     };
     added.map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))
-}
-
-fn parts(d: NaiveDate, t: NaiveTime) -> DateTimeParts {
-    use chrono::Datelike;
-    DateTimeParts {
-        year: d.year(),
-        month: d.month() as u8,
-        day: d.day() as u8,
-        hour: t.hour() as u8,
-        minute: t.minute() as u8,
-        second: t.second() as u8,
-        microsecond: t.nanosecond() / 1000,
-        utc_offset: None,
-    }
 }
 
 /// Column `i` of `row` (not NULL) as a value.

@@ -2,7 +2,7 @@
 //! server inferred for each placeholder (as asyncpg does), so `WHERE id = $1` gets an int4 and a
 //! NUMERIC column gets a numeric, whatever Python type carried the value.
 
-use chrono::{Datelike, NaiveDate, TimeDelta};
+use chrono::{NaiveDate, NaiveTime};
 use ferro_sql::value::DateTimeParts;
 use ferro_sql::{SqlType, Value};
 use sqlx::postgres::{PgTypeInfo, PgTypeKind};
@@ -11,6 +11,7 @@ use sqlx::TypeInfo;
 use super::numeric;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::shape;
+use crate::temporal::{self, MICROS_PER_DAY};
 
 pub const BOOL: u32 = 16;
 pub const CHAR: u32 = 18;
@@ -38,8 +39,6 @@ pub const UUID: u32 = 2950;
 pub const VOID: u32 = 2278;
 pub const JSONB: u32 = 3802;
 
-const MICROS_PER_DAY: i64 = 86_400_000_000;
-
 fn oid(ty: &PgTypeInfo) -> u32 {
     ty.oid().map_or(0, |o| o.0)
 }
@@ -51,24 +50,17 @@ fn is_textual(ty: &PgTypeInfo) -> bool {
     ) || matches!(ty.kind(), PgTypeKind::Enum(_))
 }
 
-fn pg_epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
-}
+/// Days from 1970-01-01 to 2000-01-01: PostgreSQL counts dates and timestamps from the latter.
+const PG_EPOCH_DAYS: i64 = 10_957;
+const PG_EPOCH_MICROS: i64 = PG_EPOCH_DAYS * MICROS_PER_DAY;
 
-fn days_since_pg_epoch(p: &DateTimeParts) -> Option<i64> {
-    let date = NaiveDate::from_ymd_opt(p.year, p.month.into(), p.day.into())?;
-    Some((date - pg_epoch()).num_days())
-}
-
-fn time_micros(p: &DateTimeParts) -> i64 {
-    (i64::from(p.hour) * 3600 + i64::from(p.minute) * 60 + i64::from(p.second)) * 1_000_000
-        + i64::from(p.microsecond)
+fn pg_days(p: &DateTimeParts) -> Option<i32> {
+    i32::try_from(temporal::unix_days(p)? - PG_EPOCH_DAYS).ok()
 }
 
 /// Microseconds since 2000-01-01; aware values are shifted to UTC, naive ones taken as UTC.
-fn timestamp_micros(p: &DateTimeParts) -> Option<i64> {
-    let offset = i64::from(p.utc_offset.unwrap_or(0)) * 1_000_000;
-    Some(days_since_pg_epoch(p)? * MICROS_PER_DAY + time_micros(p) - offset)
+fn pg_micros(p: &DateTimeParts) -> Option<i64> {
+    temporal::unix_micros(p)?.checked_sub(PG_EPOCH_MICROS)
 }
 
 fn mismatch(index: usize, v: &Value, ty: &PgTypeInfo) -> EngineError {
@@ -161,28 +153,29 @@ pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>
         },
         DATE => match v {
             Value::Date(p) | Value::DateTime(p) => {
-                i32::try_from(days_since_pg_epoch(p).ok_or_else(bad)?)
-                    .map_err(|_| bad())?
-                    .to_be_bytes()
-                    .to_vec()
+                pg_days(p).ok_or_else(bad)?.to_be_bytes().to_vec()
             }
             _ => return Err(bad()),
         },
         TIME => match v {
-            Value::Time(p) => time_micros(p).to_be_bytes().to_vec(),
+            Value::Time(p) => temporal::time_micros(p).to_be_bytes().to_vec(),
             _ => return Err(bad()),
         },
         TIMETZ => match v {
             Value::Time(p) => {
                 // The zone goes on the wire as seconds west of UTC.
                 let west = -p.utc_offset.unwrap_or(0);
-                [&time_micros(p).to_be_bytes()[..], &west.to_be_bytes()[..]].concat()
+                [
+                    &temporal::time_micros(p).to_be_bytes()[..],
+                    &west.to_be_bytes()[..],
+                ]
+                .concat()
             }
             _ => return Err(bad()),
         },
         TIMESTAMP | TIMESTAMPTZ => match v {
             Value::DateTime(p) | Value::Date(p) => {
-                timestamp_micros(p).ok_or_else(bad)?.to_be_bytes().to_vec()
+                pg_micros(p).ok_or_else(bad)?.to_be_bytes().to_vec()
             }
             _ => return Err(bad()),
         },
@@ -228,49 +221,17 @@ fn be<const N: usize>(buf: &[u8]) -> Option<[u8; N]> {
     buf.get(..N).and_then(|b| b.try_into().ok())
 }
 
-fn date_parts(days: i64) -> Option<DateTimeParts> {
-    let date = pg_epoch().checked_add_signed(TimeDelta::try_days(days)?)?;
-    Some(DateTimeParts {
-        year: date.year(),
-        month: date.month() as u8,
-        day: date.day() as u8,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        microsecond: 0,
-        utc_offset: None,
-    })
+fn date_parts(days: i32) -> Option<DateTimeParts> {
+    temporal::from_unix_days(i64::from(days) + PG_EPOCH_DAYS)
 }
 
 /// A time of day starts from here; its date fields are not read.
 fn midnight() -> DateTimeParts {
-    DateTimeParts {
-        year: 1970,
-        month: 1,
-        day: 1,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        microsecond: 0,
-        utc_offset: None,
-    }
-}
-
-fn with_time(mut p: DateTimeParts, micros: i64) -> DateTimeParts {
-    let secs = micros.div_euclid(1_000_000);
-    p.microsecond = micros.rem_euclid(1_000_000) as u32;
-    p.hour = (secs / 3600) as u8;
-    p.minute = (secs / 60 % 60) as u8;
-    p.second = (secs % 60) as u8;
-    p
+    temporal::parts(NaiveDate::default(), NaiveTime::MIN)
 }
 
 fn timestamp_parts(micros: i64) -> Option<DateTimeParts> {
-    let days = micros.div_euclid(MICROS_PER_DAY);
-    Some(with_time(
-        date_parts(days)?,
-        micros.rem_euclid(MICROS_PER_DAY),
-    ))
+    temporal::from_unix_micros(micros.checked_add(PG_EPOCH_MICROS)?)
 }
 
 /// One result value from its binary form, then shaped by the column's declared type where the
@@ -299,15 +260,15 @@ pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, 
         ),
         DATE => {
             let days = i32::from_be_bytes(be(buf).ok_or_else(bad)?);
-            Value::Date(date_parts(days.into()).ok_or_else(bad)?)
+            Value::Date(date_parts(days).ok_or_else(bad)?)
         }
-        TIME => Value::Time(with_time(
+        TIME => Value::Time(temporal::with_time(
             midnight(),
             i64::from_be_bytes(be(buf).ok_or_else(bad)?),
         )),
         TIMETZ => {
             let mut p = midnight();
-            p = with_time(p, i64::from_be_bytes(be(buf).ok_or_else(bad)?));
+            p = temporal::with_time(p, i64::from_be_bytes(be(buf).ok_or_else(bad)?));
             let west = i32::from_be_bytes(be(buf.get(8..).ok_or_else(bad)?).ok_or_else(bad)?);
             p.utc_offset = Some(-west);
             Value::Time(p)

@@ -30,6 +30,11 @@ pub struct Engine {
     pub cache: Arc<StatementCache>,
 }
 
+/// A server engine's URL, as the Python layer rendered it (password included).
+fn server_url(py: Python<'_>, url: Option<&str>) -> PyResult<ferro_engine::Url> {
+    ferro_engine::Url::parse(url.unwrap_or_default()).map_err(|e| driver_error(py, &e, None, None))
+}
+
 #[pymethods]
 impl Engine {
     /// Opens nothing yet: connections are made by the pool on first checkout.
@@ -78,17 +83,15 @@ impl Engine {
                 })
             }
             Dialect::Postgresql => {
-                let url = ferro_engine::Url::parse(url.as_deref().unwrap_or_default())
-                    .map_err(|e| driver_error(py, &e, None, None))?;
-                let opts =
-                    PgOptions::from_url(&url).map_err(|e| driver_error(py, &e, None, None))?;
+                let opts = server_url(py, url.as_deref()).and_then(|u| {
+                    PgOptions::from_url(&u).map_err(|e| driver_error(py, &e, None, None))
+                })?;
                 Box::new(move || PgBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>))
             }
             Dialect::Mysql => {
-                let url = ferro_engine::Url::parse(url.as_deref().unwrap_or_default())
-                    .map_err(|e| driver_error(py, &e, None, None))?;
-                let opts =
-                    MySqlOptions::from_url(&url).map_err(|e| driver_error(py, &e, None, None))?;
+                let opts = server_url(py, url.as_deref()).and_then(|u| {
+                    MySqlOptions::from_url(&u).map_err(|e| driver_error(py, &e, None, None))
+                })?;
                 Box::new(move || {
                     MySqlBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>)
                 })
