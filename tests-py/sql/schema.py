@@ -41,12 +41,17 @@ ADDRESSES = [
 ]
 
 
-def seeded_engine(sa: ModuleType) -> tuple[Any, Any, Any]:
-    """A fresh in-memory engine of `sa` with the schema created and USERS/ADDRESSES inserted."""
+def seeded_engine(sa: ModuleType, backend: str = "sqlite") -> tuple[Any, Any, Any]:
+    """An engine of `sa` on `backend` with the schema created afresh and USERS/ADDRESSES inserted.
+
+    Rows go in without their ids, in id order, so that server sequences and auto-increment counters
+    stand where a later INSERT expects them; the ids come out as USERS/ADDRESSES list them."""
+    from .backends import fresh_schema, make_engine
+
     m, users, addresses = make_schema(sa)
-    engine = sa.create_engine("sqlite://")
-    m.create_all(engine)
+    engine = make_engine(sa, backend)
+    fresh_schema(engine, m)
     with engine.begin() as conn:
-        conn.execute(sa.insert(users), USERS)
-        conn.execute(sa.insert(addresses), ADDRESSES)
+        conn.execute(sa.insert(users), [{k: v for k, v in r.items() if k != "id"} for r in USERS])
+        conn.execute(sa.insert(addresses), [{k: v for k, v in r.items() if k != "id"} for r in ADDRESSES])
     return engine, users, addresses

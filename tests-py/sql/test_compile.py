@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as real
-from sqlalchemy.dialects import sqlite as real_sqlite
 
 import ferroalchemy as ferro
 from ferroalchemy.dialects import sqlite as ferro_sqlite
 
+from .backends import BACKENDS, dialect_of
 from .schema import make_schema
 from .statements import ALL, Build
 
@@ -28,11 +28,12 @@ def test_str_matches_sqlalchemy(name: str) -> None:
     assert str(actual) == str(expected)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("name", sorted(ALL))
-def test_sqlite_compile_and_params_match_sqlalchemy(name: str) -> None:
+def test_dialect_compile_and_params_match_sqlalchemy(name: str, backend: str) -> None:
     expected, actual = _both(ALL[name])
-    want = expected.compile(dialect=real_sqlite.dialect())
-    got = actual.compile(dialect=ferro_sqlite.dialect())
+    want = expected.compile(dialect=dialect_of(real, backend))
+    got = actual.compile(dialect=dialect_of(ferro, backend))
     assert (str(got), got.params) == (str(want), want.params)
 
 
