@@ -1,0 +1,9 @@
+"""Differential cases for Core statements: builders `(sa, users, addresses) -> statement` that build the same
+construct with SQLAlchemy and with ferroalchemy (see statements.py, which runs them all)."""
+
+from __future__ import annotations
+
+from .statements_base import Build
+
+SELECTS: dict[str, Build] = {}
+DML: dict[str, Build] = {}
