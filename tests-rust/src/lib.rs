@@ -114,6 +114,7 @@ pub fn compiled_with_keys(stmt: &Statement, d: Dialect, keys: &[&str]) -> Compil
     let opts = CompileOptions {
         literal_binds: false,
         param_keys: keys.iter().map(|k| k.to_string()).collect(),
+        ..Default::default()
     };
     compile(stmt, d, &opts).expect("statement compiles")
 }

@@ -97,6 +97,7 @@ fn try_compile(
         &CompileOptions {
             literal_binds: false,
             param_keys: keys.iter().map(|k| k.to_string()).collect(),
+            ..Default::default()
         },
     )
 }

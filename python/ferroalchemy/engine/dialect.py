@@ -14,12 +14,17 @@ class Dialect:
     name = "default"
     driver = ""
     paramstyle = "named"
+    # The paramstyle each DB-API driver of this database takes, for the SQL `stmt.compile()` shows.
+    _driver_paramstyles: dict[str, str] = {}
+    # PostgreSQL's drivers get `::TYPE` casts after typed parameters (SQLAlchemy's BindTyping.RENDER_CASTS).
+    _bind_casts = False
     supports_statement_cache = True
     default_schema_name: str | None = None
 
     def __init__(self, driver: str = "") -> None:
         if driver:
             self.driver = driver
+        self.paramstyle = self._driver_paramstyles.get(self.driver, type(self).paramstyle)
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
@@ -55,6 +60,8 @@ class PGDialect(PGReflection, Dialect):
     name = "postgresql"
     driver = "psycopg"  # SQLAlchemy 2.1's default PostgreSQL driver
     paramstyle = "pyformat"
+    _driver_paramstyles = {"asyncpg": "numeric_dollar", "pg8000": "format"}
+    _bind_casts = True
     default_schema_name = "public"
 
     def _driver_sql(self, sql: str) -> str:
@@ -81,6 +88,7 @@ class MySQLDialect(Dialect):
     name = "mysql"
     driver = "mysqldb"
     paramstyle = "format"
+    _driver_paramstyles = {"pymysql": "pyformat", "aiomysql": "pyformat"}
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: "?")

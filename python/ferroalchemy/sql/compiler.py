@@ -19,10 +19,15 @@ def compile_element(element: Any, dialect: Any, compile_kwargs: dict[str, Any]) 
 
     name = _dialect_name(dialect)
     literal_binds = bool(compile_kwargs.get("literal_binds"))
+    # SQLAlchemy shows the SQL its driver would get: that driver's paramstyle, PostgreSQL's casts.
+    style = getattr(dialect, "paramstyle", None) if name != "default" else None
+    casts = bool(getattr(dialect, "_bind_casts", False))
     if isinstance(element, ColumnElement):
-        sql, names, values = _core.compile_expression(element._expr(), name, literal_binds)
+        sql, names, values = _core.compile_expression(element._expr(), name, literal_binds, style, casts)
         return Compiled(sql, names, values, dialect)
+    if hasattr(element, "_display_form"):
+        element = element._display_form(name)
     stmt = element._stmt()
     keys = list(getattr(element, "_compile_keys", lambda: [])())
-    sql, names, values = _core.compile(stmt, name, literal_binds, keys)
+    sql, names, values = _core.compile(stmt, name, literal_binds, keys, style, casts)
     return Compiled(sql, names, values, dialect)

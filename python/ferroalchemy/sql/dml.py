@@ -108,7 +108,7 @@ class Insert(_DML):
     _multi_values: tuple[dict[str, Any], ...] = ()
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
-        pk = self._implicit_returning_pk(connection, params)
+        pk = self._implicit_returning_pk(connection.dialect.name, params)
         if pk is None:
             return super()._execute_on_connection(connection, params, execution_options)
         # PostgreSQL's driver reports no lastrowid: the generated key comes back through RETURNING,
@@ -117,9 +117,9 @@ class Insert(_DML):
         result = connection._execute_stmt(stmt._stmt(), params, self, defaults=defaults)
         return result._implicit_returning()
 
-    def _implicit_returning_pk(self, connection: Any, params: Any) -> Any:
+    def _implicit_returning_pk(self, dialect_name: str, params: Any) -> Any:
         """The autoincrement primary key a single-row INSERT on PostgreSQL leaves to the database."""
-        if connection.dialect.name != "postgresql" or self._returning or self._multi_values:
+        if dialect_name != "postgresql" or self._returning or self._multi_values:
             return None
         if isinstance(params, (list, tuple)):
             if len(params) > 1:
@@ -169,6 +169,11 @@ class Insert(_DML):
     def _compile_keys(self) -> list[str]:
         # With no values() and no parameters, str(insert(t)) lists every column, as SQLAlchemy does.
         return [] if self._values or self._multi_values else [c.name for c in self.table.c]
+
+    def _display_form(self, dialect_name: str) -> Insert:
+        """The statement `compile(dialect=...)` shows: with the RETURNING execution would add."""
+        pk = self._implicit_returning_pk(dialect_name, dict.fromkeys(self._compile_keys()))
+        return self if pk is None else self.returning(pk)
 
     def from_select(self, names: Any, select: Any) -> Insert:
         raise NotImplementedError("ferroalchemy: INSERT ... FROM SELECT is not implemented yet")

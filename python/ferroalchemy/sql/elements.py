@@ -54,6 +54,9 @@ class ColumnOperators:
                 return BinaryExpression._make(self, "is_not", null(), "is_not")
         other = _unwrap(other)
         if isinstance(other, ColumnElement):
+            if isinstance(other, BindParameter) and other.type is NULLTYPE:
+                # An untyped bindparam() takes the type of what it is compared with, as in SQLAlchemy.
+                other = other._with_type(self._type)
             return BinaryExpression._make(self, op, other, op)
         _check_literal(other)
         inner = _core.compare(self._expr(), op, other, self._bind_name)
@@ -350,6 +353,13 @@ class BindParameter(ColumnElement):
                 inner = _core.bind_named(self.key, self.type._handle)
             self._inner = inner
         return inner
+
+    def _with_type(self, type_: TypeEngine) -> BindParameter:
+        b = BindParameter.__new__(BindParameter)
+        b.key, b.value, b._anonymous, b._has_value = self.key, self.value, self._anonymous, self._has_value
+        b.type = type_
+        b._inner = None
+        return b
 
     def __repr__(self) -> str:
         return f"BindParameter({self.key!r}, {self.value!r}, type_={self.type!r})"

@@ -50,6 +50,7 @@ impl StatementCache {
         let opts = CompileOptions {
             literal_binds: false,
             param_keys: keys.to_vec(),
+            ..Default::default()
         };
         let compiled = Arc::new(compile(stmt, d, &opts)?);
         let mut map = self.lock();

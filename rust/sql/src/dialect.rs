@@ -17,6 +17,24 @@ pub enum ParamStyle {
     Qmark,
     /// `$1`
     Numeric,
+    /// `%(name)s` (psycopg, psycopg2, PyMySQL): display only, ferroalchemy's drivers take none of these.
+    Pyformat,
+    /// `%s` (mysqlclient, pg8000): display only.
+    Format,
+}
+
+impl ParamStyle {
+    /// A DB-API `paramstyle` name (`numeric_dollar` is asyncpg's `$1`).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "named" => ParamStyle::Named,
+            "qmark" => ParamStyle::Qmark,
+            "numeric_dollar" => ParamStyle::Numeric,
+            "pyformat" => ParamStyle::Pyformat,
+            "format" => ParamStyle::Format,
+            _ => return None,
+        })
+    }
 }
 
 impl Dialect {

@@ -15,8 +15,11 @@ pub mod types;
 pub mod value;
 
 pub use cache::StatementCache;
-pub use compiler::{compile, compile_expression, CompileError, Compiled, ParamRef, ResultColumn};
-pub use dialect::Dialect;
+pub use compiler::{
+    compile, compile_expression, compile_expression_with, CompileError, Compiled, ParamRef,
+    ResultColumn,
+};
+pub use dialect::{Dialect, ParamStyle};
 pub use expr::{BinOp, BoolOp, Expr, ExprKind, ExprRef, TableRef, UnaryOp};
 pub use key::Key;
 pub use stmt::{Delete, FromItem, Insert, Join, Select, Statement, Update};

@@ -81,6 +81,14 @@ pub fn parse_dialect(name: &str) -> PyResult<Dialect> {
     Dialect::parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown dialect {name:?}")))
 }
 
+fn display_style(name: Option<&str>) -> PyResult<Option<ferro_sql::ParamStyle>> {
+    name.map(|n| {
+        ferro_sql::ParamStyle::parse(n)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown paramstyle {n:?}")))
+    })
+    .transpose()
+}
+
 fn exprs(items: Vec<Bound<'_, PyExpr>>) -> Vec<ExprRef> {
     items.iter().map(|e| e.get().0.clone()).collect()
 }
@@ -503,19 +511,23 @@ fn text_param_names(stmt: &Bound<'_, PyStmt>) -> Vec<String> {
 /// Compiles for display (`str(stmt)`, `stmt.compile(...)`): returns the SQL, each parameter's
 /// display name, and its value where the statement carries one (None for execution-time params).
 #[pyfunction]
-#[pyo3(signature = (stmt, dialect, literal_binds=false, param_keys=Vec::new()))]
+#[pyo3(signature = (stmt, dialect, literal_binds=false, param_keys=Vec::new(), paramstyle=None, bind_casts=false))]
 fn compile<'py>(
     py: Python<'py>,
     stmt: &Bound<'py, PyStmt>,
     dialect: &str,
     literal_binds: bool,
     param_keys: Vec<String>,
+    paramstyle: Option<&str>,
+    bind_casts: bool,
 ) -> PyResult<(String, Vec<String>, Bound<'py, PyList>)> {
     let d = parse_dialect(dialect)?;
     let stmt = &stmt.get().0;
     let opts = CompileOptions {
         literal_binds,
         param_keys,
+        display_style: display_style(paramstyle)?,
+        bind_casts,
     };
     let c = ferro_sql::compile(stmt, d, &opts).map_err(|e| compile_error(py, &e))?;
     let vals = ferro_sql::cache::bind_values(stmt);
@@ -537,17 +549,25 @@ fn compile<'py>(
 
 /// Compiles a lone expression for display; values as in `compile`.
 #[pyfunction]
-#[pyo3(signature = (expr, dialect, literal_binds=false))]
+#[pyo3(signature = (expr, dialect, literal_binds=false, paramstyle=None, bind_casts=false))]
 fn compile_expression<'py>(
     py: Python<'py>,
     expr: &Bound<'py, PyExpr>,
     dialect: &str,
     literal_binds: bool,
+    paramstyle: Option<&str>,
+    bind_casts: bool,
 ) -> PyResult<(String, Vec<String>, Bound<'py, PyList>)> {
     let d = parse_dialect(dialect)?;
     let e = &expr.get().0;
-    let (sql, names, params) = ferro_sql::compile_expression(e, d, literal_binds)
-        .map_err(|err| compile_error(py, &err))?;
+    let opts = CompileOptions {
+        literal_binds,
+        display_style: display_style(paramstyle)?,
+        bind_casts,
+        ..Default::default()
+    };
+    let (sql, names, params) =
+        ferro_sql::compile_expression_with(e, d, &opts).map_err(|err| compile_error(py, &err))?;
     let mut vals = Vec::new();
     e.walk_binds(&mut |x| {
         if let ferro_sql::ExprKind::Bind(b) = &x.kind {

@@ -3,6 +3,7 @@
 
 mod ddl;
 mod dml;
+mod paramstyle;
 mod select;
 mod type_names;
 
@@ -82,6 +83,10 @@ pub struct CompileOptions {
     pub literal_binds: bool,
     /// Parameter keys of the execution, for INSERT/UPDATE columns that have no `.values()` entry.
     pub param_keys: Vec<String>,
+    /// For display: the user's driver's paramstyle instead of the one ferroalchemy's driver takes.
+    pub display_style: Option<ParamStyle>,
+    /// For display: PostgreSQL `::TYPE` casts after parameters, as psycopg and asyncpg get them.
+    pub bind_casts: bool,
 }
 
 pub(crate) struct Ctx<'a> {
@@ -102,6 +107,7 @@ pub(crate) struct Ctx<'a> {
     pub param_keys: &'a [String],
     /// False inside SQLite's RETURNING, which names columns without their table.
     pub(crate) include_table: bool,
+    bind_casts: bool,
 }
 
 /// Compiles a statement for a dialect.
@@ -124,7 +130,7 @@ pub fn compile(
     });
     let mut ctx = Ctx {
         d,
-        style: d.param_style(),
+        style: opts.display_style.unwrap_or_else(|| d.param_style()),
         literal_binds: opts.literal_binds,
         sql: String::with_capacity(128),
         params: Vec::new(),
@@ -136,6 +142,7 @@ pub fn compile(
         bind_names,
         param_keys: &opts.param_keys,
         include_table: true,
+        bind_casts: opts.bind_casts,
     };
     let mut out = Compiled::default();
     match stmt {
@@ -192,7 +199,7 @@ pub fn compile(
             out.is_ddl = true;
         }
     }
-    out.sql = ctx.sql;
+    out.sql = ctx.finish_sql();
     out.params = ctx.params;
     out.param_names = ctx.param_names;
     Ok(out)
@@ -205,6 +212,20 @@ pub fn compile_expression(
     d: Dialect,
     literal_binds: bool,
 ) -> Result<(String, Vec<String>, Vec<ParamRef>), CompileError> {
+    let opts = CompileOptions {
+        literal_binds,
+        ..Default::default()
+    };
+    compile_expression_with(e, d, &opts)
+}
+
+/// `compile_expression` with every display option (paramstyle, bind casts).
+pub fn compile_expression_with(
+    e: &ExprRef,
+    d: Dialect,
+    opts: &CompileOptions,
+) -> Result<(String, Vec<String>, Vec<ParamRef>), CompileError> {
+    let literal_binds = opts.literal_binds;
     let mut canon: HashMap<*const Expr, VecDeque<usize>> = HashMap::new();
     let mut n = 0usize;
     e.walk_binds(&mut |x| {
@@ -213,7 +234,7 @@ pub fn compile_expression(
     });
     let mut ctx = Ctx {
         d,
-        style: d.param_style(),
+        style: opts.display_style.unwrap_or_else(|| d.param_style()),
         literal_binds,
         sql: String::new(),
         params: Vec::new(),
@@ -225,9 +246,11 @@ pub fn compile_expression(
         bind_names: Vec::new(),
         param_keys: &[],
         include_table: true,
+        bind_casts: opts.bind_casts,
     };
     ctx.visit(e)?;
-    Ok((ctx.sql, ctx.param_names, ctx.params))
+    let sql = ctx.finish_sql();
+    Ok((sql, ctx.param_names, ctx.params))
 }
 
 impl Ctx<'_> {
@@ -242,16 +265,22 @@ impl Ctx<'_> {
         format!("{base}_{c}")
     }
 
-    fn push_param(&mut self, p: ParamRef, name: String) {
-        match self.style {
-            ParamStyle::Named => {
-                self.sql.push(':');
-                self.sql.push_str(&name);
-            }
-            ParamStyle::Qmark => self.sql.push('?'),
-            ParamStyle::Numeric => {
-                self.sql.push('$');
-                self.sql.push_str(&(self.params.len() + 1).to_string());
+    /// The SQL text, with percent signs doubled where the paramstyle needs it.
+    fn finish_sql(&mut self) -> String {
+        let sql = std::mem::take(&mut self.sql);
+        if paramstyle::uses_percent(self.style) {
+            paramstyle::finish_percent_sql(&sql)
+        } else {
+            sql
+        }
+    }
+
+    fn push_param(&mut self, p: ParamRef, name: String, ty: &SqlType) {
+        paramstyle::push_placeholder(&mut self.sql, self.style, &name, self.params.len() + 1);
+        if self.bind_casts {
+            if let Some(cast) = paramstyle::pg_bind_cast(ty) {
+                self.sql.push_str("::");
+                self.sql.push_str(cast);
             }
         }
         self.params.push(p);
@@ -267,6 +296,7 @@ impl Ctx<'_> {
                 ty: ty.clone(),
             },
             name.to_string(),
+            ty,
         );
     }
 
@@ -298,7 +328,7 @@ impl Ctx<'_> {
                 ty: e.ty.clone(),
             },
         };
-        self.push_param(p, name);
+        self.push_param(p, name, &e.ty);
         Ok(())
     }
 
