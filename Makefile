@@ -11,7 +11,7 @@ BENCHDEPS := psycopg[binary]==3.3.9 asyncpg==0.32.0 aiosqlite==0.22.1 pymysql==1
 	greenlet==3.5.6 pyarrow==26.0.1
 CARGO_TEST_FLAGS := --workspace --exclude ferro-py
 
-.PHONY: help venv build demo test lint rust-test py-test compat bench bench-rust bench-callgrind fmt clean
+.PHONY: help venv build demo test lint rust-test py-test compat bench bench-compile bench-rust bench-callgrind fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ bench: build ## Benchmarks: ferroalchemy vs SQLAlchemy 2.1 vs the raw driver (SQ
 	FERRO_TEST_POSTGRES_URL=$${FERRO_TEST_POSTGRES_URL:-postgresql://root@127.0.0.1:5432/test} \
 	FERRO_TEST_MYSQL_URL=$${FERRO_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/test} \
 	$(PY) benches/bench.py
+
+bench-compile: build ## Statement building + compiling: warm-cache point select and a cold three-join compile vs SQLAlchemy
+	for d in sqlite postgresql mysql; do $(PY) benches/compile.py --dialect $$d || exit 1; done
 
 bench-rust: ## Rust microbenchmarks (divan): statement cache, row decoding, flush planning
 	cargo bench -p ferro-benches

@@ -165,6 +165,21 @@ impl Engine {
     fn cache_len(&self) -> usize {
         self.cache.len()
     }
+
+    /// The SQL `stmt` executes as, found through the statement cache the way `execute()` finds it
+    /// (compiled on a miss): what the compile benchmark measures, and a way to inspect the cache.
+    #[pyo3(signature = (stmt, keys=Vec::new()))]
+    fn cached_sql(
+        &self,
+        py: Python<'_>,
+        stmt: &Bound<'_, PyStmt>,
+        keys: Vec<String>,
+    ) -> PyResult<String> {
+        self.cache
+            .get_or_compile(&stmt.get().0, self.dialect, &keys)
+            .map(|c| c.sql.clone())
+            .map_err(|e| crate::errors::compile_error(py, &e))
+    }
 }
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
