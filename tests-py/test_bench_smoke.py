@@ -36,3 +36,16 @@ def test_bench_harness_runs_every_workload_at_tiny_scale(tmp_path: Path) -> None
             assert isinstance(r[target], dict), (r["db"], r["workload"], target, r[target])
             assert r[target]["median"] > 0 and r[target]["ops_per_s"] > 0
     assert "ferro/sqla" in proc.stdout
+
+
+def test_compile_bench_runs_and_both_libraries_print_the_same_sql() -> None:
+    """benches/compile.py exits non-zero when ferroalchemy's SQL for its statement differs."""
+    for dialect in ("sqlite", "postgresql", "mysql"):
+        proc = subprocess.run(
+            [sys.executable, str(BENCHES / "compile.py"), "--dialect", dialect, "--rounds", "1", "--batch", "20"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "warm_point" in proc.stdout and "cold_three_joins" in proc.stdout
