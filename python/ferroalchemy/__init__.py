@@ -6,7 +6,7 @@ in Rust (``ferroalchemy._core``); this package is the API SQLAlchemy users know.
 
 from __future__ import annotations
 
-from . import exc, types  # noqa: F401
+from . import exc, schema, types  # noqa: F401
 from ._install import install_as_sqlalchemy
 from .engine import URL, Connection, Engine, Result, Row, RowMapping, create_engine, engine_from_config, make_url
 from .inspection import inspect

@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use ferro_sql::ddl::{
-    CheckDef, ColumnDef, Ddl, ForeignKeyDef, IndexDef, ServerDefault, TableDef, UniqueDef,
+    CheckDef, ColumnDef, ConstraintKind, Ddl, ForeignKeyDef, Identity, IdentityOptions, IndexDef,
+    ServerDefault, TableDef, UniqueDef,
 };
 use ferro_sql::expr::Expr;
 use ferro_sql::{compile, CompileError, Dialect, SqlType, Statement};
@@ -25,6 +26,7 @@ fn col(name: &str, ty: SqlType, nullable: bool) -> ColumnDef {
         autoincrement: false,
         server_default: None,
         comment: None,
+        ..Default::default()
     }
 }
 
@@ -52,6 +54,7 @@ fn table(name: &str, columns: Vec<ColumnDef>) -> TableDef {
         uniques: Vec::new(),
         foreign_keys: Vec::new(),
         checks: Vec::new(),
+        constraint_order: Vec::new(),
     }
 }
 
@@ -553,6 +556,85 @@ fn untyped_column_is_a_compile_error() {
         assert_eq!(
             err.to_string(),
             "(in table 't2', column 'x'): Can't generate DDL for NullType(); did you forget to specify a type on this Column?"
+        );
+    }
+}
+
+#[test]
+fn identity_sequence_column_check_and_constraint_order() {
+    // Table("t", md, Column("id", Integer, Identity(always=True, start=1, cycle=True), primary_key=True),
+    //     Column("n", Integer, Sequence("s1", start=5, increment=2)),
+    //     Column("q", Integer, CheckConstraint("q > 0")),
+    //     CheckConstraint("n < q", name="ck_nq"), ForeignKeyConstraint(["n"], ["p.id"]))
+    // Identity renders where the dialect has it; table constraints keep their creation order.
+    let mut t = table(
+        "t",
+        vec![
+            ColumnDef {
+                identity: Some(Identity {
+                    always: true,
+                    options: IdentityOptions {
+                        start: Some(1),
+                        cycle: Some(true),
+                        ..Default::default()
+                    },
+                }),
+                ..serial_pk("id", SqlType::Integer)
+            },
+            ColumnDef {
+                sequence: true,
+                ..col("n", SqlType::Integer, true)
+            },
+            ColumnDef {
+                checks: vec![CheckDef {
+                    name: None,
+                    sqltext: "q > 0".into(),
+                }],
+                ..col("q", SqlType::Integer, true)
+            },
+        ],
+    );
+    t.checks = vec![CheckDef {
+        name: Some("ck_nq".into()),
+        sqltext: "n < q".into(),
+    }];
+    t.foreign_keys = vec![fk(&["n"], "p", &["id"])];
+    t.constraint_order = vec![ConstraintKind::Check, ConstraintKind::ForeignKey];
+    let rest = "n INTEGER, \n\tq INTEGER CHECK (q > 0), \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_nq CHECK (n < q), \n\tFOREIGN KEY(n) REFERENCES p (id)\n)\n\n";
+    let identity = format!("\nCREATE TABLE t (\n\tid INTEGER GENERATED ALWAYS AS IDENTITY (START WITH 1 CYCLE), \n\t{rest}");
+    golden(
+        &create(t),
+        &Golden {
+            default: &identity,
+            sqlite: &format!("\nCREATE TABLE t (\n\tid INTEGER NOT NULL, \n\t{rest}"),
+            postgresql: &identity,
+            mysql: &format!("\nCREATE TABLE t (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\t{rest}"),
+        },
+    );
+}
+
+#[test]
+fn create_and_drop_sequence() {
+    // CreateSequence(Sequence("s1", start=5, increment=2)), DropSequence(...)
+    let create = ddl(Ddl::CreateSequence {
+        name: "s1".into(),
+        schema: None,
+        options: IdentityOptions {
+            start: Some(5),
+            increment: Some(2),
+            ..Default::default()
+        },
+    });
+    let drop = ddl(Ddl::DropSequence {
+        name: "s1".into(),
+        schema: None,
+    });
+    for d in [Dialect::Default, Dialect::Postgresql] {
+        let c = compile(&create, d, &Default::default()).unwrap();
+        assert_eq!(c.sql, "CREATE SEQUENCE s1 INCREMENT BY 2 START WITH 5");
+        assert_eq!(
+            compile(&drop, d, &Default::default()).unwrap().sql,
+            "DROP SEQUENCE s1"
         );
     }
 }

@@ -177,7 +177,8 @@ class Mapper:
 def _default_arg(d: Any) -> Any:
     """What the flush takes for a Python-side default: a zero-argument callable, or the Rust
     expression of a SQL default (rendered into the statement)."""
-    if d is None:
+    if d is None or getattr(d, "is_sequence", False):
+        # A Sequence-only key is left to the database, as an autoincrement key is (see README gaps).
         return None
     if isinstance(d.arg, ClauseElement):
         return d.arg._expr()

@@ -74,10 +74,10 @@ class _DML(Executable, ClauseElement):
     _default_attr = "default"
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
-        stmt, defaults = self._with_defaults(params)
+        stmt, defaults = self._with_defaults(params, connection.dialect.name)
         return connection._execute_stmt(stmt._stmt(), params, self, defaults=defaults)
 
-    def _with_defaults(self, params: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    def _with_defaults(self, params: Any, dialect_name: str = "") -> tuple[Any, list[tuple[str, Any]]]:
         """Python-side defaults for columns neither values() nor the parameters give: plain values and
         callables run per parameter set (in Rust); SQL expressions are rendered into the statement."""
         first = params[0] if isinstance(params, (list, tuple)) and params else params
@@ -87,6 +87,11 @@ class _DML(Executable, ClauseElement):
         for col in self.table.c:
             d = getattr(col, self._default_attr, None)
             if d is None or col.name in self._values or col.key in given or col.name in given:
+                continue
+            if getattr(d, "is_sequence", False):
+                # A Sequence default is the database's nextval where it has sequences, else nothing.
+                if dialect_name == "postgresql":
+                    sql_values[col.name] = d.next_value()
                 continue
             if isinstance(d.arg, ColumnElement):
                 sql_values[col.name] = d.arg
@@ -113,7 +118,7 @@ class Insert(_DML):
             return super()._execute_on_connection(connection, params, execution_options)
         # PostgreSQL's driver reports no lastrowid: the generated key comes back through RETURNING,
         # as SQLAlchemy's implicit returning does, and the result still returns no rows.
-        stmt, defaults = self.returning(pk)._with_defaults(params)
+        stmt, defaults = self.returning(pk)._with_defaults(params, connection.dialect.name)
         result = connection._execute_stmt(stmt._stmt(), params, self, defaults=defaults)
         return result._implicit_returning()
 

@@ -18,6 +18,15 @@ _ARG_RESULT = {"sum", "min", "max", "coalesce", "abs", "round"}
 _NUMERIC_RESULT = {"avg"}
 
 
+# SQLAlchemy's GenericFunction classes (sqlalchemy.sql.functions): the names its reprs show as classes.
+_GENERIC_NAMES = frozenset(
+    "aggregate_strings all_ any_ array_agg char_length coalesce concat count cube cume_dist current_date "
+    "current_time current_timestamp current_user dense_rank grouping_sets localtime localtimestamp max min mode "
+    "next_value now percent_rank percentile_cont percentile_disc pow random rank rollup session_user some sum "
+    "sysdate user".split()
+)
+
+
 class Function(ColumnElement):
     __slots__ = ("name", "clauses", "packagenames")
 
@@ -45,6 +54,11 @@ class Function(ColumnElement):
     @property
     def _bind_name(self) -> str:  # type: ignore[override]
         return self.name
+
+    def __repr__(self) -> str:
+        # SQLAlchemy's known functions are classes of their own name (functions.now).
+        cls = self.name if self.name.lower() in _GENERIC_NAMES else type(self).__name__
+        return f"<{type(self).__module__}.{cls} at {hex(id(self))}; {self.name}>"
 
     def _expr(self) -> Any:
         if self._inner is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -9,6 +10,10 @@ from .. import _core, exc
 from . import sqltypes
 from .elements import ColumnElement, TextClause
 from .selectable import ColumnCollection, FromClause, Select
+
+# SQLAlchemy renders a table's constraints after its primary key in the order they were created:
+# table-level ones when constructed (before the Table call), column-level ones on attachment.
+_creation_order = itertools.count()
 
 
 class SchemaItem:
@@ -107,25 +112,42 @@ class Column(ColumnElement):
         self.key = kw.pop("key", name)
         self.foreign_keys: set[ForeignKey] = set()
         self._fk_list: list[ForeignKey] = []
+        self.identity: Identity | None = None
+        self._sequence: Sequence | None = None
+        self._checks: list[CheckConstraint] = []
         for a in args_list:
             if isinstance(a, ForeignKey):
                 self._add_fk(a)
             elif isinstance(a, (sqltypes.TypeEngine, type)):
                 type_ = a
+            elif isinstance(a, Identity):
+                self.identity = a
+            elif isinstance(a, Sequence):
+                self._sequence = a
+            elif isinstance(a, CheckConstraint):
+                self._checks.append(a)
+            elif a is None:
+                continue
             else:
                 raise exc.ArgumentError(f"Unknown argument to Column: {a!r}")
         self.type = sqltypes.to_instance(type_)
         self.primary_key = bool(kw.pop("primary_key", False))
         nullable = kw.pop("nullable", ...)
         self._user_defined_nullable = nullable
-        self.nullable = (not self.primary_key) if nullable is ... else bool(nullable)
+        # An identity column holds a value in every row: NOT NULL unless the user says otherwise.
+        self.nullable = (not self.primary_key and self.identity is None) if nullable is ... else bool(nullable)
         default = kw.pop("default", None)
         insert_default = kw.pop("insert_default", None)
         if insert_default is not None:
             default = insert_default
+        if isinstance(default, Sequence):
+            self._sequence = default
+            default = None
         self.default = (
             None if default is None else (default if isinstance(default, ColumnDefault) else ColumnDefault(default))
         )
+        if self._sequence is not None and self.default is None:
+            self.default = self._sequence
         server_default = kw.pop("server_default", None)
         if server_default is not None and not isinstance(server_default, FetchedValue):
             server_default = DefaultClause(server_default)
@@ -190,6 +212,11 @@ class Column(ColumnElement):
             self.key = self.name
         self.table = table
         self._inner = None
+        for fk in self._fk_list:
+            if fk.constraint is None:
+                fk._creation_order = next(_creation_order)
+        for ck in self._checks:
+            ck._set_parent(table)
 
     def _is_autoincrement(self) -> bool:
         """True when the database assigns this column: a lone integer primary key (SQLAlchemy's 'auto')."""
@@ -199,7 +226,8 @@ class Column(ColumnElement):
         pks = [c for c in table.columns if c.primary_key]
         if self.autoincrement is True:
             return True
-        return len(pks) == 1 and isinstance(self.type, sqltypes.Integer) and self.default is None and not self._fk_list
+        no_default = self.default is None or getattr(self.default, "is_sequence", False)
+        return len(pks) == 1 and isinstance(self.type, sqltypes.Integer) and no_default and not self._fk_list
 
     def copy(self, **kw: Any) -> Column:
         c = Column.__new__(Column)
@@ -235,6 +263,7 @@ class Column(ColumnElement):
         if self.comment:
             kwarg.append("comment")
         parts = [repr(self.name)] + [repr(self.type)] + [repr(fk) for fk in self._fk_list]
+        parts += [repr(ck) for ck in self._checks]
         if self.table is not None:
             parts.append(f"table=<{self.table.description}>")
         parts += [f"{k}={getattr(self, k)!r}" for k in kwarg]
@@ -271,6 +300,7 @@ class ForeignKey:
         self.parent: Column | None = None
         self.constraint: Any = None
         self.info = info or {}
+        self._creation_order = next(_creation_order)
 
     def _copy(self) -> ForeignKey:
         return ForeignKey(self._colspec, ondelete=self.ondelete, onupdate=self.onupdate, name=self.name)
@@ -336,6 +366,7 @@ class Constraint:
         self.name = name
         self.table: Table | None = None
         self.info = kw.get("info", {})
+        self._creation_order = next(_creation_order)
 
     def _set_parent(self, table: Table) -> None:
         self.table = table
@@ -382,7 +413,10 @@ class UniqueConstraint(Constraint):
 class CheckConstraint(Constraint):
     def __init__(self, sqltext: Any, name: str | None = None, **kw: Any) -> None:
         super().__init__(name=name, **kw)
-        self.sqltext = sqltext
+        self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else sqltext
+
+    def __repr__(self) -> str:
+        return f"CheckConstraint({self.sqltext!r})"
 
     def _sql(self) -> str:
         s = self.sqltext
@@ -463,14 +497,120 @@ class Index:
         return f"Index({self.name!r}, {cols}{', unique=True' if self.unique else ''})"
 
 
-class Identity:
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        raise NotImplementedError("ferroalchemy: Identity() columns are not implemented yet")
+class _IdentityOptions:
+    """The options SQLAlchemy's Identity and Sequence share (its IdentityOptions)."""
+
+    def __init__(
+        self,
+        start: int | None = None,
+        increment: int | None = None,
+        minvalue: int | None = None,
+        maxvalue: int | None = None,
+        nominvalue: bool | None = None,
+        nomaxvalue: bool | None = None,
+        cycle: bool | None = None,
+        cache: int | None = None,
+        order: bool | None = None,
+    ) -> None:
+        self.start = start
+        self.increment = increment
+        self.minvalue = minvalue
+        self.maxvalue = maxvalue
+        self.nominvalue = nominvalue
+        self.nomaxvalue = nomaxvalue
+        self.cycle = cycle
+        self.cache = cache
+        self.order = order
+
+    def _options(self) -> tuple[Any, ...]:
+        return (
+            self.start,
+            self.increment,
+            self.minvalue,
+            self.maxvalue,
+            bool(self.nominvalue),
+            bool(self.nomaxvalue),
+            self.cache,
+            self.cycle,
+        )
 
 
-class Sequence:
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        raise NotImplementedError("ferroalchemy: Sequence() is not implemented yet")
+class Identity(_IdentityOptions):
+    """``Identity()``: GENERATED ... AS IDENTITY where the dialect has it (PostgreSQL here); the other
+    dialects render the column as they would without it, as SQLAlchemy does."""
+
+    def __init__(self, always: bool = False, on_null: bool | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.always = always
+        self.on_null = on_null
+
+    def __repr__(self) -> str:
+        opts = {k: v for k, v in vars(self).items() if v is not None and k not in ("always",)}
+        return f"Identity(always={self.always!r}{''.join(f', {k}={v!r}' for k, v in opts.items())})"
+
+
+class Sequence(_IdentityOptions):
+    """``Sequence("name")``: created before its table and dropped after it on databases that have
+    sequences (PostgreSQL); as a column's default, INSERT takes ``nextval`` from it there."""
+
+    is_sequence = True
+
+    def __init__(
+        self, name: str, start: int | None = None, increment: int | None = None, *, schema: str | None = None, **kw: Any
+    ) -> None:
+        kw.pop("metadata", None)
+        self.optional = bool(kw.pop("optional", False))
+        super().__init__(start=start, increment=increment, **kw)
+        self.name = name
+        self.schema = schema
+
+    @property
+    def _qualified(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def next_value(self) -> Any:
+        from .elements import literal_column
+        from .functions import Function
+
+        return Function("next_value", literal_column(self._qualified), type_=sqltypes.Integer())
+
+    def create(self, bind: Any, checkfirst: bool = True) -> None:
+        with _ddl_connection(bind) as conn:
+            self._create(conn, checkfirst)
+
+    def drop(self, bind: Any, checkfirst: bool = True) -> None:
+        with _ddl_connection(bind) as conn:
+            self._drop(conn, checkfirst)
+
+    def _create(self, conn: Any, checkfirst: bool) -> None:
+        if not _has_sequences(conn) or (checkfirst and _sequence_exists(conn, self)):
+            return
+        conn._execute_ddl(_core.create_sequence(self.name, self.schema, self._options()))
+
+    def _drop(self, conn: Any, checkfirst: bool) -> None:
+        if not _has_sequences(conn) or (checkfirst and not _sequence_exists(conn, self)):
+            return
+        conn._execute_ddl(_core.drop_sequence(self.name, self.schema))
+
+    def __repr__(self) -> str:
+        return f"Sequence({self.name!r}{f', start={self.start!r}' if self.start is not None else ''})"
+
+
+def _has_sequences(conn: Any) -> bool:
+    # MariaDB has sequences too, but ferroalchemy's MySQL dialect treats them as SQLAlchemy's MySQL does.
+    return bool(conn.dialect.name == "postgresql")
+
+
+def _sequence_exists(conn: Any, seq: Sequence) -> bool:
+    from .elements import text
+
+    where = "n.nspname = :schema" if seq.schema else "pg_catalog.pg_table_is_visible(c.oid)"
+    sql = (
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE c.relkind = 'S' AND c.relname = :name AND {where}"
+    )
+    params = {"name": seq.name, **({"schema": seq.schema} if seq.schema else {})}
+    return conn.execute(text(sql), params).first() is not None
 
 
 def _ddl_connection(bind: Any) -> Any:
@@ -513,20 +653,33 @@ class MetaData:
 
     @property
     def sorted_tables(self) -> list[Table]:
+        """Tables in dependency order as SQLAlchemy sorts them: by key, then in rounds, each round
+        taking (in key order) every table whose referenced tables came in earlier rounds."""
         tables = sorted(self.tables.values(), key=lambda t: t.key)
         index = {id(t): i for i, t in enumerate(tables)}
-        deps = []
+        deps: list[set[int]] = []
         for t in tables:
-            d = []
+            d = set()
             for fk in t.foreign_keys:
                 try:
                     target = fk.column.table
                 except exc.NoReferenceError:
                     continue
                 if id(target) in index and target is not t:
-                    d.append(index[id(target)])
+                    d.add(index[id(target)])
             deps.append(d)
-        return [tables[i] for i in _core.sort_by_dependency(deps)]
+        out: list[int] = []
+        todo = list(range(len(tables)))
+        left = set(todo)
+        while left:
+            batch = [i for i in todo if left.isdisjoint(deps[i])]
+            if not batch:
+                # A cycle: the Rust sort breaks it where SQLAlchemy would need use_alter.
+                return [tables[i] for i in _core.sort_by_dependency([sorted(d) for d in deps])]
+            out.extend(batch)
+            left.difference_update(batch)
+            todo = [i for i in todo if i in left]
+        return [tables[i] for i in out]
 
     def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
@@ -543,6 +696,9 @@ class MetaData:
                 if checkfirst and not conn.dialect.has_table(conn, t.name, t.schema):
                     continue
                 conn._execute_ddl(_core.drop_table(t.name, t.schema, False))
+            # SQLAlchemy drops the sequences once every table that used them is gone.
+            for seq in {id(q): q for t in targets for q in t._sequences()}.values():
+                seq._drop(conn, checkfirst)
 
     def reflect(self, *args: Any, **kw: Any) -> None:
         raise NotImplementedError("ferroalchemy: MetaData.reflect() is not implemented yet")
@@ -607,8 +763,6 @@ class Table(FromClause):
         for c in list(self.c):
             if c.index:
                 self._add_index(Index(self._index_name(c), c.name, unique=bool(c.unique)))
-            elif c.unique:
-                self._append_constraint(UniqueConstraint(c.name))
         metadata._add_table(self)
 
     def _index_name(self, col: Column) -> str:
@@ -633,6 +787,8 @@ class Table(FromClause):
     def append_column(self, column: Column, replace_existing: bool = False) -> None:
         column._set_parent(self)
         self.c._add(column)
+        if column.unique and not column.index:
+            self._append_constraint(UniqueConstraint(column.name))
 
     def append_constraint(self, constraint: Constraint) -> None:
         self._append(constraint)
@@ -717,20 +873,33 @@ class Table(FromClause):
                     schema, tname, _ = ref_fks[0]._split()
                     fks.append(
                         (
-                            con.name,
-                            [col.name for col in con.columns],
-                            tname,
-                            schema,
-                            [f._split()[2] for f in ref_fks],
-                            con.ondelete,
-                            con.onupdate,
+                            con._creation_order,
+                            (
+                                con.name,
+                                [col.name for col in con.columns],
+                                tname,
+                                schema,
+                                [f._split()[2] for f in ref_fks],
+                                con.ondelete,
+                                con.onupdate,
+                            ),
                         )
                     )
                     continue
                 schema, tname, cname = fk._split()
-                fks.append((fk.name, [c.name], tname, schema, [cname], fk.ondelete, fk.onupdate))
-        uniques = [(u.name, u._col_names()) for u in self._constraint_list if isinstance(u, UniqueConstraint)]
-        checks = [(ck.name, ck._sql()) for ck in self._constraint_list if isinstance(ck, CheckConstraint)]
+                fks.append((fk._creation_order, (fk.name, [c.name], tname, schema, [cname], fk.ondelete, fk.onupdate)))
+        fks.sort(key=lambda f: f[0])
+        ordered = sorted(self._constraint_list, key=lambda con: con._creation_order)
+        uniques = [(u.name, u._col_names()) for u in ordered if isinstance(u, UniqueConstraint)]
+        checks = [(ck.name, ck._sql()) for ck in ordered if isinstance(ck, CheckConstraint)]
+        extras = [
+            (
+                (c.identity.always, c.identity._options()) if c.identity is not None else None,
+                c._sequence is not None,
+                [(ck.name, ck._sql()) for ck in c._checks],
+            )
+            for c in self.c
+        ]
         return _core.create_table(
             self.name,
             self.schema,
@@ -738,11 +907,36 @@ class Table(FromClause):
             [c.name for c in self.primary_key.columns],
             self.primary_key.name,
             uniques,
-            fks,
+            [f for _, f in fks],
             checks,
+            extras,
+            self._constraint_order(),
         )
 
+    def _constraint_order(self) -> str:
+        """f/u/c per table-level constraint in creation order (a composite foreign key counts once)."""
+        items: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        for c in self.c:
+            for fk in c._fk_list:
+                owner = fk.constraint if fk.constraint is not None else fk
+                if id(owner) not in seen:
+                    seen.add(id(owner))
+                    items.append((owner._creation_order, "f"))
+        for con in self._constraint_list:
+            if isinstance(con, UniqueConstraint):
+                items.append((con._creation_order, "u"))
+            elif isinstance(con, CheckConstraint):
+                items.append((con._creation_order, "c"))
+        return "".join(kind for _, kind in sorted(items))
+
+    def _sequences(self) -> list[Sequence]:
+        """The sequences this table's columns take values from, created just before it (SQLAlchemy)."""
+        return list({id(c._sequence): c._sequence for c in self.c if c._sequence is not None}.values())
+
     def _create(self, conn: Any) -> None:
+        for seq in self._sequences():
+            seq._create(conn, True)
         conn._execute_ddl(self._create_stmt())
         for ix in self._index_list:
             conn._execute_ddl(ix._create_stmt())

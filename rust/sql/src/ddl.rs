@@ -3,7 +3,7 @@
 use crate::key::{Key, KeyBuilder};
 use crate::types::SqlType;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ColumnDef {
     pub name: String,
     pub ty: SqlType,
@@ -13,6 +13,39 @@ pub struct ColumnDef {
     pub autoincrement: bool,
     pub server_default: Option<ServerDefault>,
     pub comment: Option<String>,
+    /// `Identity(...)`: `GENERATED ALWAYS|BY DEFAULT AS IDENTITY` where the dialect has it.
+    pub identity: Option<Identity>,
+    /// A `Sequence` gives the column its values: PostgreSQL then makes no SERIAL of it.
+    pub sequence: bool,
+    /// Column-level CHECK constraints, rendered in the column's own specification.
+    pub checks: Vec<CheckDef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityOptions {
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub minvalue: Option<i64>,
+    pub maxvalue: Option<i64>,
+    pub nominvalue: bool,
+    pub nomaxvalue: bool,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub always: bool,
+    pub options: IdentityOptions,
+}
+
+/// Which list the next table-level constraint comes from, in the order SQLAlchemy renders them
+/// (creation order after the primary key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintKind {
+    ForeignKey,
+    Unique,
+    Check,
 }
 
 /// `server_default=`: SQL text as given (`text("0")`, a quoted string), or an expression the
@@ -46,7 +79,7 @@ pub struct CheckDef {
     pub sqltext: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TableDef {
     pub name: String,
     pub schema: Option<String>,
@@ -56,6 +89,8 @@ pub struct TableDef {
     pub uniques: Vec<UniqueDef>,
     pub foreign_keys: Vec<ForeignKeyDef>,
     pub checks: Vec<CheckDef>,
+    /// The interleaving of foreign keys, uniques and checks; empty: all FKs, then uniques, then checks.
+    pub constraint_order: Vec<ConstraintKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +111,15 @@ pub enum Ddl {
         if_exists: bool,
     },
     CreateIndex(IndexDef),
+    CreateSequence {
+        name: String,
+        schema: Option<String>,
+        options: IdentityOptions,
+    },
+    DropSequence {
+        name: String,
+        schema: Option<String>,
+    },
     DropIndex {
         name: String,
         /// The index's table: MySQL's DROP INDEX names it (`DROP INDEX ix ON t`).

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use ferro_sql::ddl::{
-    CheckDef, ColumnDef, Ddl, ForeignKeyDef, IndexDef, ServerDefault, TableDef, UniqueDef,
+    CheckDef, ColumnDef, ConstraintKind, Ddl, ForeignKeyDef, Identity, IdentityOptions, IndexDef,
+    ServerDefault, TableDef, UniqueDef,
 };
 use ferro_sql::Statement;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::{PyExpr, PyStmt};
@@ -29,6 +31,40 @@ fn server_default(d: Option<Bound<'_, PyAny>>) -> PyResult<Option<ServerDefault>
     }
     Ok(Some(ServerDefault::Text(d.extract()?)))
 }
+/// (start, increment, minvalue, maxvalue, nominvalue, nomaxvalue, cache, cycle): `Identity` and
+/// `Sequence` options as SQLAlchemy's IdentityOptions holds them.
+type OptsTuple = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    bool,
+    bool,
+    Option<i64>,
+    Option<bool>,
+);
+
+fn identity_options(o: OptsTuple) -> IdentityOptions {
+    let (start, increment, minvalue, maxvalue, nominvalue, nomaxvalue, cache, cycle) = o;
+    IdentityOptions {
+        start,
+        increment,
+        minvalue,
+        maxvalue,
+        nominvalue,
+        nomaxvalue,
+        cache,
+        cycle,
+    }
+}
+
+/// Per column, beside its ColTuple: (identity (always, options), sequence-backed, column CHECKs).
+type ColExtras = (
+    Option<(bool, OptsTuple)>,
+    bool,
+    Vec<(Option<String>, String)>,
+);
+
 /// (name, columns, ref_table, ref_schema, ref_columns, ondelete, onupdate)
 type FkTuple = (
     Option<String>,
@@ -41,7 +77,7 @@ type FkTuple = (
 );
 
 #[pyfunction]
-#[pyo3(signature = (name, schema, columns, primary_key, primary_key_name, uniques, foreign_keys, checks))]
+#[pyo3(signature = (name, schema, columns, primary_key, primary_key_name, uniques, foreign_keys, checks, column_extras=Vec::new(), constraint_order=String::new()))]
 #[allow(clippy::too_many_arguments)]
 fn create_table(
     name: String,
@@ -52,9 +88,13 @@ fn create_table(
     uniques: Vec<(Option<String>, Vec<String>)>,
     foreign_keys: Vec<FkTuple>,
     checks: Vec<(Option<String>, String)>,
+    column_extras: Vec<ColExtras>,
+    constraint_order: String,
 ) -> PyResult<PyStmt> {
     let mut defs = Vec::with_capacity(columns.len());
+    let mut extras = column_extras.into_iter();
     for (name, ty, nullable, primary_key, autoincrement, default, comment) in columns {
+        let (identity, sequence, col_checks) = extras.next().unwrap_or_default();
         defs.push(ColumnDef {
             name,
             ty: ty.get().ty.clone(),
@@ -63,8 +103,29 @@ fn create_table(
             autoincrement,
             server_default: server_default(default)?,
             comment,
+            identity: identity.map(|(always, o)| Identity {
+                always,
+                options: identity_options(o),
+            }),
+            sequence,
+            checks: col_checks
+                .into_iter()
+                .map(|(name, sqltext)| CheckDef { name, sqltext })
+                .collect(),
         });
     }
+    // One letter per table-level constraint: f(oreign key), u(nique), c(heck), in render order.
+    let constraint_order = constraint_order
+        .chars()
+        .map(|c| match c {
+            'f' => Ok(ConstraintKind::ForeignKey),
+            'u' => Ok(ConstraintKind::Unique),
+            'c' => Ok(ConstraintKind::Check),
+            other => Err(PyValueError::new_err(format!(
+                "unknown constraint kind {other:?}"
+            ))),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let def = TableDef {
         name,
         schema,
@@ -95,6 +156,7 @@ fn create_table(
             .into_iter()
             .map(|(name, sqltext)| CheckDef { name, sqltext })
             .collect(),
+        constraint_order,
     };
     Ok(PyStmt(Statement::Ddl(Arc::new(Ddl::CreateTable(def)))))
 }
@@ -138,7 +200,25 @@ fn drop_index(name: String, table: String, schema: Option<String>, if_exists: bo
     })))
 }
 
+#[pyfunction]
+#[pyo3(signature = (name, schema, options))]
+fn create_sequence(name: String, schema: Option<String>, options: OptsTuple) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::CreateSequence {
+        name,
+        schema,
+        options: identity_options(options),
+    })))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, schema=None))]
+fn drop_sequence(name: String, schema: Option<String>) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::DropSequence { name, schema })))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(create_sequence, m)?)?;
+    m.add_function(wrap_pyfunction!(drop_sequence, m)?)?;
     m.add_function(wrap_pyfunction!(create_table, m)?)?;
     m.add_function(wrap_pyfunction!(drop_table, m)?)?;
     m.add_function(wrap_pyfunction!(create_index, m)?)?;

@@ -332,6 +332,31 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// `Sequence.next_value()`, built as `next_value(<sequence name>)`; SQLAlchemy's visit_sequence.
+    fn visit_next_value(&mut self, args: &[ExprRef]) -> Result<(), CompileError> {
+        let name = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::LiteralColumn(n)) => n.to_string(),
+            _ => {
+                return Err(CompileError::Unsupported(
+                    "next_value() takes a sequence".into(),
+                ))
+            }
+        };
+        match self.d {
+            Dialect::Postgresql => self
+                .sql
+                .push_str(&format!("nextval({})", quote_string(&name))),
+            Dialect::Mysql => self.sql.push_str(&format!("nextval({name})")),
+            Dialect::Default => self.sql.push_str(&format!("<next sequence value: {name}>")),
+            Dialect::Sqlite => {
+                return Err(CompileError::Unsupported(
+                    "Dialect 'sqlite' does not support sequence increments.".into(),
+                ))
+            }
+        }
+        Ok(())
+    }
+
     /// SQL-standard functions SQLAlchemy renders as keywords, without parentheses.
     fn ansi_function(&self, name: &str) -> Option<&'static str> {
         Some(match name.to_ascii_lowercase().as_str() {
@@ -470,6 +495,9 @@ impl Ctx<'_> {
                 }
             }
             ExprKind::Func { name, args } => {
+                if &**name == "next_value" {
+                    return self.visit_next_value(args);
+                }
                 if args.is_empty() {
                     if let Some(keyword) = self.ansi_function(name) {
                         self.sql.push_str(keyword);
