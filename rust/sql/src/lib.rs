@@ -15,7 +15,9 @@ pub mod types;
 pub mod value;
 
 pub use cache::StatementCache;
-pub use compiler::{compile, compile_expression, CompileError, Compiled, ParamRef, ResultColumn};
+pub use compiler::{
+    compile, compile_expression, CompileError, Compiled, ParamRef, ParamValue, ResultColumn,
+};
 pub use dialect::Dialect;
 pub use expr::{BinOp, BoolOp, Expr, ExprKind, ExprRef, TableRef, UnaryOp};
 pub use key::Key;

@@ -2,6 +2,7 @@
 //! building a node computes its cache key once.
 
 mod ddl;
+mod elements;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::convert::{py_to_value, value_to_py, BindError, TypeHandle};
+use crate::convert::{py_to_value, BindError, TypeHandle};
 use crate::errors::{compile_error, exc};
 
 #[pyclass(frozen, module = "ferroalchemy._core", name = "Expr")]
@@ -519,18 +520,10 @@ fn compile<'py>(
     };
     let c = ferro_sql::compile(stmt, d, &opts).map_err(|e| compile_error(py, &e))?;
     let vals = ferro_sql::cache::bind_values(stmt);
+    let lists = ferro_sql::cache::bind_lists(stmt);
     let out = PyList::empty(py);
     for p in &c.params {
-        let v = match p {
-            ferro_sql::ParamRef::Pos(i) => vals.get(*i).copied().flatten(),
-            ferro_sql::ParamRef::Named { fallback, .. } => {
-                fallback.and_then(|i| vals.get(i).copied().flatten())
-            }
-        };
-        match v {
-            Some(v) => out.append(value_to_py(py, v)?)?,
-            None => out.append(py.None())?,
-        }
+        out.append(elements::display_value(py, p, &vals, &lists)?)?;
     }
     Ok((c.sql, c.param_names, out))
 }
@@ -548,24 +541,16 @@ fn compile_expression<'py>(
     let e = &expr.get().0;
     let (sql, names, params) = ferro_sql::compile_expression(e, d, literal_binds)
         .map_err(|err| compile_error(py, &err))?;
-    let mut vals = Vec::new();
+    let (mut vals, mut lists) = (Vec::new(), Vec::new());
     e.walk_binds(&mut |x| {
         if let ferro_sql::ExprKind::Bind(b) = &x.kind {
             vals.push(b.value.as_ref());
+            lists.push(b.list.as_deref());
         }
     });
     let out = PyList::empty(py);
     for p in &params {
-        let v = match p {
-            ferro_sql::ParamRef::Pos(i) => vals.get(*i).copied().flatten(),
-            ferro_sql::ParamRef::Named { fallback, .. } => {
-                fallback.and_then(|i| vals.get(i).copied().flatten())
-            }
-        };
-        match v {
-            Some(v) => out.append(value_to_py(py, v)?)?,
-            None => out.append(py.None())?,
-        }
+        out.append(elements::display_value(py, p, &vals, &lists)?)?;
     }
     Ok((sql, names, out))
 }
@@ -617,5 +602,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_expression, m)?)?;
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     ddl::register(m)?;
+    elements::register(m)?;
     Ok(())
 }
