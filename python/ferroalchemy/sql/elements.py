@@ -53,6 +53,9 @@ class ColumnOperators:
             if op == "ne":
                 return BinaryExpression._make(self, "is_not", null(), "is_not")
         other = _unwrap(other)
+        if getattr(other, "_is_select", False) and hasattr(other, "scalar_subquery"):
+            # A SELECT compared with a column is its scalar subquery, as SQLAlchemy coerces it.
+            other = other.scalar_subquery()
         if isinstance(other, ColumnElement):
             return BinaryExpression._make(self, op, other, op)
         _check_literal(other)
@@ -80,6 +83,7 @@ class ColumnOperators:
     __hash__ = object.__hash__
 
     def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
+        _check_literal(_unwrap(other))
         other_el = _coerce(other, self._type, self._bind_name)
         if reverse:
             return BinaryExpression._make(other_el, op, self, op, type_=self._type)
@@ -108,6 +112,7 @@ class ColumnOperators:
         return self._arith("mul", other, reverse=True)
 
     def _div(self, op: str, other: Any, reverse: bool) -> BinaryExpression:
+        _check_literal(_unwrap(other))
         other_el = _coerce(other, self._type, self._bind_name)
         left, right = (other_el, self) if reverse else (self, other_el)
         result = _division_type(op, left.type, right.type)
@@ -255,6 +260,8 @@ class ColumnOperators:
     def between(self, cleft: Any, cright: Any, symmetric: bool = False) -> Between:
         if symmetric:
             raise NotImplementedError("ferroalchemy: between(symmetric=True) is not implemented yet")
+        _check_literal(_unwrap(cleft))
+        _check_literal(_unwrap(cright))
         return Between(self, _coerce(cleft, self._type, self._bind_name), _coerce(cright, self._type, self._bind_name))
 
     def desc(self) -> UnaryExpression:
@@ -351,7 +358,12 @@ def _coerce(value: Any, type_: TypeEngine | None = None, name: str = "param") ->
         sub = getattr(value, "scalar_subquery", None)
         if sub is not None:
             return sub()
-        raise exc.ArgumentError(f"SQL expression element expected, got {value!r}.")
+        hint = (
+            " To create a column expression from a FROM clause row as a whole, use the .table_valued() method."
+            if getattr(value, "is_selectable", False)
+            else ""
+        )
+        raise exc.ArgumentError(f"SQL expression element expected, got {value!r}.{hint}")
     _check_literal(value)
     t = type_ if type_ is not None and type_ is not NULLTYPE else sqltypes._literal_type(value)
     return BindParameter._anon(value, t, name)
@@ -795,8 +807,6 @@ class Case(ColumnElement):
                         f"now passed as a series of positional elements, rather than as a list. Got {w!r}"
                     )
                 pairs.append(w)
-        if not pairs:
-            raise exc.ArgumentError("case() requires at least one WHEN")
         self.value = None if value is None else _coerce(value)
         if self.value is None:
             conds = [_coerce_where(c) for c, _ in pairs]
@@ -805,7 +815,7 @@ class Case(ColumnElement):
         results = [_coerce(r) for _, r in pairs]
         self.whens = list(zip(conds, results, strict=True))
         self.else_ = None if else_ is None else _coerce(else_)
-        self.type = results[-1].type
+        self.type = results[-1].type if results else NULLTYPE
         self._inner = None
 
     def _expr(self) -> Any:

@@ -104,6 +104,16 @@ fn missing_bind(
     build().unwrap_or_else(|e| e)
 }
 
+fn executemany_expanding(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let f = py.import("ferroalchemy.exc")?.getattr("_invalid_request")?;
+        let message =
+            "'literal_execute' or 'expanding' parameters can't be used with executemany()";
+        Ok(PyErr::from_value(f.call1((message, sql, params))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
 struct Ctx<'a, 'py> {
     py: Python<'py>,
     compiled: &'a Compiled,
@@ -289,13 +299,7 @@ pub fn build_execution<'py>(
             Err(_) => match p.len().ok() {
                 Some(0) => None,
                 Some(1) => first_of_many(p)?,
-                _ => {
-                    return Err(crate::errors::exc(
-                        py,
-                        "InvalidRequestError",
-                        "'expanding' parameters can't be used with executemany()",
-                    ))
-                }
+                _ => return Err(executemany_expanding(py, &compiled.sql, p)),
             },
         },
     };
