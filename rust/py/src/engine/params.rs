@@ -134,7 +134,7 @@ fn expanding_list(
         return Err(crate::errors::exc(
             py,
             "ArgumentError",
-            &format!("Expanding bound parameter {name:?} requires a list of values, got a string"),
+            format!("Expanding bound parameter {name:?} requires a list of values, got a string"),
         ));
     }
     let mut out = Vec::new();

@@ -272,7 +272,13 @@ impl Ctx<'_> {
             ParamStyle::Qmark => self.sql.push('?'),
             ParamStyle::Numeric => {
                 self.sql.push('$');
-                self.sql.push_str(&(self.params.len() + 1).to_string());
+                // An expanding parameter takes its numbers only when expanded for execution.
+                let n = self
+                    .params
+                    .iter()
+                    .filter(|p| !matches!(p, ParamRef::Expanding { .. }))
+                    .count();
+                self.sql.push_str(&(n + 1).to_string());
             }
         }
         let span = (start, self.sql.len());
