@@ -23,6 +23,8 @@ from .sql.elements import (
     asc,
     between,
     bindparam,
+    case,
+    cast,
     column,
     desc,
     distinct,
@@ -36,6 +38,8 @@ from .sql.elements import (
     or_,
     text,
     true,
+    tuple_,
+    type_coerce,
 )
 from .sql.functions import func, over
 from .sql.schema import (
@@ -113,6 +117,8 @@ __all__ = [
     "BigInteger",
     "BinaryExpression",
     "bindparam",
+    "case",
+    "cast",
     "BindParameter",
     "BLOB",
     "BOOLEAN",
@@ -202,6 +208,8 @@ __all__ = [
     "Time",
     "TIMESTAMP",
     "true",
+    "tuple_",
+    "type_coerce",
     "TypeDecorator",
     "types",
     "Unicode",

@@ -360,16 +360,20 @@ def _wrap_driver_error(
 def _missing_bind(name: str, statement: str, params: Any, group: int | None = None) -> StatementError:
     """`group` is the parameter set's index when several were given (executemany)."""
     where = "" if group is None else f", in parameter group {group}"
-    orig = InvalidRequestError(f"A value is required for bind parameter {name!r}{where}")
-    err = StatementError(
+    return _invalid_request(f"A value is required for bind parameter {name!r}{where}", statement, params, "cd3x")
+
+
+def _invalid_request(message: str, statement: str, params: Any, code: str | None = None) -> StatementError:
+    """An InvalidRequestError about a statement's parameters, wrapped in StatementError as SQLAlchemy raises it."""
+    orig = InvalidRequestError(message)
+    return StatementError(
         f"({type(orig).__module__}.{type(orig).__name__}) {orig.args[0]}",
         statement,
         [params] if isinstance(params, dict) else params,
         orig,
-        code="cd3x",
+        code=code,
         ismulti=False,
     )
-    return err
 
 
 def __getattr__(name: str) -> type:

@@ -10,12 +10,13 @@ import sqlalchemy as real
 
 import ferroalchemy as ferro
 
+from . import cases_expressions
 from .backends import BACKENDS
 from .schema import USERS, seeded_engine
 from .statements import DML, SELECTS
 
 # Parameters for the statements that have a bindparam() of their own.
-PARAMS: dict[str, dict[str, Any]] = {"bindparam": {"uid": 2}}
+PARAMS: dict[str, dict[str, Any]] = {"bindparam": {"uid": 2}, **cases_expressions.PARAMS}
 
 
 def _ordered(stmt: Any, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

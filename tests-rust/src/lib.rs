@@ -134,6 +134,8 @@ pub fn param_values(stmt: &Statement, c: &Compiled) -> Vec<Option<Value>> {
         .map(|p| match p {
             ParamRef::Pos(i) => values.get(*i).cloned().flatten(),
             ParamRef::Named { fallback, .. } => fallback.and_then(|i| values[i].clone()),
+            // A list, not one value: `ferro_sql::cache::bind_lists` holds it.
+            ParamRef::Expanding { .. } => None,
         })
         .collect()
 }

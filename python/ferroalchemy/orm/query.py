@@ -33,7 +33,7 @@ class Query:
         return self.filter(*criterion)
 
     def filter_by(self, **kwargs: Any) -> Query:
-        return self._with(self._select.filter_by(**kwargs))
+        return self._with(self._select._filter_by(kwargs, legacy_query=True))
 
     def order_by(self, *clauses: Any) -> Query:
         return self._with(self._select.order_by(*clauses))

@@ -53,6 +53,9 @@ class ColumnOperators:
             if op == "ne":
                 return BinaryExpression._make(self, "is_not", null(), "is_not")
         other = _unwrap(other)
+        if getattr(other, "_is_select", False) and hasattr(other, "scalar_subquery"):
+            # A SELECT compared with a column is its scalar subquery, as SQLAlchemy coerces it.
+            other = other.scalar_subquery()
         if isinstance(other, ColumnElement):
             if isinstance(other, BindParameter) and other.type is NULLTYPE:
                 # An untyped bindparam() takes the type of what it is compared with, as in SQLAlchemy.
@@ -83,7 +86,8 @@ class ColumnOperators:
     __hash__ = object.__hash__
 
     def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
-        other_el = _coerce(other, self._type, self._bind_name)
+        _check_literal(_unwrap(other))
+        other_el = _coerce(other, _arith_operand_type(self._type, other), self._bind_name)
         if reverse:
             return BinaryExpression._make(other_el, op, self, op, type_=self._type)
         return BinaryExpression._make(self, op, other_el, op, type_=self._type)
@@ -110,11 +114,24 @@ class ColumnOperators:
     def __rmul__(self, other: Any) -> BinaryExpression:
         return self._arith("mul", other, reverse=True)
 
+    def _div(self, op: str, other: Any, reverse: bool) -> BinaryExpression:
+        _check_literal(_unwrap(other))
+        other_el = _coerce(other, _arith_operand_type(self._type, other), self._bind_name)
+        left, right = (other_el, self) if reverse else (self, other_el)
+        result = _division_type(op, left.type, right.type)
+        return BinaryExpression._make(left, op, right, op, type_=result)
+
     def __truediv__(self, other: Any) -> BinaryExpression:
-        return self._arith("div", other)
+        return self._div("div", other, False)
 
     def __rtruediv__(self, other: Any) -> BinaryExpression:
-        return self._arith("div", other, reverse=True)
+        return self._div("div", other, True)
+
+    def __floordiv__(self, other: Any) -> BinaryExpression:
+        return self._div("floordiv", other, False)
+
+    def __rfloordiv__(self, other: Any) -> BinaryExpression:
+        return self._div("floordiv", other, True)
 
     def __mod__(self, other: Any) -> BinaryExpression:
         return self._arith("mod", other)
@@ -134,48 +151,69 @@ class ColumnOperators:
     def concat(self, other: Any) -> BinaryExpression:
         return self._arith("concat", other)
 
+    def _like(self, op: str, other: Any, escape: str | None) -> BinaryExpression:
+        b = self._compare(op, other)
+        if escape is None:
+            return b
+        return BinaryExpression._make(b.left, op, b.right, op, escape=escape)
+
     def like(self, other: Any, escape: str | None = None) -> BinaryExpression:
-        _no_escape(escape)
-        return self._compare("like", other)
+        return self._like("like", other, escape)
 
     def not_like(self, other: Any, escape: str | None = None) -> BinaryExpression:
-        _no_escape(escape)
-        return self._compare("not_like", other)
+        return self._like("not_like", other, escape)
 
     notlike = not_like
 
     def ilike(self, other: Any, escape: str | None = None) -> BinaryExpression:
-        _no_escape(escape)
-        return self._compare("ilike", other)
+        return self._like("ilike", other, escape)
 
     def not_ilike(self, other: Any, escape: str | None = None) -> BinaryExpression:
-        _no_escape(escape)
-        return self._compare("not_ilike", other)
+        return self._like("not_ilike", other, escape)
 
     notilike = not_ilike
 
-    def _pattern(self, other: Any, before: bool, after: bool, autoescape: bool) -> BinaryExpression:
+    def _pattern(self, other: Any, before: bool, after: bool, escape: str | None, autoescape: bool) -> BinaryExpression:
         if autoescape:
-            raise NotImplementedError("ferroalchemy: autoescape=True for LIKE patterns is not implemented yet")
+            # SQLAlchemy escapes the escape character itself, then % and _, with "/" by default.
+            if escape is None:
+                escape = "/"
+            if not isinstance(other, str):
+                raise TypeError("String value expected when autoescape=True")
+            if escape != "%" and escape != "_":
+                other = other.replace(escape, escape + escape)
+            other = other.replace("%", escape + "%").replace("_", escape + "_")
         bind = _coerce(other, sqltypes.String(), self._bind_name)
         pattern: ColumnElement = bind
         if before:
             pattern = BinaryExpression._make(_Percent(), "concat", pattern, "concat")
         if after:
             pattern = BinaryExpression._make(pattern, "concat", _Percent(), "concat")
-        return BinaryExpression._make(self, "like", pattern, "like")
+        return BinaryExpression._make(self, "like", pattern, "like", escape=escape)
 
     def startswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
-        _no_escape(escape)
-        return self._pattern(other, before=False, after=True, autoescape=autoescape)
+        return self._pattern(other, before=False, after=True, escape=escape, autoescape=autoescape)
 
     def endswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
-        _no_escape(escape)
-        return self._pattern(other, before=True, after=False, autoescape=autoescape)
+        return self._pattern(other, before=True, after=False, escape=escape, autoescape=autoescape)
 
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
-        _no_escape(escape)
-        return self._pattern(other, before=True, after=True, autoescape=autoescape)
+        return self._pattern(other, before=True, after=True, escape=escape, autoescape=autoescape)
+
+    def is_distinct_from(self, other: Any) -> BinaryExpression:
+        return BinaryExpression._make(
+            self, "is_distinct_from", _coerce(other, self._type, self._bind_name), "is_distinct_from"
+        )
+
+    def is_not_distinct_from(self, other: Any) -> BinaryExpression:
+        return BinaryExpression._make(
+            self, "is_not_distinct_from", _coerce(other, self._type, self._bind_name), "is_not_distinct_from"
+        )
+
+    isnot_distinct_from = is_not_distinct_from
+
+    def cast(self, type_: Any) -> Cast:
+        return Cast(self, type_)
 
     def in_(self, other: Any) -> BinaryExpression:
         return self._in("in", other)
@@ -187,16 +225,32 @@ class ColumnOperators:
 
     def _in(self, op: str, other: Any) -> BinaryExpression:
         other = _unwrap(other)
+        if isinstance(other, BindParameter):
+            if isinstance(other.type, sqltypes.NullType):
+                other = other._with_type(self._type)
+            if not other._expanding:
+                raise exc.ArgumentError(
+                    'in_() accepts either a list of expressions, a selectable, or an "expanding" bound '
+                    "parameter: the bound parameter must be created with expanding=True"
+                )
+            return BinaryExpression._make(self, op, other, op)
         if hasattr(other, "scalar_subquery") and getattr(other, "_is_select", False):
             return BinaryExpression._make(self, op, other.scalar_subquery(), op)
         if isinstance(other, (str, bytes)) or not isinstance(other, Iterable):
             raise exc.ArgumentError(
                 f"IN expression list, SELECT construct, or bound parameter object expected, got {other!r}."
             )
-        items = [_coerce(v, self._type, self._bind_name) for v in other]
-        if not items:
-            raise NotImplementedError("ferroalchemy: IN with an empty list is not implemented yet")
-        return BinaryExpression._make(self, op, _Tuple(items), op)
+        values = [_unwrap(v) for v in other]
+        if isinstance(self, Tuple):
+            raise NotImplementedError("ferroalchemy: tuple_(...).in_() is not implemented yet")
+        if any(isinstance(v, ClauseElement) for v in values):
+            # A list with SQL expressions in it is rendered as it is: `IN (users.id, :id_1)`.
+            return BinaryExpression._make(
+                self, op, _Tuple([_coerce(v, self._type, self._bind_name) for v in values]), op
+            )
+        for v in values:
+            _check_literal(v)
+        return BinaryExpression._make(self, op, BindParameter._expanding_anon(values, self._type, self._bind_name), op)
 
     def is_(self, other: Any) -> BinaryExpression:
         return BinaryExpression._make(self, "is", _coerce(other, self._type, self._bind_name), "is")
@@ -209,6 +263,8 @@ class ColumnOperators:
     def between(self, cleft: Any, cright: Any, symmetric: bool = False) -> Between:
         if symmetric:
             raise NotImplementedError("ferroalchemy: between(symmetric=True) is not implemented yet")
+        _check_literal(_unwrap(cleft))
+        _check_literal(_unwrap(cright))
         return Between(self, _coerce(cleft, self._type, self._bind_name), _coerce(cright, self._type, self._bind_name))
 
     def desc(self) -> UnaryExpression:
@@ -233,9 +289,23 @@ class ColumnOperators:
         return Label(name, self)
 
 
-def _no_escape(escape: str | None) -> None:
-    if escape is not None:
-        raise NotImplementedError("ferroalchemy: LIKE ... ESCAPE is not implemented yet")
+def _arith_operand_type(left: TypeEngine, value: Any) -> TypeEngine:
+    """The type of a plain value in arithmetic: the expression's, unless the value is an integer
+    and the expression is not (SQLAlchemy's coerce_compared_value: `numeric // 7` binds an Integer)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not isinstance(left, sqltypes.Integer):
+        if not isinstance(left, (sqltypes.String, sqltypes.NullType)):
+            return sqltypes.Integer()
+    return left
+
+
+def _division_type(op: str, left: TypeEngine, right: TypeEngine) -> TypeEngine:
+    """SQLAlchemy 2.x: integer / integer is Numeric; integer // integer stays integer."""
+    if isinstance(left, sqltypes.Integer):
+        if op == "div" and isinstance(right, (sqltypes.Integer, sqltypes.Numeric)):
+            return sqltypes.Numeric()
+        if op == "floordiv" and isinstance(right, sqltypes.Numeric) and not isinstance(right, sqltypes.Integer):
+            return sqltypes.Numeric()
+    return left
 
 
 class ColumnElement(ColumnOperators, ClauseElement):
@@ -300,7 +370,12 @@ def _coerce(value: Any, type_: TypeEngine | None = None, name: str = "param") ->
         sub = getattr(value, "scalar_subquery", None)
         if sub is not None:
             return sub()
-        raise exc.ArgumentError(f"SQL expression element expected, got {value!r}.")
+        hint = (
+            " To create a column expression from a FROM clause row as a whole, use the .table_valued() method."
+            if getattr(value, "is_selectable", False)
+            else ""
+        )
+        raise exc.ArgumentError(f"SQL expression element expected, got {value!r}.{hint}")
     _check_literal(value)
     t = type_ if type_ is not None and type_ is not NULLTYPE else sqltypes._literal_type(value)
     return BindParameter._anon(value, t, name)
@@ -321,7 +396,7 @@ def _coerce_where(clause: Any) -> ColumnElement:
 
 
 class BindParameter(ColumnElement):
-    __slots__ = ("key", "value", "_anonymous", "_has_value")
+    __slots__ = ("key", "value", "_anonymous", "_has_value", "_expanding")
 
     @classmethod
     def _anon(cls, value: Any, type_: TypeEngine, name: str) -> BindParameter:
@@ -331,21 +406,46 @@ class BindParameter(ColumnElement):
         b.type = type_
         b._anonymous = True
         b._has_value = True
+        b._expanding = False
         b._inner = None
         return b
 
-    def __init__(self, key: str, value: Any = None, type_: Any = None, *, _has_value: bool = False) -> None:
+    @classmethod
+    def _expanding_anon(cls, values: list[Any], type_: TypeEngine, name: str) -> BindParameter:
+        """The list of `in_([...])`: one parameter, expanded when the statement executes."""
+        b = cls._anon(values, type_, name)
+        b._expanding = True
+        return b
+
+    def __init__(
+        self,
+        key: str,
+        value: Any = None,
+        type_: Any = None,
+        *,
+        _has_value: bool = False,
+        expanding: bool = False,
+    ) -> None:
         self.key = key
         self.value = value
-        self.type = sqltypes.to_instance(type_) if type_ is not None else sqltypes._literal_type(value)
+        if type_ is not None:
+            self.type = sqltypes.to_instance(type_)
+        elif expanding:
+            self.type = sqltypes._literal_type(value[0]) if value else NULLTYPE
+        else:
+            self.type = sqltypes._literal_type(value)
         self._anonymous = False
         self._inner = None
         self._has_value = _has_value
+        self._expanding = expanding
 
     def _expr(self) -> Any:
         inner = self._inner
         if inner is None:
-            if self._anonymous:
+            if self._expanding:
+                values = list(self.value) if self._has_value and self.value is not None else None
+                inner = _core.bind_expanding(self.key, values, self.type._handle, self._anonymous)
+            elif self._anonymous:
                 inner = _core.bind(self.key, self.value, self.type._handle, True)
             elif self._has_value:
                 inner = _core.bind(self.key, self.value, self.type._handle, False)
@@ -355,8 +455,10 @@ class BindParameter(ColumnElement):
         return inner
 
     def _with_type(self, type_: TypeEngine) -> BindParameter:
+        """This parameter typed as the expression it is compared with (`col.in_(bindparam(...))`)."""
         b = BindParameter.__new__(BindParameter)
-        b.key, b.value, b._anonymous, b._has_value = self.key, self.value, self._anonymous, self._has_value
+        for attr in ("key", "value", "_anonymous", "_has_value", "_expanding"):
+            setattr(b, attr, getattr(self, attr))
         b.type = type_
         b._inner = None
         return b
@@ -365,11 +467,11 @@ class BindParameter(ColumnElement):
         return f"BindParameter({self.key!r}, {self.value!r}, type_={self.type!r})"
 
 
-def bindparam(key: str, value: Any = ..., type_: Any = None, **kw: Any) -> BindParameter:
-    if kw.get("expanding"):
-        raise NotImplementedError("ferroalchemy: expanding bindparam() is not implemented yet")
+def bindparam(key: str, value: Any = ..., type_: Any = None, expanding: bool = False, **kw: Any) -> BindParameter:
+    if kw.get("literal_execute"):
+        raise NotImplementedError("ferroalchemy: bindparam(literal_execute=True) is not implemented yet")
     has_value = value is not ...
-    return BindParameter(key, value if has_value else None, type_, _has_value=has_value)
+    return BindParameter(key, value if has_value else None, type_, _has_value=has_value, expanding=expanding)
 
 
 def literal(value: Any, type_: Any = None) -> BindParameter:
@@ -402,18 +504,27 @@ class _Tuple(ColumnElement):
 
 
 class BinaryExpression(ColumnElement):
-    __slots__ = ("left", "right", "operator", "_op")
+    __slots__ = ("left", "right", "operator", "_op", "escape")
 
     @classmethod
-    def _make(cls, left: Any, op: str, right: Any, opname: str, type_: TypeEngine | None = None) -> BinaryExpression:
+    def _make(
+        cls,
+        left: Any,
+        op: str,
+        right: Any,
+        opname: str,
+        type_: TypeEngine | None = None,
+        escape: str | None = None,
+    ) -> BinaryExpression:
         b = cls.__new__(cls)
         b.left = left
         b.right = right
         b._op = opname
         b.operator = opname
+        b.escape = escape
         b._inner = None
         if type_ is None:
-            type_ = sqltypes.Boolean() if opname not in ("add", "sub", "mul", "div", "mod", "concat") else left.type
+            type_ = sqltypes.Boolean() if opname not in _ARITHMETIC else left.type
         b.type = type_
         return b
 
@@ -424,13 +535,22 @@ class BinaryExpression(ColumnElement):
         b.right = right
         b._op = op
         b.operator = op
+        b.escape = None
         b._inner = inner
         b.type = sqltypes.Boolean()
         return b
 
     def _expr(self) -> Any:
         if self._inner is None:
-            self._inner = _core.binary(self.left._expr(), self._op, self.right._expr())
+            left, right = self.left._expr(), self.right._expr()
+            if self._op in ("div", "floordiv"):
+                # The result type is not the left operand's: int / int is Numeric.
+                inner = _core.binary_typed(left, self._op, right, self.type._handle)
+            else:
+                inner = _core.binary(left, self._op, right)
+            if self.escape is not None:
+                inner = _core.escape(inner, self.escape)
+            self._inner = inner
         return self._inner
 
     def __bool__(self) -> bool:
@@ -440,6 +560,9 @@ class BinaryExpression(ColumnElement):
         if self._op == "ne":
             return self.left is not self.right
         raise TypeError("Boolean value of this clause is not defined")
+
+
+_ARITHMETIC = frozenset(("add", "sub", "mul", "div", "floordiv", "mod", "concat"))
 
 
 class Between(ColumnElement):
@@ -497,16 +620,26 @@ class BooleanClauseList(ColumnElement):
 
 
 def _bool_list(op: str, clauses: tuple[Any, ...]) -> ColumnElement:
+    # As SQLAlchemy: true() drops out of and_() and decides or_(); false() the other way round.
+    neutral, decisive = (True_, False_) if op == "and" else (False_, True_)
     items: list[ColumnElement] = []
+    skipped: ColumnElement | None = None
     for c in clauses:
         if c is None:
             continue
         el = _coerce_where(c)
+        if isinstance(el, decisive):
+            return el
+        if isinstance(el, neutral):
+            skipped = el
+            continue
         if isinstance(el, BooleanClauseList) and el.operator == op:
             items.extend(el.clauses)
         else:
             items.append(el)
     if not items:
+        if skipped is not None:
+            return skipped
         raise exc.ArgumentError(f"{op}_() requires at least one expression")
     if len(items) == 1:
         return items[0]
@@ -523,6 +656,10 @@ def or_(*clauses: Any) -> ColumnElement:
 
 def not_(clause: Any) -> ColumnElement:
     el = _coerce_where(clause)
+    if isinstance(el, True_):
+        return False_()
+    if isinstance(el, False_):
+        return True_()
     if isinstance(el, Between):
         return Between(el.expr, el.low, el.high, not el.negate)
     if isinstance(el, BinaryExpression):
@@ -537,6 +674,8 @@ def not_(clause: Any) -> ColumnElement:
             "not_ilike": "ilike",
             "in": "not_in",
             "not_in": "in",
+            "is_distinct_from": "is_not_distinct_from",
+            "is_not_distinct_from": "is_distinct_from",
             "lt": "ge",
             "ge": "lt",
             "gt": "le",
@@ -544,7 +683,7 @@ def not_(clause: Any) -> ColumnElement:
         }
         neg = negations.get(el._op)
         if neg is not None:
-            return BinaryExpression._make(el.left, neg, el.right, neg)
+            return BinaryExpression._make(el.left, neg, el.right, neg, escape=el.escape)
     return UnaryExpression._make("not", el)
 
 
@@ -596,6 +735,134 @@ class Label(ColumnElement):
     @property
     def _result_name(self) -> str | None:
         return self.name
+
+
+def _wrapped_column_name(element: ColumnElement) -> str | None:
+    """cast() and type_coerce() of a column are named after the column, as SQLAlchemy names them."""
+    while isinstance(element, (Cast, TypeCoerce)):
+        element = element.clause
+    return element.name if isinstance(element, ColumnClause) or hasattr(element, "table") else None
+
+
+class Cast(ColumnElement):
+    """``CAST(expr AS type)``: the database converts the value; results come back as the type."""
+
+    __slots__ = ("clause", "name", "key")
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        self.type = sqltypes.to_instance(type_)
+        self.clause = _coerce(expression, self.type, "param")
+        self.name = self.key = _wrapped_column_name(self.clause)
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.cast(self.clause._expr(), self.type._handle)
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def _froms(self) -> list[Any]:
+        return self.clause._froms()
+
+
+class TypeCoerce(ColumnElement):
+    """``type_coerce(expr, type)``: the SQL is unchanged; binds and results follow the new type."""
+
+    __slots__ = ("clause", "name", "key")
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        self.type = sqltypes.to_instance(type_)
+        self.clause = _coerce(expression, self.type, "param")
+        self.name = self.key = _wrapped_column_name(self.clause)
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.type_coerce(self.clause._expr(), self.type._handle)
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def _froms(self) -> list[Any]:
+        return self.clause._froms()
+
+
+def cast(expression: Any, type_: Any) -> Cast:
+    return Cast(expression, type_)
+
+
+def type_coerce(expression: Any, type_: Any) -> TypeCoerce:
+    return TypeCoerce(expression, type_)
+
+
+class Case(ColumnElement):
+    """``CASE [value] WHEN ... THEN ... [ELSE ...] END``."""
+
+    __slots__ = ("value", "whens", "else_")
+
+    def __init__(self, *whens: Any, value: Any = None, else_: Any = None) -> None:
+        if len(whens) == 1 and isinstance(whens[0], dict):
+            pairs = list(whens[0].items())
+            if value is None:
+                raise exc.ArgumentError("case() given a dictionary of WHEN values needs value= to compare them with")
+        else:
+            pairs = []
+            for w in whens:
+                if not isinstance(w, tuple) or len(w) != 2:
+                    raise exc.ArgumentError(
+                        f'The "whens" argument to case(), when referring to a sequence of items, is '
+                        f"now passed as a series of positional elements, rather than as a list. Got {w!r}"
+                    )
+                pairs.append(w)
+        self.value = None if value is None else _coerce(value)
+        if self.value is None:
+            conds = [_coerce_where(c) for c, _ in pairs]
+        else:
+            conds = [_coerce(c) for c, _ in pairs]
+        results = [_coerce(r) for _, r in pairs]
+        self.whens = list(zip(conds, results, strict=True))
+        self.else_ = None if else_ is None else _coerce(else_)
+        self.type = results[-1].type if results else NULLTYPE
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.case(
+                None if self.value is None else self.value._expr(),
+                [(c._expr(), r._expr()) for c, r in self.whens],
+                None if self.else_ is None else self.else_._expr(),
+                self.type._handle,
+            )
+        return self._inner
+
+
+def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
+    return Case(*whens, value=value, else_=else_)
+
+
+class Tuple(ColumnElement):
+    """``tuple_(a, b)``: renders ``(a, b)``."""
+
+    __slots__ = ("clauses",)
+
+    def __init__(self, *clauses: Any) -> None:
+        self.clauses = [_coerce(c) for c in clauses]
+        self.type = NULLTYPE
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = _core.tuple_([c._expr() for c in self.clauses])
+        return self._inner
+
+
+def tuple_(*clauses: Any) -> Tuple:
+    return Tuple(*clauses)
 
 
 class Grouping(ColumnElement):

@@ -15,7 +15,7 @@ _INT_RESULT = {"count", "length", "char_length", "rank", "dense_rank", "row_numb
 _STR_RESULT = {"lower", "upper", "concat", "trim", "ltrim", "rtrim", "substr", "substring", "replace"}
 _DATETIME_RESULT = {"now", "current_timestamp", "localtimestamp", "sysdate"}
 _ARG_RESULT = {"sum", "min", "max", "coalesce", "abs", "round"}
-_NUMERIC_RESULT = {"avg"}
+_NUMERIC_RESULT: set[str] = set()  # avg() is untyped in SQLAlchemy: rows come back as the driver reads them
 
 
 # SQLAlchemy's GenericFunction classes (sqlalchemy.sql.functions): the names its reprs show as classes.

@@ -315,14 +315,23 @@ class Select(Executable, ClauseElement):
     filter = where
 
     def filter_by(self, **kwargs: Any) -> Select:
+        return self._filter_by(kwargs, legacy_query=False)
+
+    def _filter_by(self, kwargs: dict[str, Any], legacy_query: bool) -> Select:
         entity = self._filter_by_entity()
         crit = []
         for key, value in kwargs.items():
             try:
                 col = getattr(entity, key) if not isinstance(entity, FromClause) else entity.c[key]
             except (AttributeError, KeyError):
+                if legacy_query:
+                    raise exc.InvalidRequestError(
+                        f'Entity namespace for "{_entity_name(entity)}" has no property "{key}"'
+                    ) from None
+                # SQLAlchemy 2.1's select().filter_by() names what it searched: tables, or mappers.
+                searched = str(getattr(entity, "__mapper__", entity))
                 raise exc.InvalidRequestError(
-                    f'Entity namespace for "{_entity_name(entity)}" has no property "{key}"'
+                    f'None of the FROM clause entities have a property "{key}". Searched entities: {searched}'
                 ) from None
             crit.append(col == value)
         return self.where(*crit)

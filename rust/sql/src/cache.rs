@@ -85,3 +85,15 @@ pub fn bind_values(stmt: &Statement) -> Vec<Option<&crate::value::Value>> {
     });
     out
 }
+
+/// The lists of a statement's expanding binds in canonical order (None for other binds, and for
+/// an expanding bind whose list comes from the execution's parameters).
+pub fn bind_lists(stmt: &Statement) -> Vec<Option<&[crate::value::Value]>> {
+    let mut out = Vec::new();
+    stmt.walk_binds(&mut |e| {
+        if let crate::expr::ExprKind::Bind(b) = &e.kind {
+            out.push(b.list.as_deref());
+        }
+    });
+    out
+}

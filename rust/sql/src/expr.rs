@@ -82,6 +82,8 @@ pub enum BinOp {
     Mul,
     Div,
     Mod,
+    /// `//`: integer division where both sides are integers, else `FLOOR(a / b)`.
+    FloorDiv,
     Concat,
     Like,
     NotLike,
@@ -91,6 +93,8 @@ pub enum BinOp {
     IsNot,
     In,
     NotIn,
+    IsDistinctFrom,
+    IsNotDistinctFrom,
 }
 
 impl BinOp {
@@ -116,6 +120,9 @@ impl BinOp {
             "is_not" => BinOp::IsNot,
             "in" => BinOp::In,
             "not_in" => BinOp::NotIn,
+            "floordiv" => BinOp::FloorDiv,
+            "is_distinct_from" => BinOp::IsDistinctFrom,
+            "is_not_distinct_from" => BinOp::IsNotDistinctFrom,
             _ => return None,
         })
     }
@@ -124,7 +131,13 @@ impl BinOp {
     pub fn is_comparison(self) -> bool {
         !matches!(
             self,
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Concat
+            BinOp::Add
+                | BinOp::Sub
+                | BinOp::Mul
+                | BinOp::Div
+                | BinOp::FloorDiv
+                | BinOp::Mod
+                | BinOp::Concat
         )
     }
 }
@@ -172,6 +185,9 @@ pub struct Bind {
     pub anonymous: bool,
     /// An IN list whose length is decided at execution time.
     pub expanding: bool,
+    /// An expanding bind's list when the statement carries it (`in_([1, 2])`); its length never
+    /// reaches the cache key, since the list is expanded after compilation.
+    pub list: Option<Vec<Value>>,
 }
 
 #[derive(Debug)]
@@ -220,12 +236,30 @@ pub enum ExprKind {
         high: ExprRef,
         negate: bool,
     },
+    /// `CAST(inner AS <the node's type>)`.
+    Cast(ExprRef),
+    /// `type_coerce()`: renders `inner` as it is; only the node's type (results, binds) differs.
+    TypeCoerce(ExprRef),
+    /// `CASE [value] WHEN c THEN r ... [ELSE e] END`.
+    Case {
+        value: Option<ExprRef>,
+        whens: Vec<(ExprRef, ExprRef)>,
+        else_: Option<ExprRef>,
+    },
+    /// A LIKE-family binary with `ESCAPE '<escape>'` after its pattern.
+    Escape {
+        like: ExprRef,
+        escape: Arc<str>,
+    },
     /// A window function: `f(...) OVER (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ...)`.
     Over {
         func: ExprRef,
         partition_by: Vec<ExprRef>,
         order_by: Vec<ExprRef>,
         frame: Option<Frame>,
+        /// The frame's n PRECEDING / FOLLOWING offsets as bound parameters, start before end,
+        /// as SQLAlchemy 2.1 binds them.
+        frame_binds: Vec<ExprRef>,
     },
 }
 
@@ -282,6 +316,7 @@ impl Expr {
                 value,
                 anonymous,
                 expanding: false,
+                list: None,
             }),
             ty,
             kb,
@@ -329,6 +364,101 @@ impl Expr {
             left.ty.clone()
         };
         Expr::build(ExprKind::Binary { left, op, right }, ty, kb)
+    }
+
+    /// A binary whose result type is not its left operand's (`int / int` is Numeric in SQLAlchemy).
+    pub fn binary_typed(left: ExprRef, op: BinOp, right: ExprRef, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("bin");
+        kb.key(left.key).u64(op as u64).key(right.key);
+        Expr::build(ExprKind::Binary { left, op, right }, ty, kb)
+    }
+
+    /// An IN list bound as one parameter and expanded to one placeholder per element at execution.
+    /// `list: None` takes the list from the execution's parameters by `name`.
+    pub fn bind_expanding(
+        name: &str,
+        list: Option<Vec<Value>>,
+        ty: SqlType,
+        anonymous: bool,
+    ) -> ExprRef {
+        let mut kb = KeyBuilder::new("bindx");
+        kb.str(name)
+            .u64(anonymous as u64)
+            .u64(list.is_some() as u64);
+        Expr::build(
+            ExprKind::Bind(Bind {
+                name: name.into(),
+                value: None,
+                anonymous,
+                expanding: true,
+                list,
+            }),
+            ty,
+            kb,
+        )
+    }
+
+    pub fn cast(inner: ExprRef, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("cast");
+        kb.key(inner.key);
+        Expr::build(ExprKind::Cast(inner), ty, kb)
+    }
+
+    pub fn type_coerce(inner: ExprRef, ty: SqlType) -> ExprRef {
+        let mut kb = KeyBuilder::new("coerce");
+        kb.key(inner.key);
+        Expr::build(ExprKind::TypeCoerce(inner), ty, kb)
+    }
+
+    pub fn case(
+        value: Option<ExprRef>,
+        whens: Vec<(ExprRef, ExprRef)>,
+        else_: Option<ExprRef>,
+        ty: SqlType,
+    ) -> ExprRef {
+        let mut kb = KeyBuilder::new("case");
+        kb.u64(value.is_some() as u64).u64(whens.len() as u64);
+        if let Some(v) = &value {
+            kb.key(v.key);
+        }
+        for (c, r) in &whens {
+            kb.key(c.key).key(r.key);
+        }
+        kb.u64(else_.is_some() as u64);
+        if let Some(e) = &else_ {
+            kb.key(e.key);
+        }
+        Expr::build(
+            ExprKind::Case {
+                value,
+                whens,
+                else_,
+            },
+            ty,
+            kb,
+        )
+    }
+
+    pub fn escape(like: ExprRef, escape: &str) -> ExprRef {
+        let mut kb = KeyBuilder::new("escape");
+        kb.key(like.key).str(escape);
+        let ty = like.ty.clone();
+        Expr::build(
+            ExprKind::Escape {
+                like,
+                escape: escape.into(),
+            },
+            ty,
+            kb,
+        )
+    }
+
+    /// The expression a wrapper (cast, type_coerce, label) stands for, for naming result columns.
+    pub fn unwrapped(&self) -> &Expr {
+        match &self.kind {
+            ExprKind::Cast(inner) | ExprKind::TypeCoerce(inner) => inner.unwrapped(),
+            _ => self,
+        }
     }
 
     pub fn unary(op: UnaryOp, operand: ExprRef) -> ExprRef {
@@ -433,7 +563,33 @@ impl Expr {
         for e in partition_by.iter().chain(order_by.iter()) {
             kb.key(e.key);
         }
-        kb.u64(order_by.len() as u64).str(&format!("{frame:?}"));
+        kb.u64(order_by.len() as u64);
+        let mut frame_binds = Vec::new();
+        match frame {
+            None => {
+                kb.u64(0);
+            }
+            Some(f) => {
+                // Only each bound's kind reaches the key: offsets are bound values.
+                kb.u64(1).u64(f.range as u64);
+                for b in [f.start, f.end] {
+                    kb.u64(match b {
+                        None => 0,
+                        Some(0) => 1,
+                        Some(n) if n < 0 => 2,
+                        Some(_) => 3,
+                    });
+                    if let Some(n) = b.filter(|n| *n != 0) {
+                        frame_binds.push(Expr::bind(
+                            "param",
+                            Some(Value::Int(n.abs())),
+                            SqlType::Integer,
+                            true,
+                        ));
+                    }
+                }
+            }
+        }
         let ty = func.ty.clone();
         Expr::build(
             ExprKind::Over {
@@ -441,6 +597,7 @@ impl Expr {
                 partition_by,
                 order_by,
                 frame,
+                frame_binds,
             },
             ty,
             kb,
@@ -483,7 +640,23 @@ impl Expr {
                 items.iter().for_each(|i| i.collect_tables(out))
             }
             ExprKind::Func { args, .. } => args.iter().for_each(|a| a.collect_tables(out)),
-            ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.collect_tables(out),
+            ExprKind::Label { inner, .. }
+            | ExprKind::Grouping(inner)
+            | ExprKind::Cast(inner)
+            | ExprKind::TypeCoerce(inner)
+            | ExprKind::Escape { like: inner, .. } => inner.collect_tables(out),
+            ExprKind::Case {
+                value,
+                whens,
+                else_,
+            } => {
+                value.iter().for_each(|v| v.collect_tables(out));
+                for (c, r) in whens {
+                    c.collect_tables(out);
+                    r.collect_tables(out);
+                }
+                else_.iter().for_each(|e| e.collect_tables(out));
+            }
             ExprKind::Between {
                 expr, low, high, ..
             } => {
@@ -520,7 +693,23 @@ impl Expr {
                 items.iter().for_each(|i| i.walk_binds(f))
             }
             ExprKind::Func { args, .. } => args.iter().for_each(|a| a.walk_binds(f)),
-            ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => inner.walk_binds(f),
+            ExprKind::Label { inner, .. }
+            | ExprKind::Grouping(inner)
+            | ExprKind::Cast(inner)
+            | ExprKind::TypeCoerce(inner)
+            | ExprKind::Escape { like: inner, .. } => inner.walk_binds(f),
+            ExprKind::Case {
+                value,
+                whens,
+                else_,
+            } => {
+                value.iter().for_each(|v| v.walk_binds(f));
+                for (c, r) in whens {
+                    c.walk_binds(f);
+                    r.walk_binds(f);
+                }
+                else_.iter().for_each(|e| e.walk_binds(f));
+            }
             ExprKind::ScalarSelect(s) => s.walk_binds(f),
             ExprKind::Text(t) => t.walk_binds(f),
             ExprKind::Between {
@@ -534,12 +723,14 @@ impl Expr {
                 func,
                 partition_by,
                 order_by,
+                frame_binds,
                 ..
             } => {
                 func.walk_binds(f);
                 partition_by
                     .iter()
                     .chain(order_by.iter())
+                    .chain(frame_binds.iter())
                     .for_each(|e| e.walk_binds(f));
             }
             _ => {}

@@ -17,7 +17,7 @@ pub mod value;
 pub use cache::StatementCache;
 pub use compiler::{
     compile, compile_expression, compile_expression_with, CompileError, Compiled, ParamRef,
-    ResultColumn,
+    ParamValue, ResultColumn,
 };
 pub use dialect::{Dialect, ParamStyle};
 pub use expr::{BinOp, BoolOp, Expr, ExprKind, ExprRef, TableRef, UnaryOp};

@@ -33,6 +33,30 @@ pub enum Value {
 }
 
 impl Value {
+    /// The type SQLAlchemy gives a plain Python value with nothing else to go by (`_literal_type`).
+    pub fn literal_type(&self) -> crate::types::SqlType {
+        use crate::types::SqlType;
+        match self {
+            Value::Null => SqlType::Null,
+            Value::Bool(_) => SqlType::Boolean,
+            Value::Int(_) => SqlType::Integer,
+            Value::Float(_) => SqlType::Float,
+            Value::Text(_) => SqlType::String(None),
+            Value::Blob(_) => SqlType::LargeBinary,
+            Value::Date(_) => SqlType::Date,
+            Value::Time(_) => SqlType::Time,
+            Value::DateTime(p) => SqlType::DateTime {
+                timezone: p.utc_offset.is_some(),
+            },
+            Value::Decimal(_) => SqlType::Numeric {
+                precision: None,
+                scale: None,
+                as_decimal: true,
+            },
+            Value::Uuid(_) => SqlType::Uuid { native: false },
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }

@@ -20,7 +20,7 @@ use crate::errors::{driver_error, driver_error_multi, exc};
 use crate::orm::loading::{hydrate, LoadPlan};
 use crate::orm::IdentityMap;
 use crate::sql::PyStmt;
-pub use params::{build_params, param_keys};
+pub use params::{build_execution, param_keys};
 use result::{keys_new, CursorResult};
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
@@ -306,7 +306,8 @@ impl Connection {
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
         let compiled = self.compiled_for(py, stmt, &keys)?;
-        let batch = build_params(py, stmt, &compiled, params, &defaults)?;
+        let (compiled, batch) =
+            build_execution(py, stmt, compiled, params, &defaults, self.dialect)?;
         let after = match log {
             Some(log) => {
                 let (driver_params, many) = batch.driver_params(py)?;

@@ -1,8 +1,10 @@
 //! Turning execution parameters (a dict, or a list of dicts) into positional values in the order
 //! the compiled SQL wants them, typed by the column or bind they feed.
 
-use ferro_sql::cache::bind_values;
-use ferro_sql::{Compiled, ParamRef, Statement, Value};
+use std::sync::Arc;
+
+use ferro_sql::cache::{bind_lists, bind_values};
+use ferro_sql::{Compiled, Dialect, ParamRef, ParamValue, Statement, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -102,18 +104,65 @@ fn missing_bind(
     build().unwrap_or_else(|e| e)
 }
 
+fn executemany_expanding(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let f = py.import("ferroalchemy.exc")?.getattr("_invalid_request")?;
+        let message =
+            "'literal_execute' or 'expanding' parameters can't be used with executemany()";
+        Ok(PyErr::from_value(f.call1((message, sql, params))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
 struct Ctx<'a, 'py> {
     py: Python<'py>,
     compiled: &'a Compiled,
     vals: Vec<Option<&'a Value>>,
+    lists: Vec<Option<&'a [Value]>>,
     defaults: &'a Defaults,
     all_params: Option<&'a Bound<'py, PyAny>>,
 }
 
+/// An expanding parameter's list from the execution's parameters: any iterable but a string.
+fn expanding_list(
+    v: &Bound<'_, PyAny>,
+    name: &str,
+    ty: &ferro_sql::SqlType,
+) -> PyResult<Vec<Value>> {
+    let py = v.py();
+    if v.is_instance_of::<pyo3::types::PyString>() || v.is_instance_of::<pyo3::types::PyBytes>() {
+        return Err(crate::errors::exc(
+            py,
+            "ArgumentError",
+            format!("Expanding bound parameter {name:?} requires a list of values, got a string"),
+        ));
+    }
+    let mut out = Vec::new();
+    for item in v.try_iter()? {
+        let item = item?;
+        out.push(py_to_value(&item, ty).map_err(|e| match e {
+            BindError::Py(e) => e,
+            BindError::Driver(d) => driver_error(py, &d, None, None),
+        })?);
+    }
+    Ok(out)
+}
+
+/// Each parameter's value in `compiled.params` order; an expanding parameter's list goes to
+/// `lists` (one per expanding parameter, in order) and leaves a NULL in its place.
 fn resolve(
     c: &Ctx<'_, '_>,
     params: Option<&Bound<'_, PyDict>>,
     group: Option<usize>,
+) -> PyResult<Vec<Value>> {
+    resolve_with_lists(c, params, group, &mut Vec::new())
+}
+
+fn resolve_with_lists(
+    c: &Ctx<'_, '_>,
+    params: Option<&Bound<'_, PyDict>>,
+    group: Option<usize>,
+    lists: &mut Vec<Vec<Value>>,
 ) -> PyResult<Vec<Value>> {
     let (py, compiled, vals, all_params) = (c.py, c.compiled, &c.vals, c.all_params);
     let mut out = Vec::with_capacity(compiled.params.len());
@@ -150,6 +199,25 @@ fn resolve(
                     },
                 }
             }
+            ParamRef::Expanding {
+                name, fallback, ty, ..
+            } => {
+                let given = match params {
+                    Some(d) => d.get_item(&**name)?,
+                    None => None,
+                };
+                let list = match given {
+                    Some(v) => expanding_list(&v, name, ty)?,
+                    None => match fallback.and_then(|i| c.lists.get(i).copied().flatten()) {
+                        Some(l) => l.to_vec(),
+                        None => {
+                            return Err(missing_bind(py, name, &compiled.sql, all_params, group))
+                        }
+                    },
+                };
+                lists.push(list);
+                Value::Null
+            }
         };
         out.push(v);
     }
@@ -167,6 +235,7 @@ pub fn build_params<'py>(
         py,
         compiled,
         vals: bind_values(stmt),
+        lists: bind_lists(stmt),
         defaults,
         all_params: params,
     };
@@ -198,4 +267,64 @@ pub fn build_params<'py>(
             Ok(Batch::Many(rows))
         }
     }
+}
+
+/// The statement and parameters to run. A statement with expanding IN parameters is compiled
+/// (and cached) once with markers; here each marker becomes one placeholder per element of this
+/// execution's list, so the cache key never depends on a list's length.
+pub fn build_execution<'py>(
+    py: Python<'py>,
+    stmt: &Statement,
+    compiled: Arc<Compiled>,
+    params: Option<&Bound<'py, PyAny>>,
+    defaults: &Defaults,
+    dialect: Dialect,
+) -> PyResult<(Arc<Compiled>, Batch)> {
+    if !compiled.has_expanding() {
+        let batch = build_params(py, stmt, &compiled, params, defaults)?;
+        return Ok((compiled, batch));
+    }
+    let ctx = Ctx {
+        py,
+        compiled: &compiled,
+        vals: bind_values(stmt),
+        lists: bind_lists(stmt),
+        defaults,
+        all_params: params,
+    };
+    let single = match params {
+        None => None,
+        Some(p) => match p.cast::<PyDict>() {
+            Ok(d) => Some(d.clone()),
+            Err(_) => match p.len().ok() {
+                Some(0) => None,
+                Some(1) => first_of_many(p)?,
+                _ => return Err(executemany_expanding(py, &compiled.sql, p)),
+            },
+        },
+    };
+    let mut lists = Vec::new();
+    let flat = resolve_with_lists(&ctx, single.as_ref(), None, &mut lists)?;
+    let mut lists = lists.into_iter();
+    let values = compiled
+        .params
+        .iter()
+        .zip(flat)
+        .map(|(p, v)| match p {
+            ParamRef::Expanding { .. } => ParamValue::List(lists.next().unwrap_or_default()),
+            _ => ParamValue::One(v),
+        })
+        .collect();
+    let (sql, flat) = compiled
+        .expand(dialect, values)
+        .map_err(|e| crate::errors::compile_error(py, &e))?;
+    let expanded = Compiled {
+        sql,
+        params: Vec::new(),
+        param_names: Vec::new(),
+        param_spans: Vec::new(),
+        values_span: None,
+        ..(*compiled).clone()
+    };
+    Ok((Arc::new(expanded), Batch::One(flat)))
 }

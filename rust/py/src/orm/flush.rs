@@ -74,7 +74,7 @@ fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Ve
         .iter()
         .map(|p| match p {
             ParamRef::Named { name, .. } => named.get(&**name).cloned().unwrap_or(Value::Null),
-            ParamRef::Pos(_) => Value::Null,
+            ParamRef::Pos(_) | ParamRef::Expanding { .. } => Value::Null,
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! building a node computes its cache key once.
 
 mod ddl;
+mod elements;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::convert::{py_to_value, value_to_py, BindError, TypeHandle};
+use crate::convert::{py_to_value, BindError, TypeHandle};
 use crate::errors::{compile_error, exc};
 
 #[pyclass(frozen, module = "ferroalchemy._core", name = "Expr")]
@@ -152,7 +153,18 @@ fn compare(
         Ok(e) => e.get().0.clone(),
         Err(_) => {
             let v = py_to_value(value, &left.ty).map_err(|e| bind_error(py, e))?;
-            SqlExpr::bind(bind_name, Some(v), left.ty.clone(), true)
+            // An untyped column (lightweight `column("x")`) leaves the value to type its bind; in
+            // arithmetic a value of another kind keeps its own type (`numeric // 7` binds an
+            // integer), as SQLAlchemy's coerce_compared_value decides.
+            let own = v.literal_type();
+            let ty = if left.ty == ferro_sql::SqlType::Null
+                || (!op.is_comparison() && own.is_integer() && !left.ty.is_integer())
+            {
+                own
+            } else {
+                left.ty.clone()
+            };
+            SqlExpr::bind(bind_name, Some(v), ty, true)
         }
     };
     Ok(PyExpr(SqlExpr::binary(left, op, right)))
@@ -531,18 +543,10 @@ fn compile<'py>(
     };
     let c = ferro_sql::compile(stmt, d, &opts).map_err(|e| compile_error(py, &e))?;
     let vals = ferro_sql::cache::bind_values(stmt);
+    let lists = ferro_sql::cache::bind_lists(stmt);
     let out = PyList::empty(py);
     for p in &c.params {
-        let v = match p {
-            ferro_sql::ParamRef::Pos(i) => vals.get(*i).copied().flatten(),
-            ferro_sql::ParamRef::Named { fallback, .. } => {
-                fallback.and_then(|i| vals.get(i).copied().flatten())
-            }
-        };
-        match v {
-            Some(v) => out.append(value_to_py(py, v)?)?,
-            None => out.append(py.None())?,
-        }
+        out.append(elements::display_value(py, p, &vals, &lists)?)?;
     }
     Ok((c.sql, c.param_names, out))
 }
@@ -568,24 +572,16 @@ fn compile_expression<'py>(
     };
     let (sql, names, params) =
         ferro_sql::compile_expression_with(e, d, &opts).map_err(|err| compile_error(py, &err))?;
-    let mut vals = Vec::new();
+    let (mut vals, mut lists) = (Vec::new(), Vec::new());
     e.walk_binds(&mut |x| {
         if let ferro_sql::ExprKind::Bind(b) = &x.kind {
             vals.push(b.value.as_ref());
+            lists.push(b.list.as_deref());
         }
     });
     let out = PyList::empty(py);
     for p in &params {
-        let v = match p {
-            ferro_sql::ParamRef::Pos(i) => vals.get(*i).copied().flatten(),
-            ferro_sql::ParamRef::Named { fallback, .. } => {
-                fallback.and_then(|i| vals.get(i).copied().flatten())
-            }
-        };
-        match v {
-            Some(v) => out.append(value_to_py(py, v)?)?,
-            None => out.append(py.None())?,
-        }
+        out.append(elements::display_value(py, p, &vals, &lists)?)?;
     }
     Ok((sql, names, out))
 }
@@ -637,5 +633,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_expression, m)?)?;
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     ddl::register(m)?;
+    elements::register(m)?;
     Ok(())
 }

@@ -169,7 +169,7 @@ impl Ctx<'_> {
                 }
                 if let Some(w) = &oc.where_ {
                     self.sql.push_str(" WHERE ");
-                    self.visit_grouped(w, super::PREC_ASBOOL)?;
+                    self.visit_criterion(w, super::PREC_ASBOOL)?;
                 }
             }
         }
@@ -200,7 +200,7 @@ impl Ctx<'_> {
         }
         if let Some(w) = &u.where_ {
             self.sql.push_str(" WHERE ");
-            self.visit_grouped(w, super::PREC_ASBOOL)?;
+            self.visit_criterion(w, super::PREC_ASBOOL)?;
         }
         self.visit_returning(&u.returning)
     }
@@ -210,7 +210,7 @@ impl Ctx<'_> {
         self.push_table_name(&x.table);
         if let Some(w) = &x.where_ {
             self.sql.push_str(" WHERE ");
-            self.visit_grouped(w, super::PREC_ASBOOL)?;
+            self.visit_criterion(w, super::PREC_ASBOOL)?;
         }
         self.visit_returning(&x.returning)
     }

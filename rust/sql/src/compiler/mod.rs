@@ -3,6 +3,7 @@
 
 mod ddl;
 mod dml;
+mod elements;
 mod paramstyle;
 mod select;
 mod type_names;
@@ -18,6 +19,7 @@ use crate::text::TextPart;
 use crate::types::SqlType;
 use crate::value::Value;
 
+pub use elements::{postcompile_marker, ParamValue};
 pub use type_names::type_ddl;
 
 /// Where a positional parameter of the compiled SQL takes its value from.
@@ -31,6 +33,14 @@ pub enum ParamRef {
         name: Arc<str>,
         fallback: Option<usize>,
         ty: SqlType,
+    },
+    /// An expanding IN parameter: a list, one placeholder per element once expanded for
+    /// execution (`Compiled::expand`); `negate` for NOT IN, whose empty list reads differently.
+    Expanding {
+        name: Arc<str>,
+        fallback: Option<usize>,
+        ty: SqlType,
+        negate: bool,
     },
 }
 
@@ -46,6 +56,8 @@ pub struct Compiled {
     pub params: Vec<ParamRef>,
     /// Each parameter's name as `str(stmt)` shows it (`id_1`), for echo and error messages.
     pub param_names: Vec<String>,
+    /// Byte range of each parameter's placeholder in `sql`, for `Compiled::expand`.
+    pub param_spans: Vec<(usize, usize)>,
     pub columns: Vec<ResultColumn>,
     /// SELECT, or DML with RETURNING: the statement produces rows.
     pub returns_rows: bool,
@@ -96,6 +108,9 @@ pub(crate) struct Ctx<'a> {
     pub sql: String,
     params: Vec<ParamRef>,
     param_names: Vec<String>,
+    param_spans: Vec<(usize, usize)>,
+    /// Set while visiting the right side of NOT IN, for an expanding bind there.
+    in_negate: bool,
     canon: HashMap<*const Expr, VecDeque<usize>>,
     anon_counts: HashMap<String, usize>,
     /// Names given to anonymous subqueries, by table id.
@@ -107,7 +122,7 @@ pub(crate) struct Ctx<'a> {
     pub param_keys: &'a [String],
     /// False inside SQLite's RETURNING, which names columns without their table.
     pub(crate) include_table: bool,
-    bind_casts: bool,
+    pub(crate) bind_casts: bool,
 }
 
 /// Compiles a statement for a dialect.
@@ -135,6 +150,8 @@ pub fn compile(
         sql: String::with_capacity(128),
         params: Vec::new(),
         param_names: Vec::new(),
+        param_spans: Vec::new(),
+        in_negate: false,
         canon,
         anon_counts: HashMap::new(),
         anon_tables: HashMap::new(),
@@ -202,6 +219,7 @@ pub fn compile(
     out.sql = ctx.finish_sql();
     out.params = ctx.params;
     out.param_names = ctx.param_names;
+    out.param_spans = ctx.param_spans;
     Ok(out)
 }
 
@@ -239,6 +257,8 @@ pub fn compile_expression_with(
         sql: String::new(),
         params: Vec::new(),
         param_names: Vec::new(),
+        param_spans: Vec::new(),
+        in_negate: false,
         canon,
         anon_counts: HashMap::new(),
         anon_tables: HashMap::new(),
@@ -265,6 +285,11 @@ impl Ctx<'_> {
         format!("{base}_{c}")
     }
 
+    /// True when compiling for display in a driver paramstyle ferroalchemy's drivers do not take.
+    pub(crate) fn displaying(&self) -> bool {
+        self.style != self.d.param_style()
+    }
+
     /// The SQL text, with percent signs doubled where the paramstyle needs it.
     fn finish_sql(&mut self) -> String {
         let sql = std::mem::take(&mut self.sql);
@@ -276,15 +301,28 @@ impl Ctx<'_> {
     }
 
     fn push_param(&mut self, p: ParamRef, name: String, ty: &SqlType) {
-        paramstyle::push_placeholder(&mut self.sql, self.style, &name, self.params.len() + 1);
+        let start = self.sql.len();
+        // An expanding parameter takes its numbers only when expanded for execution.
+        let n = self
+            .params
+            .iter()
+            .filter(|p| !matches!(p, ParamRef::Expanding { .. }))
+            .count();
+        paramstyle::push_placeholder(&mut self.sql, self.style, &name, n + 1);
         if self.bind_casts {
             if let Some(cast) = paramstyle::pg_bind_cast(ty) {
                 self.sql.push_str("::");
                 self.sql.push_str(cast);
             }
         }
+        let span = (start, self.sql.len());
+        self.push_param_at(p, name, span);
+    }
+
+    pub(crate) fn push_param_at(&mut self, p: ParamRef, name: String, span: (usize, usize)) {
         self.params.push(p);
         self.param_names.push(name);
+        self.param_spans.push(span);
     }
 
     /// A parameter filled from execution parameters by key (INSERT/UPDATE columns, ORM flush).
@@ -308,6 +346,10 @@ impl Ctx<'_> {
             .canon
             .get_mut(&(e as *const Expr))
             .and_then(|q| q.pop_front());
+        if b.expanding {
+            let negate = std::mem::take(&mut self.in_negate);
+            return self.visit_expanding_bind(e, b, pos, negate);
+        }
         if self.literal_binds {
             if let Some(v) = &b.value {
                 let lit = self.render_literal(v)?;
@@ -315,11 +357,7 @@ impl Ctx<'_> {
                 return Ok(());
             }
         }
-        let name = if b.anonymous {
-            self.anon_name(&b.name)
-        } else {
-            b.name.to_string()
-        };
+        let name = self.bind_name(b);
         let p = match (&b.value, b.anonymous) {
             (Some(_), true) => ParamRef::Pos(pos.unwrap_or(0)),
             _ => ParamRef::Named {
@@ -361,6 +399,9 @@ impl Ctx<'_> {
     fn ansi_function(&self, name: &str) -> Option<&'static str> {
         Some(match name.to_ascii_lowercase().as_str() {
             "now" if self.d == Dialect::Sqlite => "CURRENT_TIMESTAMP",
+            "localtimestamp" if self.d == Dialect::Sqlite => {
+                "DATETIME(CURRENT_TIMESTAMP, 'localtime')"
+            }
             "current_timestamp" => "CURRENT_TIMESTAMP",
             "current_date" => "CURRENT_DATE",
             "current_time" => "CURRENT_TIME",
@@ -373,7 +414,7 @@ impl Ctx<'_> {
         })
     }
 
-    fn render_literal(&self, v: &Value) -> Result<String, CompileError> {
+    pub(crate) fn render_literal(&self, v: &Value) -> Result<String, CompileError> {
         Ok(match v {
             Value::Null => "NULL".into(),
             Value::Bool(b) => match self.d {
@@ -469,12 +510,13 @@ impl Ctx<'_> {
             ExprKind::Column { .. } => self.visit_column_ref(e),
             ExprKind::Bind(_) => self.visit_bind(e)?,
             ExprKind::Null => self.sql.push_str("NULL"),
+            // SQLite has no boolean literals; MySQL's `true` is an alias of 1 (SQLAlchemy renders it).
             ExprKind::True => self.sql.push_str(match self.d {
-                Dialect::Sqlite | Dialect::Mysql => "1",
+                Dialect::Sqlite => "1",
                 _ => "true",
             }),
             ExprKind::False => self.sql.push_str(match self.d {
-                Dialect::Sqlite | Dialect::Mysql => "0",
+                Dialect::Sqlite => "0",
                 _ => "false",
             }),
             ExprKind::LiteralColumn(t) => self.sql.push_str(t),
@@ -491,7 +533,7 @@ impl Ctx<'_> {
                     if i > 0 {
                         self.sql.push_str(sep);
                     }
-                    self.visit_grouped(item, prec)?;
+                    self.visit_criterion(item, prec)?;
                 }
             }
             ExprKind::Func { name, args } => {
@@ -504,7 +546,7 @@ impl Ctx<'_> {
                         return Ok(());
                     }
                 }
-                self.sql.push_str(name);
+                self.sql.push_str(self.function_name(name));
                 self.sql.push('(');
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
@@ -566,11 +608,20 @@ impl Ctx<'_> {
                 self.sql.push_str(" AND ");
                 self.visit_grouped(high, PREC_CMP)?;
             }
+            ExprKind::Cast(inner) => self.visit_cast(e, inner)?,
+            ExprKind::TypeCoerce(inner) => self.visit(inner)?,
+            ExprKind::Case {
+                value,
+                whens,
+                else_,
+            } => self.visit_case(value, whens, else_)?,
+            ExprKind::Escape { like, escape } => self.visit_escape(like, escape)?,
             ExprKind::Over {
                 func,
                 partition_by,
                 order_by,
                 frame,
+                frame_binds,
             } => {
                 self.visit(func)?;
                 self.sql.push_str(" OVER (");
@@ -594,9 +645,10 @@ impl Ctx<'_> {
                     }
                     self.sql.push_str(if fr.range { "RANGE" } else { "ROWS" });
                     self.sql.push_str(" BETWEEN ");
-                    self.sql.push_str(&frame_bound(fr.start, "PRECEDING"));
+                    let mut binds = frame_binds.iter();
+                    self.visit_frame_bound(fr.start, "PRECEDING", &mut binds)?;
                     self.sql.push_str(" AND ");
-                    self.sql.push_str(&frame_bound(fr.end, "FOLLOWING"));
+                    self.visit_frame_bound(fr.end, "FOLLOWING", &mut binds)?;
                 }
                 self.sql.push(')');
             }
@@ -613,32 +665,12 @@ impl Ctx<'_> {
     ) -> Result<(), CompileError> {
         // Operands group against the operator's own precedence (a pattern LIKE counts as comparison).
         let prec = precedence(e).max(PREC_CMP);
-        if op == BinOp::Concat && self.d == Dialect::Mysql {
-            // `a || b || c` is one concat(a, b, c) call: SQLAlchemy flattens the chain.
-            let mut args = Vec::new();
-            concat_operands(e, &mut args);
-            self.sql.push_str("concat(");
-            for (i, a) in args.iter().enumerate() {
-                if i > 0 {
-                    self.sql.push_str(", ");
-                }
-                self.visit(a)?;
-            }
-            self.sql.push(')');
+        if self.visit_dialect_binary(e, left, op, right)? {
             return Ok(());
         }
-        if matches!(op, BinOp::ILike | BinOp::NotILike) && self.d != Dialect::Postgresql {
-            // Dialects without ILIKE compare lower() of both sides, as SQLAlchemy renders it.
-            self.sql.push_str("lower(");
-            self.visit(left)?;
-            self.sql.push_str(if op == BinOp::ILike {
-                ") LIKE lower("
-            } else {
-                ") NOT LIKE lower("
-            });
-            self.visit(right)?;
-            self.sql.push(')');
-            return Ok(());
+        if op == BinOp::NotIn {
+            // Always parenthesised: an empty list expands to `x NOT IN (NULL) OR (1 = 1)`.
+            self.sql.push('(');
         }
         self.visit_operand(left, op, prec)?;
         self.sql.push_str(match op {
@@ -651,7 +683,7 @@ impl Ctx<'_> {
             BinOp::Add => " + ",
             BinOp::Sub => " - ",
             BinOp::Mul => " * ",
-            BinOp::Div => " / ",
+            BinOp::Div | BinOp::FloorDiv => " / ",
             BinOp::Mod => " % ",
             BinOp::Concat => " || ",
             BinOp::Like => " LIKE ",
@@ -662,15 +694,23 @@ impl Ctx<'_> {
             BinOp::IsNot => " IS NOT ",
             BinOp::In => " IN ",
             BinOp::NotIn => " NOT IN ",
+            BinOp::IsDistinctFrom => " IS DISTINCT FROM ",
+            BinOp::IsNotDistinctFrom => " IS NOT DISTINCT FROM ",
         });
+        self.in_negate = op == BinOp::NotIn;
         if is_like_pattern(op, right) {
             // startswith/endswith/contains: `LIKE :p || '%'` renders without parentheses.
-            self.visit(right)
+            self.visit(right)?;
         } else if op == BinOp::Concat {
-            self.visit_grouped(right, prec - 1)
+            self.visit_grouped(right, prec - 1)?;
         } else {
-            self.visit_operand(right, op, prec)
+            self.visit_operand(right, op, prec)?;
         }
+        self.in_negate = false;
+        if op == BinOp::NotIn {
+            self.sql.push(')');
+        }
+        Ok(())
     }
 
     /// An operand of `op`: the same associative operator nests without parentheses
@@ -693,6 +733,10 @@ impl Ctx<'_> {
 
     fn visit_unary(&mut self, op: UnaryOp, operand: &ExprRef) -> Result<(), CompileError> {
         match op {
+            UnaryOp::Not if self.needs_is_true(operand) => {
+                self.visit(operand)?;
+                self.sql.push_str(" = 0");
+            }
             UnaryOp::Not => {
                 self.sql.push_str("NOT ");
                 self.visit_grouped(operand, PREC_NOT)?;
@@ -738,9 +782,9 @@ const PREC_OR: i32 = 2;
 const PREC_AND: i32 = 3;
 const PREC_ORDER: i32 = 3;
 const PREC_NOT: i32 = 5;
-const PREC_CMP: i32 = 5;
+pub(crate) const PREC_CMP: i32 = 5;
 const PREC_ADD: i32 = 7;
-const PREC_MUL: i32 = 8;
+pub(crate) const PREC_MUL: i32 = 8;
 
 /// A LIKE whose pattern is concatenated with '%': what startswith/endswith/contains build.
 fn is_like_pattern(op: BinOp, right: &Expr) -> bool {
@@ -770,7 +814,7 @@ fn precedence(e: &Expr) -> i32 {
         ExprKind::Binary { op, right, .. } if is_like_pattern(*op, right) => PREC_PATTERN,
         ExprKind::Binary { op, .. } => match op {
             BinOp::Add | BinOp::Sub => PREC_ADD,
-            BinOp::Mul | BinOp::Div | BinOp::Mod => PREC_MUL,
+            BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod => PREC_MUL,
             _ => PREC_CMP,
         },
         ExprKind::Unary {
@@ -780,33 +824,8 @@ fn precedence(e: &Expr) -> i32 {
             op: UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast,
             ..
         } => PREC_ORDER,
-        ExprKind::ScalarSelect(_) => i32::MAX,
+        ExprKind::Escape { like, .. } => precedence(like),
         _ => i32::MAX,
-    }
-}
-
-/// The operands of a chain of `||`, left to right, nested concatenations flattened.
-fn concat_operands<'e>(e: &'e ExprRef, out: &mut Vec<&'e ExprRef>) {
-    match &e.kind {
-        ExprKind::Binary {
-            left,
-            op: BinOp::Concat,
-            right,
-        } => {
-            concat_operands(left, out);
-            concat_operands(right, out);
-        }
-        _ => out.push(e),
-    }
-}
-
-/// A window frame bound: unbounded, CURRENT ROW, or n PRECEDING / FOLLOWING.
-fn frame_bound(b: Option<i64>, unbounded: &str) -> String {
-    match b {
-        None => format!("UNBOUNDED {unbounded}"),
-        Some(0) => "CURRENT ROW".into(),
-        Some(n) if n < 0 => format!("{} PRECEDING", -n),
-        Some(n) => format!("{n} FOLLOWING"),
     }
 }
 

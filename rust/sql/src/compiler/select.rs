@@ -118,7 +118,7 @@ impl Ctx<'_> {
         }
         if let Some(w) = &s.where_ {
             self.sql.push_str(" \nWHERE ");
-            self.visit_grouped(w, super::PREC_ASBOOL)?;
+            self.visit_criterion(w, super::PREC_ASBOOL)?;
         }
         if !s.group_by.is_empty() {
             self.sql.push_str(" GROUP BY ");
@@ -126,7 +126,7 @@ impl Ctx<'_> {
         }
         if let Some(h) = &s.having {
             self.sql.push_str(" \nHAVING ");
-            self.visit_grouped(h, super::PREC_ASBOOL)?;
+            self.visit_criterion(h, super::PREC_ASBOOL)?;
         }
         if !s.order_by.is_empty() {
             self.sql.push_str(" ORDER BY ");
@@ -271,16 +271,37 @@ impl Ctx<'_> {
                 ExprKind::LiteralColumn(t) => (t.to_string(), None),
                 ExprKind::Text(_) | ExprKind::Star => (String::new(), None),
                 // Unnamed expressions are labelled at every level, nested SELECTs included.
+                // A column-level DISTINCT of a column reads as the column, unlabelled.
+                ExprKind::Unary {
+                    op: crate::expr::UnaryOp::Distinct,
+                    operand,
+                } if matches!(operand.kind, ExprKind::Column { .. }) => {
+                    (operand.default_name().unwrap_or_default().to_string(), None)
+                }
                 ExprKind::Func { name, .. } => {
                     let n = self.anon_name(name);
                     (n.clone(), Some(n))
+                }
+                // cast() and type_coerce() of a column keep its name, labelled at every level.
+                ExprKind::Cast(_) | ExprKind::TypeCoerce(_)
+                    if matches!(c.unwrapped().kind, ExprKind::Column { .. }) =>
+                {
+                    let mut name = c.unwrapped().default_name().unwrap_or_default().to_string();
+                    if toplevel && out.iter().any(|r| r.name == name) {
+                        // SQLAlchemy dedupes a wrapped column's label as `name__N`.
+                        name = self.anon_name(&format!("{name}_"));
+                    }
+                    (name.clone(), Some(name))
                 }
                 _ => {
                     let n = self.anon_name("anon");
                     (n.clone(), Some(n))
                 }
             };
-            self.visit(c)?;
+            match &c.kind {
+                ExprKind::Label { inner, .. } => self.visit_value(inner)?,
+                _ => self.visit_value(c)?,
+            }
             if let Some(l) = label {
                 self.sql.push_str(" AS ");
                 let q = self.quote(&l);
