@@ -17,7 +17,8 @@ def _dialect_name(dialect: Any) -> str:
 def compile_element(element: Any, dialect: Any, compile_kwargs: dict[str, Any]) -> Any:
     from .elements import ColumnElement, Compiled
 
-    name = _dialect_name(dialect)
+    # A dialect's own construct (postgresql.insert()) prints with that dialect, as in SQLAlchemy.
+    name = _dialect_name(dialect) if dialect is not None else getattr(element, "_stringify_dialect", "default")
     literal_binds = bool(compile_kwargs.get("literal_binds"))
     if isinstance(element, ColumnElement):
         sql, names, values = _core.compile_expression(element._expr(), name, literal_binds)

@@ -2,6 +2,7 @@
 //! building a node computes its cache key once.
 
 mod ddl;
+mod statements;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,11 +82,11 @@ pub fn parse_dialect(name: &str) -> PyResult<Dialect> {
     Dialect::parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown dialect {name:?}")))
 }
 
-fn exprs(items: Vec<Bound<'_, PyExpr>>) -> Vec<ExprRef> {
+pub(crate) fn exprs(items: Vec<Bound<'_, PyExpr>>) -> Vec<ExprRef> {
     items.iter().map(|e| e.get().0.clone()).collect()
 }
 
-fn opt_expr(e: Option<Bound<'_, PyExpr>>) -> Option<ExprRef> {
+pub(crate) fn opt_expr(e: Option<Bound<'_, PyExpr>>) -> Option<ExprRef> {
     e.map(|e| e.get().0.clone())
 }
 
@@ -293,6 +294,7 @@ fn from_subquery(stmt: &Bound<'_, PyStmt>, table: &Bound<'_, PyTable>) -> PyResu
             select: s.clone(),
             name: table.name.clone(),
             table,
+            lateral: false,
         })),
         _ => Err(PyValueError::new_err("a subquery needs a SELECT")),
     }
@@ -376,9 +378,9 @@ fn select(
             nowait,
             skip_locked,
             read,
+            ..Default::default()
         }),
-        slice_fill: None,
-        key: 0,
+        ..Default::default()
     }
     .finish();
     PyStmt(Statement::Select(Arc::new(s)))
@@ -399,7 +401,7 @@ fn col_specs(cols: ColSpec<'_>) -> Vec<(Arc<str>, ferro_sql::SqlType)> {
         .collect()
 }
 
-fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, ExprRef)> {
+pub(crate) fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, ExprRef)> {
     values
         .into_iter()
         .map(|(n, e)| (Arc::from(n.as_str()), e.get().0.clone()))
@@ -425,8 +427,12 @@ fn insert(
             target: target.iter().map(|t| Arc::from(t.as_str())).collect(),
             set: set.map(named_values),
             where_: opt_expr(where_),
+            constraint: None,
+            index_where: None,
         }),
         returning: exprs(returning),
+        from_select: None,
+        on_duplicate: None,
         key: 0,
     }
     .finish();
@@ -445,6 +451,7 @@ fn update(
         table: table.get().0.clone(),
         table_columns: col_specs(table_columns),
         values: named_values(values),
+        ordered: false,
         where_: opt_expr(where_),
         returning: exprs(returning),
         key: 0,
@@ -617,5 +624,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_expression, m)?)?;
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     ddl::register(m)?;
+    statements::register(m)?;
     Ok(())
 }
