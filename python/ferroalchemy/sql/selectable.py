@@ -822,110 +822,20 @@ class ScalarSelect(ColumnElement):
         return Label(name, self)
 
 
-class _ProxiedForeignKey:
-    """A table column's foreign key as a subquery's column carries it, for joins by foreign key."""
-
-    __slots__ = ("column", "parent")
-
-    def __init__(self, column: Any, parent: Any) -> None:
-        self.column = column
-        self.parent = parent
-
-
-class Subquery(FromClause):
-    """``select(...).subquery()``: a SELECT in FROM, with columns named by its columns clause."""
-
-    _from_fn = "from_subquery"
-
-    recursive = False
-
-    def __init__(self, element: Any, name: str | None) -> None:
-        self.element = element
-        self.name = name
-        self._ref = _core.TableRef.derived(name)
-        self.c = ColumnCollection()
-        self._fks: list[_ProxiedForeignKey] = []
-        inner: list[Any] = []
-        counters: dict[str, int] = {}
-        for col in element._expanded_columns():
-            is_column = isinstance(col, ColumnElement) and hasattr(col, "table") and bool(col.name)
-            key = col.name if isinstance(col, Label) else (col.key if is_column else None)
-            if not isinstance(col, Label) and not is_column:
-                # Unnamed expressions get a label both sides agree on (SQLAlchemy's count_1).
-                base = getattr(col, "_result_name", None) or "anon"
-                counters[base] = counters.get(base, 0) + 1
-                label_name = f"{base}_{counters[base]}"
-                key = base if base != "anon" else label_name
-                col = Label(label_name, col)
-            sql_name = col.name
-            inner.append(col)
-            self.c._data[key] = ColumnClause(sql_name, col.type, False, self)
-            self.c._data[key].key = key
-            self._fks.extend(_ProxiedForeignKey(fk.column, self.c._data[key]) for fk in getattr(col, "_fk_list", ()))
-        self._inner_select = element.with_only_columns(*inner) if inner else element
-
-    def _foreign_keys(self) -> list[Any]:
-        return self._fks
-
-    def _from_item(self) -> Any:
-        return self._aliased_from_item(self._ref)
-
-    def _aliased_from_item(self, ref: Any) -> Any:
-        return getattr(_core, self._from_fn)(self._inner_select._stmt(), ref)
-
-    def select(self) -> Select:
-        return Select(self)
-
-    @property
-    def description(self) -> str:
-        return self.name or "anon"
-
-
-class CTE(Subquery):
-    """``select(...).cte("name")``: rendered in the statement's WITH clause. A recursive CTE grows
-    with ``union_all()`` / ``union()`` of SELECTs that refer to its own columns."""
-
-    def __init__(self, element: Any, name: str | None, recursive: bool = False) -> None:
-        super().__init__(element, name)
-        self.recursive = recursive
-
-    def _aliased_from_item(self, ref: Any) -> Any:
-        return _core.from_cte(self._inner_select._stmt(), ref, self.recursive)
-
-    def _restated(self, op: str, others: tuple[Any, ...]) -> CTE:
-        """The same CTE (name, columns' identity) defined as `self op others`."""
-
-        new = CTE.__new__(CTE)
-        new.__dict__.update(self.__dict__)
-        new.element = CompoundSelect(op, self.element, *others)
-        new._inner_select = CompoundSelect(op, self._inner_select, *others)
-        # Fresh column objects: selecting them must name the new definition, while the members'
-        # references to the old columns stay a reference to the CTE itself.
-        new.c = ColumnCollection()
-        for key, col in self.c.items():
-            clause = ColumnClause(col.name, col.type, False, new)
-            clause.key = key
-            new.c._data[key] = clause
-        return new
-
-    def union(self, *other: Any) -> CTE:
-        return self._restated("union", other)
-
-    def union_all(self, *other: Any) -> CTE:
-        return self._restated("union_all", other)
-
-
 def select(*entities: Any) -> Select:
     if len(entities) == 1 and isinstance(entities[0], (list, tuple)):
         entities = tuple(entities[0])
     return Select(*entities)
 
 
-# Defined in their own module (for size); SQLAlchemy's module path is this one.
+# Derived tables, compound selects and EXISTS live in their own module (for size); SQLAlchemy's
+# module path for them is this one.
 from .compound import (  # noqa: E402, F401
+    CTE,
     CompoundSelect,
     Exists,
     Lateral,
+    Subquery,
     except_,
     except_all,
     exists,
