@@ -58,7 +58,24 @@ from .sql.schema import (
     Table,
     UniqueConstraint,
 )
-from .sql.selectable import CTE, Select, Subquery, exists, select, table
+from .sql.selectable import (
+    CTE,
+    CompoundSelect,
+    Exists,
+    Lateral,
+    Select,
+    Subquery,
+    except_,
+    except_all,
+    exists,
+    intersect,
+    intersect_all,
+    lateral,
+    select,
+    table,
+    union,
+    union_all,
+)
 from .sql.sqltypes import (
     ARRAY,
     BIGINT,
@@ -107,6 +124,16 @@ __version__ = "2.1.9"
 """The SQLAlchemy API version ferroalchemy follows (libraries check ``sqlalchemy.__version__``)."""
 
 __all__ = [
+    "union_all",
+    "union",
+    "lateral",
+    "intersect_all",
+    "intersect",
+    "except_all",
+    "except_",
+    "Lateral",
+    "Exists",
+    "CompoundSelect",
     "and_",
     "annotations",
     "ARRAY",

@@ -37,28 +37,39 @@ def _select_rows(sa: ModuleType, backend: str, name: str) -> Any:
         stmt = SELECTS[name](sa, users, addresses)
         with engine.connect() as conn:
             return _typed(_ordered(stmt, [tuple(r) for r in conn.execute(stmt, PARAMS.get(name))]))
-    except sa.exc.DBAPIError as err:
+    except _REJECTED(sa) as err:
         # A statement the database rejects (PostgreSQL's GROUP BY rule, MariaDB's missing NULLS LAST)
-        # must fail the same way through both libraries.
+        # or the dialect cannot express must fail the same way through both libraries.
         return ("raises", type(err).__name__)
     finally:
         engine.dispose()
 
 
-def _dml_effect(sa: ModuleType, backend: str, name: str) -> Any:
-    """(rowcount, the users table afterwards) for a DML statement that needs no RETURNING.
+def _REJECTED(sa: ModuleType) -> tuple[type[BaseException], ...]:
+    return (sa.exc.DBAPIError, sa.exc.CompileError, NotImplementedError)
 
-    rowcount only for UPDATE and DELETE: SQLAlchemy documents it as meaningless for INSERT (it reports
-    -1 for an INSERT whose key comes back through RETURNING)."""
+
+def _dml_effect(sa: ModuleType, backend: str, name: str) -> Any:
+    """(rowcount, rows RETURNING gave, both tables afterwards) for a DML statement.
+
+    rowcount only for UPDATE and DELETE without RETURNING: SQLAlchemy documents it as meaningless for
+    INSERT and as driver-dependent with RETURNING (pysqlite reports 0 for a DELETE that returned a row)."""
     engine, users, addresses = seeded_engine(sa, backend)
     try:
         with engine.begin() as conn:
             stmt = DML[name](sa, users, addresses)
-            rowcount = conn.execute(stmt).rowcount
-            if str(stmt).startswith("INSERT"):
+            result = conn.execute(stmt)
+            # Only RETURNING the statement asked for (SQLAlchemy's implicit one on PostgreSQL yields []).
+            explicit = "RETURNING" in str(stmt)
+            returned = sorted((tuple(r) for r in result), key=repr) if explicit else None
+            rowcount = None if "INSERT INTO" in str(stmt) or explicit else result.rowcount
+            if backend == "sqlite" and str(stmt).startswith("WITH"):
+                # pysqlite counts rows only for statements that start with INSERT/UPDATE/DELETE, so
+                # SQLAlchemy reports -1 for WITH ... UPDATE; ferroalchemy reports the real count.
                 rowcount = None
-            return rowcount, [tuple(r) for r in conn.execute(sa.select(users).order_by(users.c.id))]
-    except sa.exc.DBAPIError as err:
+            tables = [[tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.id))] for t in (users, addresses)]
+            return rowcount, returned, tables
+    except _REJECTED(sa) as err:
         return ("raises", type(err).__name__)
     finally:
         engine.dispose()

@@ -30,6 +30,8 @@ fn insert_users() -> Statement {
             multi_values: Vec::new(),
             returning: Vec::new(),
             on_conflict: None,
+            from_select: None,
+            on_duplicate: None,
             key: 0,
         }
         .finish(),

@@ -34,6 +34,8 @@ fn insert(u: &Users, values: Vec<(&str, ferro_sql::ExprRef)>) -> Insert {
         multi_values: Vec::new(),
         returning: Vec::new(),
         on_conflict: None,
+        from_select: None,
+        on_duplicate: None,
         key: 0,
     }
 }
@@ -51,6 +53,7 @@ fn update(
         table: u.table.clone(),
         table_columns: users_columns(),
         values: values.into_iter().map(|(n, e)| (n.into(), e)).collect(),
+        ordered: false,
         where_: Some(where_),
         returning: Vec::new(),
         key: 0,
@@ -478,6 +481,8 @@ fn reserved_words_are_quoted_in_dml() {
             multi_values: Vec::new(),
             returning: Vec::new(),
             on_conflict: None,
+            from_select: None,
+            on_duplicate: None,
             key: 0,
         }
         .finish(),
@@ -500,6 +505,7 @@ fn reserved_words_are_quoted_in_dml() {
                 "order".into(),
                 value_bind("order", int(3), SqlType::Integer),
             )],
+            ordered: false,
             where_: Some(cmp(&id, BinOp::Eq, int(1))),
             returning: Vec::new(),
             key: 0,

@@ -17,6 +17,11 @@ def _dialect_name(dialect: Any) -> str:
 def compile_element(element: Any, dialect: Any, compile_kwargs: dict[str, Any]) -> Any:
     from .elements import ColumnElement, Compiled
 
+    # A dialect's own construct (postgresql.insert()) prints with that dialect, as in SQLAlchemy.
+    if dialect is None and getattr(element, "_stringify_dialect", None):
+        from ..engine.dialect import _DIALECTS
+
+        dialect = _DIALECTS[element._stringify_dialect]()
     name = _dialect_name(dialect)
     literal_binds = bool(compile_kwargs.get("literal_binds"))
     # SQLAlchemy shows the SQL its driver would get: that driver's paramstyle, PostgreSQL's casts.

@@ -34,7 +34,11 @@ class _DML(Executable, ClauseElement):
         key = getattr(key, "__clause_element__", lambda: key)()
         return key.name
 
+    _ordered = False
+
     def values(self, *args: Any, **kwargs: Any) -> Any:
+        if self._ordered:
+            raise exc.ArgumentError("This statement already has ordered values present")
         if args:
             if len(args) == 1 and isinstance(args[0], dict):
                 kwargs = {**args[0], **kwargs}
@@ -47,7 +51,7 @@ class _DML(Executable, ClauseElement):
         for k, v in kwargs.items():
             name = self._column_key(k)
             col = self.table.c[name] if name in self.table.c else None
-            if isinstance(_unwrap(v), ClauseElement) or v is None:
+            if isinstance(_unwrap(v), ClauseElement):
                 new._values[name] = _coerce(v, getattr(col, "type", None), name)
             else:
                 # A plain value binds under the column's own name, as SQLAlchemy names it (`:name`).
@@ -111,6 +115,7 @@ class _DML(Executable, ClauseElement):
 
 class Insert(_DML):
     _multi_values: tuple[dict[str, Any], ...] = ()
+    _from_select: tuple[list[str], Any] | None = None
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
         pk = self._implicit_returning_pk(connection.dialect.name, params)
@@ -124,7 +129,7 @@ class Insert(_DML):
 
     def _implicit_returning_pk(self, dialect_name: str, params: Any) -> Any:
         """The autoincrement primary key a single-row INSERT on PostgreSQL leaves to the database."""
-        if dialect_name != "postgresql" or self._returning or self._multi_values:
+        if dialect_name != "postgresql" or self._returning or self._multi_values or self._from_select is not None:
             return None
         if isinstance(params, (list, tuple)):
             if len(params) > 1:
@@ -147,7 +152,7 @@ class Insert(_DML):
             for k, v in row.items():
                 name = self._column_key(k)
                 col = self.table.c[name]
-                if isinstance(_unwrap(v), ClauseElement) or v is None:
+                if isinstance(_unwrap(v), ClauseElement):
                     converted[name] = _coerce(v, col.type, name)
                 else:
                     converted[name] = BindParameter(f"{col.key}_m{i}", v, col.type, _has_value=True)
@@ -157,7 +162,7 @@ class Insert(_DML):
 
     def _stmt(self) -> Any:
         if self._stmt_cache is None:
-            self._stmt_cache = _core.insert(
+            stmt = _core.insert(
                 self.table._ref,
                 self._table_columns(),
                 [(k, v._expr()) for k, v in self._values.items()],
@@ -165,23 +170,61 @@ class Insert(_DML):
                 [[(k, v._expr()) for k, v in row.items()] for row in self._multi_values],
                 self._on_conflict_spec(),
             )
+            options = self._insert_options()
+            if self._from_select is not None:
+                names, select = self._from_select
+                options["from_select"] = (names, select._stmt())
+            self._stmt_cache = _core.insert_options(stmt, **options) if options else stmt
         return self._stmt_cache
 
     def _on_conflict_spec(self) -> Any:
         """ON CONFLICT for the dialect inserts that have it; plain INSERT has none."""
         return None
 
+    def _insert_options(self) -> dict[str, Any]:
+        """What the dialect inserts add beyond ON CONFLICT's basic form."""
+        return {}
+
     def _compile_keys(self) -> list[str]:
         # With no values() and no parameters, str(insert(t)) lists every column, as SQLAlchemy does.
-        return [] if self._values or self._multi_values else [c.name for c in self.table.c]
+        if self._values or self._multi_values or self._from_select is not None:
+            return []
+        return [c.name for c in self.table.c]
 
     def _display_form(self, dialect_name: str) -> Insert:
         """The statement `compile(dialect=...)` shows: with the RETURNING execution would add."""
         pk = self._implicit_returning_pk(dialect_name, dict.fromkeys(self._compile_keys()))
         return self if pk is None else self.returning(pk)
 
-    def from_select(self, names: Any, select: Any) -> Insert:
-        raise NotImplementedError("ferroalchemy: INSERT ... FROM SELECT is not implemented yet")
+    def _with_defaults(self, params: Any, dialect_name: str = "") -> tuple[Any, list[tuple[str, Any]]]:
+        if self._from_select is None:
+            return super()._with_defaults(params, dialect_name)
+        missing = [
+            c.name
+            for c in self.table.c
+            if getattr(c, "default", None) is not None and c.name not in self._from_select[0]
+        ]
+        if missing:
+            raise NotImplementedError(
+                "ferroalchemy: INSERT ... FROM SELECT into a table whose columns "
+                f"{', '.join(missing)} have Python-side defaults is not implemented yet"
+            )
+        return self, []
+
+    def from_select(self, names: Any, select: Any, include_defaults: bool = True) -> Insert:
+        """``INSERT INTO t (names) SELECT ...``: the SELECT's rows, its columns in `names` order."""
+        if self._values or self._multi_values:
+            raise exc.InvalidRequestError("This construct already inserts value expressions")
+        if not getattr(select, "_is_select", False):
+            raise exc.ArgumentError(f"SELECT construct expected for from_select(), got {select!r}.")
+        cols = [self._column_key(n) for n in names]
+        if len(cols) != len(select._expanded_columns()):
+            raise exc.ArgumentError(
+                f"from_select() names {len(cols)} columns but the SELECT has {len(select._expanded_columns())}"
+            )
+        new = self._generate()
+        new._from_select = (cols, select)
+        return new
 
 
 class Update(_DML):
@@ -197,19 +240,26 @@ class Update(_DML):
     def filter_by(self, **kw: Any) -> Update:
         return self.where(*[self.table.c[self._column_key(k)] == v for k, v in kw.items()])
 
-    def ordered_values(self, *args: Any) -> Update:
-        raise NotImplementedError("ferroalchemy: ordered_values() is not implemented yet")
+    def ordered_values(self, *args: tuple[Any, Any]) -> Update:
+        """SET in the order given: ``ordered_values((t.c.a, 1), (t.c.b, 2))``."""
+        if self._values:
+            kind = "ordered values" if self._ordered else "values"
+            raise exc.ArgumentError(f"This statement already has {kind} present")
+        new = self.values(dict(args))
+        new._ordered = True
+        return new
 
     def _stmt(self) -> Any:
         if self._stmt_cache is None:
             where = and_(*self._where) if self._where else None
-            self._stmt_cache = _core.update(
+            stmt = _core.update(
                 self.table._ref,
                 self._table_columns(),
                 [(k, v._expr()) for k, v in self._values.items()],
                 where._expr() if where is not None else None,
                 self._returning_exprs(),
             )
+            self._stmt_cache = _core.update_ordered(stmt) if self._ordered else stmt
         return self._stmt_cache
 
 

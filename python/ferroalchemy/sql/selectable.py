@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -147,6 +148,12 @@ class Alias(FromClause):
     def original(self) -> FromClause:
         return self.element
 
+    def _from_item(self) -> Any:
+        if isinstance(self.element, Subquery):
+            # `c.alias("x")`: the CTE or subquery's definition under another name.
+            return self.element._aliased_from_item(self._ref)
+        return _core.from_table(self._ref)
+
     def _foreign_keys(self) -> list[Any]:
         return self.element._foreign_keys()
 
@@ -283,10 +290,20 @@ def _limit_value(value: Any) -> ColumnElement | None:
     return _coerce(value, sqltypes.Integer(), "param")
 
 
+def _is_derived(f: Any) -> bool:
+    """A subquery or CTE, or an alias of one: FROM needs its definition, not just a name."""
+    return isinstance(f, Subquery) or (isinstance(f, Alias) and isinstance(f.element, Subquery))
+
+
 class Select(Executable, ClauseElement):
     """``select(...)``, built generatively; the Rust statement is made once, on first use."""
 
     _is_select = True
+    _distinct_on: tuple[ColumnElement, ...] = ()
+    _correlate: tuple[FromClause, ...] | None = None
+    _correlate_except: tuple[FromClause, ...] | None = None
+    _auto_correlate = True
+    _lock_ext: tuple[bool, tuple[FromClause, ...]] = (False, ())
 
     def __init__(self, *entities: Any) -> None:
         for e in entities:
@@ -379,10 +396,37 @@ class Select(Executable, ClauseElement):
         return self.offset(start).limit(stop - start)
 
     def distinct(self, *expr: Any) -> Select:
-        if expr:
-            raise NotImplementedError("ferroalchemy: DISTINCT ON is not implemented yet")
         new = self._generate()
         new._distinct = True
+        if expr:
+            # PostgreSQL's DISTINCT ON; plain DISTINCT elsewhere, as SQLAlchemy renders it.
+            warnings.warn(
+                "Passing expression to ``distinct`` to generate a DISTINCT ON clause is deprecated. Use "
+                "instead the ``postgresql.distinct_on`` function as an extension.",
+                exc.SADeprecationWarning,
+                stacklevel=2,
+            )
+            new._distinct_on = self._distinct_on + tuple(_coerce(e) for e in expr)
+        return new
+
+    def correlate(self, *fromclauses: Any) -> Select:
+        """Correlate to these enclosing FROM items only; ``correlate(None)`` turns correlation off."""
+        new = self._generate()
+        new._auto_correlate = False
+        if fromclauses and fromclauses[0] is None:
+            new._correlate = ()
+        else:
+            new._correlate = (self._correlate or ()) + tuple(_coerce_from(f) for f in fromclauses)
+        return new
+
+    def correlate_except(self, *fromclauses: Any) -> Select:
+        """Correlate to every enclosing FROM item but these; with None, to all of them."""
+        new = self._generate()
+        new._auto_correlate = False
+        if fromclauses and fromclauses[0] is None:
+            new._correlate_except = ()
+        else:
+            new._correlate_except = (self._correlate_except or ()) + tuple(_coerce_from(f) for f in fromclauses)
         return new
 
     def select_from(self, *froms: Any) -> Select:
@@ -431,10 +475,9 @@ class Select(Executable, ClauseElement):
         skip_locked: bool = False,
         key_share: bool = False,
     ) -> Select:
-        if of is not None or key_share:
-            raise NotImplementedError("ferroalchemy: with_for_update(of=..., key_share=...) is not implemented yet")
         new = self._generate()
         new._for_update = (nowait, skip_locked, read)
+        new._lock_ext = (key_share, _lock_targets(of))
         return new
 
     def options(self, *opts: Any) -> Select:
@@ -449,24 +492,42 @@ class Select(Executable, ClauseElement):
         return self.subquery(name)
 
     def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
-        if recursive:
-            raise NotImplementedError("ferroalchemy: recursive CTEs are not implemented yet")
         if nesting:
             raise NotImplementedError("ferroalchemy: nested CTEs are not implemented yet")
-        return CTE(self, name)
+        return CTE(self, name, recursive)
+
+    def lateral(self, name: str | None = None) -> Any:
+
+        return Lateral(self, name)
 
     def scalar_subquery(self) -> ColumnElement:
         return ScalarSelect(self)
 
-    def exists(self) -> UnaryExpression:
-        return UnaryExpression._make("exists", ScalarSelect(self))
+    def exists(self) -> Any:
 
-    def union(self, *others: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: UNION is not implemented yet")
+        return Exists(self)
 
-    union_all = union
-    intersect = union
-    except_ = union
+    def _compound(self, op: str, others: tuple[Any, ...]) -> Any:
+
+        return CompoundSelect(op, self, *others)
+
+    def union(self, *other: Any) -> Any:
+        return self._compound("union", other)
+
+    def union_all(self, *other: Any) -> Any:
+        return self._compound("union_all", other)
+
+    def intersect(self, *other: Any) -> Any:
+        return self._compound("intersect", other)
+
+    def intersect_all(self, *other: Any) -> Any:
+        return self._compound("intersect_all", other)
+
+    def except_(self, *other: Any) -> Any:
+        return self._compound("except", other)
+
+    def except_all(self, *other: Any) -> Any:
+        return self._compound("except_all", other)
 
     # -- introspection ------------------------------------------------------------------
     @property
@@ -508,19 +569,20 @@ class Select(Executable, ClauseElement):
                 out.append(_coerce_column(e))
         return out
 
-    def _derived_froms(self, cols: list[ColumnElement]) -> list[Any]:
+    def _derived_froms(self, cols: list[ColumnElement], used: list[Any]) -> list[Any]:
         """Subqueries and CTEs the columns come from and no explicit FROM or join names: rendered in
         FROM as themselves (a bare name would not say what they are)."""
-        named = {id(f) for f in self._from_obj} | {id(j[0]) for j in self._joins}
+        named = {id(t) for f in (*self._from_obj, *used) for t in f._tables()} | {id(j[0]) for j in self._joins}
         out = []
         for c in cols:
             table = getattr(c, "table", None)
-            if isinstance(table, Subquery) and id(table) not in named:
+            if _is_derived(table) and id(table) not in named:
                 named.add(id(table))
                 out.append(table._from_item())
         return out
 
-    def _from_items(self) -> list[Any]:
+    def _from_items(self, used: list[Any]) -> list[Any]:
+        """The explicit FROM entries; `used` collects the FROM clauses the joins start from."""
         items = [f._from_item() for f in self._from_obj]
         if not self._joins:
             return items
@@ -545,6 +607,7 @@ class Select(Executable, ClauseElement):
                 left_fc = self._first_entity_from()
             if chain is None:
                 left = left_fc
+                used.append(left_fc)
                 chain = left_fc._from_item()
                 joined_tables = left_fc._tables()
             if isinstance(right, list):
@@ -592,9 +655,11 @@ class Select(Executable, ClauseElement):
             having = self._having[0] if len(self._having) == 1 else and_(*self._having)
         limit = _limit_value(self._limit)
         offset = _limit_value(self._offset)
+        used: list[Any] = []
+        froms = self._from_items(used)
         stmt = _core.select(
             [c._expr() for c in cols],
-            self._from_items() + self._derived_froms(cols),
+            froms + self._derived_froms(cols, used),
             where._expr() if where is not None else None,
             [_resolve_name(c, cols)._expr() for c in self._group_by],
             having._expr() if having is not None else None,
@@ -604,6 +669,17 @@ class Select(Executable, ClauseElement):
             self._distinct,
             self._for_update,
         )
+        key_share, lock_of = self._lock_ext
+        if self._distinct_on or not self._auto_correlate or key_share or lock_of:
+            fu = self._for_update
+            stmt = _core.select_options(
+                stmt,
+                [c._expr() for c in self._distinct_on],
+                _refs(self._correlate),
+                _refs(self._correlate_except),
+                self._auto_correlate,
+                (*fu, key_share, [f._ref for f in lock_of]) if fu is not None else None,
+            )
         self._stmt_cache = stmt
         return stmt
 
@@ -612,6 +688,30 @@ class Select(Executable, ClauseElement):
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.sql.selectable.Select object at {hex(id(self))}>"
+
+
+def _refs(froms: tuple[FromClause, ...] | None) -> list[Any] | None:
+    """Table handles of correlation targets; joins stand for the tables they join."""
+    if froms is None:
+        return None
+    return [t._ref for f in froms for t in f._tables() if t._ref is not None]
+
+
+def _lock_targets(of: Any) -> tuple[FromClause, ...]:
+    """``with_for_update(of=...)``: tables, aliases, or columns standing for their tables."""
+    if of is None:
+        return ()
+    items = of if isinstance(of, (list, tuple)) else [of]
+    out: list[FromClause] = []
+    for item in items:
+        el = _unwrap_from(item)
+        if not isinstance(el, FromClause):
+            el = getattr(_unwrap(item), "table", None)
+        if not isinstance(el, FromClause):
+            raise exc.ArgumentError(f"with_for_update(of=...) expects tables or columns, got {item!r}")
+        if all(el is not o for o in out):
+            out.append(el)
+    return tuple(out)
 
 
 def _first_table(el: Any) -> FromClause | None:
@@ -731,91 +831,26 @@ class ScalarSelect(ColumnElement):
         return Label(name, self)
 
 
-class Subquery(FromClause):
-    """``select(...).subquery()``: a SELECT in FROM, with columns named by its columns clause."""
-
-    _from_fn = "from_subquery"
-
-    def __init__(self, element: Select, name: str | None) -> None:
-        self.element = element
-        self.name = name
-        self._ref = _core.TableRef.derived(name)
-        self.c = ColumnCollection()
-        inner: list[Any] = []
-        counters: dict[str, int] = {}
-        for col in element._expanded_columns():
-            is_column = isinstance(col, ColumnElement) and hasattr(col, "table") and bool(col.name)
-            key = col.name if isinstance(col, Label) else (col.key if is_column else None)
-            if not isinstance(col, Label) and not is_column:
-                # Unnamed expressions get a label both sides agree on (SQLAlchemy's count_1).
-                base = getattr(col, "_result_name", None) or "anon"
-                counters[base] = counters.get(base, 0) + 1
-                label_name = f"{base}_{counters[base]}"
-                key = base if base != "anon" else label_name
-                col = Label(label_name, col)
-            sql_name = col.name
-            inner.append(col)
-            self.c._data[key] = ColumnClause(sql_name, col.type, False, self)
-            self.c._data[key].key = key
-        self._inner_select = element.with_only_columns(*inner) if inner else element
-
-    def _from_item(self) -> Any:
-        return getattr(_core, self._from_fn)(self._inner_select._stmt(), self._ref)
-
-    def select(self) -> Select:
-        return Select(self)
-
-    @property
-    def description(self) -> str:
-        return self.name or "anon"
-
-
-class CTE(Subquery):
-    """``select(...).cte("name")``: rendered in the statement's WITH clause."""
-
-    _from_fn = "from_cte"
-
-
-def exists(__argument: Any = None) -> UnaryExpression:
-    """``exists(select(...))``, or ``exists().where(...)`` for ``EXISTS (SELECT * ...)``."""
-    if __argument is None:
-        return _ExistsBuilder()
-    stmt = __argument if isinstance(__argument, Select) else Select(__argument)
-    return stmt.exists()
-
-
-class _ExistsBuilder(UnaryExpression):
-    """``exists()`` waiting for ``.where()``: SELECT * over the tables its criteria name."""
-
-    __slots__ = ("_select",)
-
-    def __init__(self) -> None:
-        self._select = Select(_Star())
-        self.modifier = "exists"
-        self.element = None
-        self.type = sqltypes.Boolean()
-        self._inner = None
-
-    def where(self, *criteria: Any) -> _ExistsBuilder:
-        new = _ExistsBuilder()
-        new._select = self._select.where(*criteria)
-        return new
-
-    def _expr(self) -> Any:
-        if self._inner is None:
-            self._inner = _core.unary("exists", ScalarSelect(self._select)._expr())
-        return self._inner
-
-
-class _Star(ColumnElement):
-    __slots__ = ()
-
-    def __init__(self) -> None:
-        self._inner = _core.star()
-        self.type = sqltypes.NULLTYPE
-
-
 def select(*entities: Any) -> Select:
     if len(entities) == 1 and isinstance(entities[0], (list, tuple)):
         entities = tuple(entities[0])
     return Select(*entities)
+
+
+# Derived tables, compound selects and EXISTS live in their own module (for size); SQLAlchemy's
+# module path for them is this one.
+from .compound import (  # noqa: E402, F401
+    CTE,
+    CompoundSelect,
+    Exists,
+    Lateral,
+    Subquery,
+    except_,
+    except_all,
+    exists,
+    intersect,
+    intersect_all,
+    lateral,
+    union,
+    union_all,
+)

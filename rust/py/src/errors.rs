@@ -38,7 +38,12 @@ fn exc_with_code(py: Python<'_>, name: &str, message: &str, code: &str) -> PyErr
 }
 
 pub fn compile_error(py: Python<'_>, e: &CompileError) -> PyErr {
-    exc(py, "CompileError", e.to_string())
+    match e {
+        CompileError::NotSupported(m) => {
+            pyo3::exceptions::PyNotImplementedError::new_err(m.clone())
+        }
+        _ => exc(py, e.exception_name(), e.to_string()),
+    }
 }
 
 fn kind_name(kind: ErrorKind) -> &'static str {

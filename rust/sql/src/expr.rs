@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::key::{Key, KeyBuilder};
-use crate::stmt::Select;
+use crate::stmt::{FromItem, Select};
 use crate::text::TextClause;
 use crate::types::SqlType;
 use crate::value::Value;
@@ -678,6 +678,46 @@ impl Expr {
             }
             _ => {}
         }
+    }
+
+    /// Each direct child expression; the inside of a nested SELECT is not a child.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&ExprRef)) {
+        match &self.kind {
+            ExprKind::Binary { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            ExprKind::Unary { operand, .. } => f(operand),
+            ExprKind::BoolClause { items, .. } | ExprKind::Tuple(items) => items.iter().for_each(f),
+            ExprKind::Func { args, .. } => args.iter().for_each(f),
+            ExprKind::Label { inner, .. } | ExprKind::Grouping(inner) => f(inner),
+            ExprKind::Between {
+                expr, low, high, ..
+            } => {
+                f(expr);
+                f(low);
+                f(high);
+            }
+            ExprKind::Over {
+                func,
+                partition_by,
+                order_by,
+                ..
+            } => {
+                f(func);
+                partition_by.iter().chain(order_by.iter()).for_each(f);
+            }
+            _ => {}
+        }
+    }
+
+    /// CTEs the SELECTs nested in this expression use (see `Select::collect_ctes`).
+    pub fn collect_ctes(&self, out: &mut Vec<FromItem>, visiting: &mut Vec<u64>) {
+        if let ExprKind::ScalarSelect(s) = &self.kind {
+            s.collect_ctes(out, visiting);
+            return;
+        }
+        self.for_each_child(&mut |c| c.collect_ctes(out, visiting));
     }
 
     /// Visits bound parameters in the canonical order that `compiler` and execution agree on.

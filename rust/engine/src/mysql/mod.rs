@@ -88,9 +88,11 @@ impl MySqlBackend {
         for (i, v) in params.iter().enumerate() {
             types::bind(&mut args, i, v)?;
         }
-        let names: Vec<String> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
+        let mut names: Vec<String> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
         let query = stmt.query_with(args);
-        if names.is_empty() {
+        // MariaDB describes no columns when preparing DELETE/INSERT ... RETURNING: the compiled
+        // statement's result types say rows are coming.
+        if names.is_empty() && types.is_empty() {
             let done = query.execute(&mut *conn).await.map_err(map_err)?;
             let id = done.last_insert_id();
             return Ok(Outcome {
@@ -101,6 +103,12 @@ impl MySqlBackend {
             });
         }
         let rows = query.fetch_all(&mut *conn).await.map_err(map_err)?;
+        if names.is_empty() {
+            names = match rows.first() {
+                Some(r) => r.columns().iter().map(|c| c.name().to_owned()).collect(),
+                None => vec![String::new(); types.len()],
+            };
+        }
         let mut values = Vec::with_capacity(rows.len() * names.len());
         for row in &rows {
             for i in 0..names.len() {

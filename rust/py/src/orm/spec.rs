@@ -133,6 +133,8 @@ impl MapperSpec {
                 multi_values: Vec::new(),
                 returning: Vec::new(),
                 on_conflict: None,
+                from_select: None,
+                on_duplicate: None,
                 key: 0,
             }
             .finish(),
@@ -142,6 +144,7 @@ impl MapperSpec {
                 table: table.clone(),
                 table_columns: table_columns.clone(),
                 values: Vec::new(),
+                ordered: false,
                 where_: pk_where.clone(),
                 returning: Vec::new(),
                 key: 0,
@@ -204,6 +207,8 @@ impl MapperSpec {
                 multi_values: Vec::new(),
                 returning,
                 on_conflict: None,
+                from_select: None,
+                on_duplicate: None,
                 key: 0,
             }
             .finish(),

@@ -3,6 +3,7 @@
 
 mod ddl;
 mod elements;
+mod statements;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -90,11 +91,11 @@ fn display_style(name: Option<&str>) -> PyResult<Option<ferro_sql::ParamStyle>> 
     .transpose()
 }
 
-fn exprs(items: Vec<Bound<'_, PyExpr>>) -> Vec<ExprRef> {
+pub(crate) fn exprs(items: Vec<Bound<'_, PyExpr>>) -> Vec<ExprRef> {
     items.iter().map(|e| e.get().0.clone()).collect()
 }
 
-fn opt_expr(e: Option<Bound<'_, PyExpr>>) -> Option<ExprRef> {
+pub(crate) fn opt_expr(e: Option<Bound<'_, PyExpr>>) -> Option<ExprRef> {
     e.map(|e| e.get().0.clone())
 }
 
@@ -313,6 +314,7 @@ fn from_subquery(stmt: &Bound<'_, PyStmt>, table: &Bound<'_, PyTable>) -> PyResu
             select: s.clone(),
             name: table.name.clone(),
             table,
+            lateral: false,
         })),
         _ => Err(PyValueError::new_err("a subquery needs a SELECT")),
     }
@@ -396,9 +398,9 @@ fn select(
             nowait,
             skip_locked,
             read,
+            ..Default::default()
         }),
-        slice_fill: None,
-        key: 0,
+        ..Default::default()
     }
     .finish();
     PyStmt(Statement::Select(Arc::new(s)))
@@ -419,7 +421,7 @@ fn col_specs(cols: ColSpec<'_>) -> Vec<(Arc<str>, ferro_sql::SqlType)> {
         .collect()
 }
 
-fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, ExprRef)> {
+pub(crate) fn named_values(values: Vec<(String, Bound<'_, PyExpr>)>) -> Vec<(Arc<str>, ExprRef)> {
     values
         .into_iter()
         .map(|(n, e)| (Arc::from(n.as_str()), e.get().0.clone()))
@@ -445,8 +447,12 @@ fn insert(
             target: target.iter().map(|t| Arc::from(t.as_str())).collect(),
             set: set.map(named_values),
             where_: opt_expr(where_),
+            constraint: None,
+            index_where: None,
         }),
         returning: exprs(returning),
+        from_select: None,
+        on_duplicate: None,
         key: 0,
     }
     .finish();
@@ -465,6 +471,7 @@ fn update(
         table: table.get().0.clone(),
         table_columns: col_specs(table_columns),
         values: named_values(values),
+        ordered: false,
         where_: opt_expr(where_),
         returning: exprs(returning),
         key: 0,
@@ -634,5 +641,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     ddl::register(m)?;
     elements::register(m)?;
+    statements::register(m)?;
     Ok(())
 }

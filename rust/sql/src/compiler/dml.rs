@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
+use super::select::Place;
 use super::{CompileError, Ctx, ResultColumn};
 use crate::dialect::Dialect;
 use crate::expr::{ExprRef, TableRef};
-use crate::stmt::{Delete, Insert, Update};
+use crate::stmt::{Delete, FromItem, Insert, Update};
 use crate::types::SqlType;
 
 /// A column an INSERT/UPDATE sets: name, type, and its `.values()` expression if it has one.
@@ -15,6 +16,31 @@ type CrudColumn<'s> = (&'s str, &'s SqlType, Option<&'s ExprRef>);
 type InsertShape = (Vec<ResultColumn>, Option<(usize, usize)>);
 
 impl Ctx<'_> {
+    /// Tables the criteria (then the SET values) of an UPDATE/DELETE read besides its own: the
+    /// statement's extra FROMs, in SQLAlchemy's order.
+    fn extra_froms<'e>(
+        &self,
+        target: &TableRef,
+        exprs: impl Iterator<Item = &'e ExprRef>,
+    ) -> Vec<Arc<TableRef>> {
+        let mut tables = Vec::new();
+        for e in exprs {
+            e.collect_tables(&mut tables);
+        }
+        tables.retain(|t| t.id != target.id);
+        tables
+    }
+
+    fn push_from_list(&mut self, tables: &[Arc<TableRef>]) -> Result<(), CompileError> {
+        for (k, t) in tables.iter().enumerate() {
+            if k > 0 {
+                self.sql.push_str(", ");
+            }
+            self.visit_from(&FromItem::Table(t.clone()))?;
+        }
+        Ok(())
+    }
+
     fn push_table_name(&mut self, t: &Arc<TableRef>) {
         if let Some(s) = &t.schema {
             let s = self.quote(s);
@@ -68,9 +94,29 @@ impl Ctx<'_> {
         cols
     }
 
-    pub(crate) fn visit_insert(&mut self, i: &Insert) -> Result<InsertShape, CompileError> {
+    pub(crate) fn visit_insert(
+        &mut self,
+        i: &Insert,
+        ctes: &[FromItem],
+    ) -> Result<InsertShape, CompileError> {
+        // MySQL puts the WITH of INSERT ... SELECT on the SELECT (SQLAlchemy's cte_follows_insert).
+        let with_follows = self.d == Dialect::Mysql && i.from_select.is_some();
+        if !with_follows {
+            self.visit_with(ctes)?;
+        }
         self.sql.push_str("INSERT INTO ");
         self.push_table_name(&i.table);
+        if let Some((names, select)) = &i.from_select {
+            let names: Vec<String> = names.iter().map(|n| self.quote(n)).collect();
+            self.sql.push_str(&format!(" ({}) ", names.join(", ")));
+            if with_follows {
+                self.visit_with(ctes)?;
+            }
+            self.visit_select_body(select, Place::Top)?;
+            self.visit_upsert(i)?;
+            let ret = self.visit_returning(&i.returning)?;
+            return Ok((ret, None));
+        }
         if let Some(first) = i.multi_values.first() {
             // Columns in table order, from the first row; every row gives the same columns.
             let cols: Vec<&Arc<str>> = i
@@ -98,7 +144,7 @@ impl Ctx<'_> {
                 }
                 self.sql.push(')');
             }
-            self.visit_on_conflict(i)?;
+            self.visit_upsert(i)?;
             let ret = self.visit_returning(&i.returning)?;
             return Ok((ret, None));
         }
@@ -135,60 +181,65 @@ impl Ctx<'_> {
             self.sql.push(')');
             span = Some((start, self.sql.len()));
         }
-        self.visit_on_conflict(i)?;
+        self.visit_upsert(i)?;
         let ret = self.visit_returning(&i.returning)?;
         Ok((ret, span))
     }
 
-    fn visit_on_conflict(&mut self, i: &Insert) -> Result<(), CompileError> {
-        let Some(oc) = &i.on_conflict else {
-            return Ok(());
-        };
-        if matches!(self.d, Dialect::Mysql) {
-            return Err(CompileError::Unsupported(
-                "ON CONFLICT is not supported on dialect mysql; use mysql.insert().on_duplicate_key_update()".into(),
-            ));
-        }
-        self.sql.push_str(" ON CONFLICT");
-        if !oc.target.is_empty() {
-            let cols: Vec<String> = oc.target.iter().map(|c| self.quote(c)).collect();
-            self.sql.push_str(&format!(" ({})", cols.join(", ")));
-        }
-        match &oc.set {
-            None => self.sql.push_str(" DO NOTHING"),
-            Some(set) => {
-                self.sql.push_str(" DO UPDATE SET ");
-                for (k, (name, e)) in set.iter().enumerate() {
-                    if k > 0 {
-                        self.sql.push_str(", ");
-                    }
-                    let q = self.quote(name);
-                    self.sql.push_str(&q);
-                    self.sql.push_str(" = ");
-                    self.visit_self_grouped(e)?;
-                }
-                if let Some(w) = &oc.where_ {
-                    self.sql.push_str(" WHERE ");
-                    self.visit_criterion(w, super::PREC_ASBOOL)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub(crate) fn visit_update(&mut self, u: &Update) -> Result<Vec<ResultColumn>, CompileError> {
+    pub(crate) fn visit_update(
+        &mut self,
+        u: &Update,
+        ctes: &[FromItem],
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        self.visit_with(ctes)?;
         self.sql.push_str("UPDATE ");
         self.push_table_name(&u.table);
-        let cols = self.crud_columns(&u.table_columns, &u.values)?;
+        let mut cols = self.crud_columns(&u.table_columns, &u.values)?;
         if cols.is_empty() {
             return Err(CompileError::Unsupported(
                 "UPDATE construct has no SET clause: give it values() or parameters".into(),
             ));
         }
+        if u.ordered {
+            cols.sort_by_key(|(name, _, _)| u.values.iter().position(|(n, _)| &**n == *name));
+        }
+        let extra = self.extra_froms(
+            &u.table,
+            u.where_.iter().chain(u.values.iter().map(|(_, e)| e)),
+        );
+        // MySQL's multi-table UPDATE names every table up front and qualifies the SET columns.
+        let mysql_multi = self.d == Dialect::Mysql && !extra.is_empty();
+        if mysql_multi {
+            self.sql.push_str(", ");
+            self.push_from_list(&extra)?;
+        }
+        // SELECTs nested in SET and WHERE correlate to the statement's tables.
+        self.enclosing.push(
+            std::iter::once(u.table.id)
+                .chain(extra.iter().map(|t| t.id))
+                .collect(),
+        );
+        let rendered = self.visit_update_rest(u, &cols, &extra, mysql_multi);
+        self.enclosing.pop();
+        rendered?;
+        self.visit_returning(&u.returning)
+    }
+
+    fn visit_update_rest(
+        &mut self,
+        u: &Update,
+        cols: &[CrudColumn<'_>],
+        extra: &[Arc<TableRef>],
+        mysql_multi: bool,
+    ) -> Result<(), CompileError> {
         self.sql.push_str(" SET ");
         for (k, (name, ty, explicit)) in cols.iter().enumerate() {
             if k > 0 {
                 self.sql.push_str(", ");
+            }
+            if mysql_multi {
+                self.push_table_name(&u.table);
+                self.sql.push('.');
             }
             let q = self.quote(name);
             self.sql.push_str(&q);
@@ -198,19 +249,55 @@ impl Ctx<'_> {
                 None => self.push_named_param(name, ty),
             }
         }
+        if !extra.is_empty() && !mysql_multi {
+            self.sql.push_str(" FROM ");
+            self.push_from_list(extra)?;
+        }
         if let Some(w) = &u.where_ {
             self.sql.push_str(" WHERE ");
             self.visit_criterion(w, super::PREC_ASBOOL)?;
         }
-        self.visit_returning(&u.returning)
+        Ok(())
     }
 
-    pub(crate) fn visit_delete(&mut self, x: &Delete) -> Result<Vec<ResultColumn>, CompileError> {
+    pub(crate) fn visit_delete(
+        &mut self,
+        x: &Delete,
+        ctes: &[FromItem],
+    ) -> Result<Vec<ResultColumn>, CompileError> {
+        self.visit_with(ctes)?;
         self.sql.push_str("DELETE FROM ");
         self.push_table_name(&x.table);
+        let extra = self.extra_froms(&x.table, x.where_.iter());
+        if !extra.is_empty() {
+            // Each dialect's delete_extra_from_clause.
+            match self.d {
+                Dialect::Sqlite => {
+                    return Err(CompileError::NotSupported(
+                        "This backend does not support multiple-table criteria within DELETE"
+                            .into(),
+                    ))
+                }
+                Dialect::Postgresql => self.sql.push_str(" USING "),
+                Dialect::Mysql => {
+                    self.sql.push_str(" USING ");
+                    self.push_table_name(&x.table);
+                    self.sql.push_str(", ");
+                }
+                Dialect::Default => self.sql.push_str(" , "),
+            }
+            self.push_from_list(&extra)?;
+        }
         if let Some(w) = &x.where_ {
             self.sql.push_str(" WHERE ");
-            self.visit_criterion(w, super::PREC_ASBOOL)?;
+            self.enclosing.push(
+                std::iter::once(x.table.id)
+                    .chain(extra.iter().map(|t| t.id))
+                    .collect(),
+            );
+            let rendered = self.visit_criterion(w, super::PREC_ASBOOL);
+            self.enclosing.pop();
+            rendered?;
         }
         self.visit_returning(&x.returning)
     }

@@ -1,12 +1,15 @@
 //! The SQL compiler. Method names follow SQLAlchemy's `visit_*` names so its compiler can be read as
 //! the specification; an explicit state struct stands in for its `**kw`.
 
+mod compound;
+mod cte;
 mod ddl;
 mod dml;
 mod elements;
 mod paramstyle;
 mod select;
 mod type_names;
+mod upsert;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -74,12 +77,29 @@ pub enum CompileError {
     Unsupported(String),
     /// Parameters name columns the statement does not have (SQLAlchemy's CompileError).
     UnconsumedColumns(Vec<String>),
+    /// The statement is malformed in a way SQLAlchemy reports as InvalidRequestError.
+    InvalidRequest(String),
+    /// SQLAlchemy raises NotImplementedError: the dialect has no way to say this.
+    NotSupported(String),
+}
+
+impl CompileError {
+    /// The `ferroalchemy.exc` class (or builtin) SQLAlchemy raises for this error.
+    pub fn exception_name(&self) -> &'static str {
+        match self {
+            CompileError::Unsupported(_) | CompileError::UnconsumedColumns(_) => "CompileError",
+            CompileError::InvalidRequest(_) => "InvalidRequestError",
+            CompileError::NotSupported(_) => "NotImplementedError",
+        }
+    }
 }
 
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CompileError::Unsupported(m) => write!(f, "{m}"),
+            CompileError::Unsupported(m)
+            | CompileError::InvalidRequest(m)
+            | CompileError::NotSupported(m) => write!(f, "{m}"),
             CompileError::UnconsumedColumns(c) => {
                 write!(f, "Unconsumed column names: {}", c.join(", "))
             }
@@ -168,7 +188,7 @@ pub fn compile(
             out.returns_rows = true;
         }
         Statement::Insert(i) => {
-            let (cols, span) = ctx.visit_insert(i)?;
+            let (cols, span) = ctx.visit_insert(i, &stmt.collect_ctes())?;
             out.returns_rows = !cols.is_empty();
             out.columns = cols;
             out.values_span = span;
@@ -176,12 +196,12 @@ pub fn compile(
             out.is_insert = true;
         }
         Statement::Update(u) => {
-            out.columns = ctx.visit_update(u)?;
+            out.columns = ctx.visit_update(u, &stmt.collect_ctes())?;
             out.returns_rows = !out.columns.is_empty();
             out.is_dml = true;
         }
         Statement::Delete(x) => {
-            out.columns = ctx.visit_delete(x)?;
+            out.columns = ctx.visit_delete(x, &stmt.collect_ctes())?;
             out.returns_rows = !out.columns.is_empty();
             out.is_dml = true;
         }
@@ -820,6 +840,11 @@ fn precedence(e: &Expr) -> i32 {
         ExprKind::Unary {
             op: UnaryOp::Not, ..
         } => PREC_NOT,
+        // EXISTS groups inside AND/OR/NOT, not on its own in WHERE (SQLAlchemy's precedence 0).
+        ExprKind::Unary {
+            op: UnaryOp::Exists,
+            ..
+        } => 0,
         ExprKind::Unary {
             op: UnaryOp::Asc | UnaryOp::Desc | UnaryOp::NullsFirst | UnaryOp::NullsLast,
             ..

@@ -1,18 +1,48 @@
-//! `visit_select` and FROM rendering.
+//! `visit_select`, correlation and FROM rendering.
 
 use super::{CompileError, Ctx, ResultColumn};
 
 /// How a SELECT names its columns: at the top (unique names, anonymous labels), inside a subquery
 /// or CTE (every column labelled), or nested in an expression (no labels).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Naming {
+pub(crate) enum Naming {
     Top,
     Derived,
     Nested,
 }
+
+/// Where a SELECT is rendered, which decides its column naming and which enclosing FROM items it
+/// may correlate to (SQLAlchemy's `_enclosing_correlate_froms`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The statement itself, or a CTE's body in its WITH clause.
+    Top,
+    Cte,
+    /// A subquery in FROM: correlates only when told to, and only to SELECTs further out.
+    From,
+    /// `LATERAL (...)`: correlates like a nested SELECT.
+    Lateral,
+    /// A scalar subquery, EXISTS or IN operand.
+    Nested,
+}
+
+impl Place {
+    pub(crate) fn naming(self) -> Naming {
+        match self {
+            Place::Top => Naming::Top,
+            Place::Cte | Place::From | Place::Lateral => Naming::Derived,
+            Place::Nested => Naming::Nested,
+        }
+    }
+}
+
 use crate::dialect::Dialect;
-use crate::expr::{ExprKind, ExprRef};
+use crate::expr::{ExprKind, ExprRef, TableRef};
 use crate::stmt::{FromItem, Select};
+
+fn contains(tables: &[std::sync::Arc<TableRef>], id: u64) -> bool {
+    tables.iter().any(|t| t.id == id)
+}
 
 impl Ctx<'_> {
     /// Renders a SELECT. At the top level, column names are made unique and unnamed expressions get
@@ -24,83 +54,81 @@ impl Ctx<'_> {
     ) -> Result<Vec<ResultColumn>, CompileError> {
         if toplevel {
             let mut ctes = Vec::new();
-            s.collect_ctes(&mut ctes);
+            s.collect_ctes(&mut ctes, &mut Vec::new());
             self.visit_with(&ctes)?;
         }
-        self.visit_select_body(
-            s,
-            if toplevel {
-                Naming::Top
-            } else {
-                Naming::Nested
-            },
-        )
+        self.visit_select_body(s, if toplevel { Place::Top } else { Place::Nested })
     }
 
-    /// `WITH [RECURSIVE] a AS \n(...), b AS \n(...)\n ` ahead of the statement that uses them.
-    fn visit_with(&mut self, ctes: &[FromItem]) -> Result<(), CompileError> {
-        if ctes.is_empty() {
-            return Ok(());
+    /// The FROM items a SELECT at `place` renders after correlation to the enclosing SELECTs.
+    fn correlated_froms(&self, s: &Select, place: Place) -> Result<Vec<FromItem>, CompileError> {
+        let mut froms = s.final_froms();
+        // explicit: what correlate()/correlate_except() may remove; implicit: what
+        // auto-correlation removes (only the immediately enclosing SELECT's FROM).
+        let (explicit, implicit): (Vec<u64>, Vec<u64>) = match place {
+            Place::Top | Place::Cte => return Ok(froms),
+            Place::From => {
+                let n = self.enclosing.len().saturating_sub(1);
+                (
+                    self.enclosing[..n].iter().flatten().copied().collect(),
+                    Vec::new(),
+                )
+            }
+            Place::Lateral | Place::Nested => (
+                self.enclosing.iter().flatten().copied().collect(),
+                self.enclosing.last().cloned().unwrap_or_default(),
+            ),
+        };
+        let c = &s.correlation;
+        let id_in = |f: &FromItem, ids: &[u64]| f.table_id().is_some_and(|id| ids.contains(&id));
+        if let Some(only) = c.only.as_ref().filter(|o| !o.is_empty()) {
+            froms.retain(|f| {
+                !(id_in(f, &explicit) && f.table_id().is_some_and(|id| contains(only, id)))
+            });
         }
-        let recursive = ctes.iter().any(|c| {
-            matches!(
-                c,
-                FromItem::Cte {
-                    recursive: true,
-                    ..
-                }
-            )
-        });
-        self.sql.push_str(if recursive {
-            "WITH RECURSIVE "
-        } else {
-            "WITH "
-        });
-        for (i, c) in ctes.iter().enumerate() {
-            if let FromItem::Cte { select, table, .. } = c {
-                if i > 0 {
-                    self.sql.push_str(", ");
-                }
-                let name = self.table_name(table);
-                self.sql.push_str(&name);
-                self.sql.push_str(" AS \n(");
-                self.visit_select_body(select, Naming::Derived)?;
-                self.sql.push(')');
+        if let Some(except) = &c.except {
+            froms.retain(|f| {
+                !(id_in(f, &explicit) && f.table_id().is_some_and(|id| !contains(except, id)))
+            });
+        }
+        if c.auto && !implicit.is_empty() && froms.len() > 1 {
+            froms.retain(|f| !id_in(f, &implicit));
+            if froms.is_empty() {
+                return Err(CompileError::InvalidRequest(
+                    "Select statement returned no FROM clauses due to auto-correlation; \
+                     specify correlate(<tables>) to control correlation manually."
+                        .into(),
+                ));
             }
         }
-        self.sql.push_str("\n ");
-        Ok(())
+        Ok(froms)
     }
 
-    fn visit_select_body(
+    pub(crate) fn visit_select_body(
         &mut self,
         s: &Select,
-        naming: Naming,
+        place: Place,
     ) -> Result<Vec<ResultColumn>, CompileError> {
+        if s.compound.is_some() {
+            return self.visit_compound_select(s, place);
+        }
         self.sql.push_str("SELECT ");
         if s.distinct {
-            self.sql.push_str("DISTINCT ");
-        }
-        let mut froms = s.final_froms();
-        if naming == Naming::Nested {
-            // Auto-correlation: a subquery in an expression leaves out FROM tables the enclosing
-            // SELECT has, unless nothing would be left.
-            let outer: Vec<u64> = self.enclosing.iter().flatten().copied().collect();
-            let kept: Vec<FromItem> = froms
-                .iter()
-                .filter(|f| !matches!(f, FromItem::Table(t) if outer.contains(&t.id)))
-                .cloned()
-                .collect();
-            if !kept.is_empty() {
-                froms = kept;
+            if self.d == Dialect::Postgresql && !s.distinct_on.is_empty() {
+                self.sql.push_str("DISTINCT ON (");
+                self.visit_list(&s.distinct_on)?;
+                self.sql.push_str(") ");
+            } else {
+                self.sql.push_str("DISTINCT ");
             }
         }
+        let froms = self.correlated_froms(s, place)?;
         let mut ids = Vec::new();
         for f in &froms {
             f.covered_tables(&mut ids);
         }
         self.enclosing.push(ids);
-        let cols = self.visit_columns(&s.columns, naming);
+        let cols = self.visit_columns(&s.columns, place.naming());
         let result = cols.and_then(|cols| self.visit_select_rest(s, &froms).map(|_| cols));
         self.enclosing.pop();
         result
@@ -133,34 +161,52 @@ impl Ctx<'_> {
             self.visit_list(&s.order_by)?;
         }
         self.visit_limit_offset(s)?;
-        if let Some(fu) = &s.for_update {
-            match self.d {
-                Dialect::Sqlite => {} // SQLite has no row locks; SQLAlchemy renders nothing.
-                _ => {
-                    self.sql.push_str(if fu.read {
-                        if self.d == Dialect::Mysql {
-                            " LOCK IN SHARE MODE"
-                        } else {
-                            " FOR SHARE"
-                        }
-                    } else {
-                        " FOR UPDATE"
-                    });
-                    if fu.nowait {
-                        self.sql.push_str(" NOWAIT");
-                    }
-                    if fu.skip_locked {
-                        self.sql.push_str(" SKIP LOCKED");
-                    }
+        self.visit_for_update(s);
+        Ok(())
+    }
+
+    /// Each dialect's `for_update_clause`: SQLite has no row locks and renders nothing; the
+    /// generic compiler always says FOR UPDATE; MySQL (as MariaDB, and MySQL before 8) has no OF.
+    fn visit_for_update(&mut self, s: &Select) {
+        let Some(fu) = &s.for_update else {
+            return;
+        };
+        match self.d {
+            Dialect::Sqlite => return,
+            Dialect::Default => {
+                self.sql.push_str(" FOR UPDATE");
+                return;
+            }
+            Dialect::Postgresql => {
+                self.sql.push_str(match (fu.read, fu.key_share) {
+                    (true, true) => " FOR KEY SHARE",
+                    (true, false) => " FOR SHARE",
+                    (false, true) => " FOR NO KEY UPDATE",
+                    (false, false) => " FOR UPDATE",
+                });
+                if !fu.of.is_empty() {
+                    let names: Vec<String> = fu.of.iter().map(|t| self.table_name(t)).collect();
+                    self.sql.push_str(" OF ");
+                    self.sql.push_str(&names.join(", "));
                 }
             }
+            Dialect::Mysql => self.sql.push_str(if fu.read {
+                " LOCK IN SHARE MODE"
+            } else {
+                " FOR UPDATE"
+            }),
         }
-        Ok(())
+        if fu.nowait {
+            self.sql.push_str(" NOWAIT");
+        }
+        if fu.skip_locked {
+            self.sql.push_str(" SKIP LOCKED");
+        }
     }
 
     /// Each dialect's `limit_clause`: SQLite binds the value of the slot left empty, PostgreSQL
     /// writes `LIMIT ALL`, the generic compiler `LIMIT -1`, MySQL `LIMIT offset, count`.
-    fn visit_limit_offset(&mut self, s: &Select) -> Result<(), CompileError> {
+    pub(crate) fn visit_limit_offset(&mut self, s: &Select) -> Result<(), CompileError> {
         if s.limit.is_none() && s.offset.is_none() {
             return Ok(());
         }
@@ -219,6 +265,20 @@ impl Ctx<'_> {
         }
     }
 
+    /// An ON clause: `true()` / `false()` there is a boolean test, which dialects without a native
+    /// boolean spell as a comparison (`ON 1 = 1` on SQLite, `ON true = 1` on MySQL).
+    fn visit_onclause(&mut self, on: &ExprRef) -> Result<(), CompileError> {
+        let literal = match (&on.kind, self.d) {
+            (ExprKind::True, Dialect::Sqlite) => "1 = 1",
+            (ExprKind::False, Dialect::Sqlite) => "0 = 1",
+            (ExprKind::True, Dialect::Mysql) => "true = 1",
+            (ExprKind::False, Dialect::Mysql) => "false = 1",
+            _ => return self.visit(on),
+        };
+        self.sql.push_str(literal);
+        Ok(())
+    }
+
     pub(crate) fn visit_list(&mut self, items: &[ExprRef]) -> Result<(), CompileError> {
         for (i, e) in items.iter().enumerate() {
             if i > 0 {
@@ -244,7 +304,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn visit_columns(
+    pub(crate) fn visit_columns(
         &mut self,
         columns: &[ExprRef],
         naming: Naming,
@@ -344,29 +404,45 @@ impl Ctx<'_> {
                     } else {
                         " JOIN "
                     });
-                    if j.full && matches!(self.d, Dialect::Mysql) {
-                        return Err(CompileError::Unsupported(
-                            "FULL OUTER JOIN is not supported on dialect mysql".into(),
-                        ));
-                    }
                     self.visit_from(&j.target)?;
                     if let Some(on) = &j.on {
                         self.sql.push_str(" ON ");
-                        self.visit(on)?;
+                        self.visit_onclause(on)?;
                     }
                 }
             }
-            FromItem::Subquery { select, table, .. } => {
-                self.sql.push('(');
-                self.visit_select_body(select, Naming::Derived)?;
+            FromItem::Subquery {
+                select,
+                table,
+                lateral,
+                ..
+            } => {
+                self.sql.push_str(if *lateral { "LATERAL (" } else { "(" });
+                self.visit_select_body(
+                    select,
+                    if *lateral {
+                        Place::Lateral
+                    } else {
+                        Place::From
+                    },
+                )?;
                 self.sql.push_str(") AS ");
                 let n = self.table_name(table);
                 self.sql.push_str(&n);
             }
-            FromItem::Cte { table, .. } => {
-                let n = self.table_name(table);
-                self.sql.push_str(&n);
-            }
+            FromItem::Cte { table, .. } => match &table.alias_of {
+                Some(cte) => {
+                    let n = self.table_name(cte);
+                    self.sql.push_str(&n);
+                    self.sql.push_str(" AS ");
+                    let a = self.quote(&table.name);
+                    self.sql.push_str(&a);
+                }
+                None => {
+                    let n = self.table_name(table);
+                    self.sql.push_str(&n);
+                }
+            },
         }
         Ok(())
     }
