@@ -38,7 +38,11 @@ fn exc_with_code(py: Python<'_>, name: &str, message: &str, code: &str) -> PyErr
 }
 
 pub fn compile_error(py: Python<'_>, e: &CompileError) -> PyErr {
-    exc(py, "CompileError", e.to_string())
+    let name = match e {
+        CompileError::UnsupportedElement(_) => "UnsupportedCompilationError",
+        _ => "CompileError",
+    };
+    exc(py, name, e.to_string())
 }
 
 fn kind_name(kind: ErrorKind) -> &'static str {

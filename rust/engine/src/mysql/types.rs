@@ -37,6 +37,8 @@ pub fn bind(args: &mut MySqlArguments, index: usize, v: &Value) -> Result<(), En
         )),
         // SQLAlchemy's Uuid on MySQL: CHAR(32) of hexadecimal digits.
         Value::Uuid(u) => args.add(format!("{u:032x}")),
+        // The bindings turn spans into DATETIMEs for MySQL; it has no arrays.
+        Value::Interval(_) | Value::Array(_) | Value::Deferred(_) => return Err(bad()),
     };
     added.map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))
 }

@@ -8,6 +8,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::Batch;
 use crate::convert::{py_to_value, BindError};
+use crate::processors::{finish, RunDialect};
 use crate::errors::driver_error;
 
 /// Python-side column defaults (`default=` for INSERT, `onupdate=` for UPDATE): column name and a
@@ -102,8 +103,23 @@ fn missing_bind(
     build().unwrap_or_else(|e| e)
 }
 
+/// SQLAlchemy's StatementError around what a type's bind processor raised.
+fn processor_error(
+    py: Python<'_>,
+    orig: PyErr,
+    sql: &str,
+    params: Option<&Bound<'_, PyAny>>,
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let f = py.import("ferroalchemy.exc")?.getattr("_processor_error")?;
+        Ok(PyErr::from_value(f.call1((orig.value(py), sql, params))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
 struct Ctx<'a, 'py> {
     py: Python<'py>,
+    rd: RunDialect<'a, 'py>,
     compiled: &'a Compiled,
     vals: Vec<Option<&'a Value>>,
     defaults: &'a Defaults,
@@ -116,6 +132,11 @@ fn resolve(
     group: Option<usize>,
 ) -> PyResult<Vec<Value>> {
     let (py, compiled, vals, all_params) = (c.py, c.compiled, &c.vals, c.all_params);
+    let bind_err = |e: BindError| match e {
+        BindError::Py(e) => e,
+        BindError::Processor(e) => processor_error(py, e, &compiled.sql, all_params),
+        BindError::Driver(d) => driver_error(py, &d, Some(&compiled.sql), all_params.cloned()),
+    };
     let mut out = Vec::with_capacity(compiled.params.len());
     for p in &compiled.params {
         let v = match p {
@@ -136,12 +157,7 @@ fn resolve(
                     }
                 }
                 match given {
-                    Some(v) => py_to_value(&v, ty).map_err(|e| match e {
-                        BindError::Py(e) => e,
-                        BindError::Driver(d) => {
-                            driver_error(py, &d, Some(&compiled.sql), all_params.cloned())
-                        }
-                    })?,
+                    Some(v) => py_to_value(&v, ty).map_err(bind_err)?,
                     None => match fallback.and_then(|i| vals.get(i).copied().flatten()) {
                         Some(v) => v.clone(),
                         None => {
@@ -151,13 +167,14 @@ fn resolve(
                 }
             }
         };
-        out.push(v);
+        out.push(finish(py, v, c.rd).map_err(bind_err)?);
     }
     Ok(out)
 }
 
 pub fn build_params<'py>(
     py: Python<'py>,
+    rd: RunDialect<'_, 'py>,
     stmt: &Statement,
     compiled: &Compiled,
     params: Option<&Bound<'py, PyAny>>,
@@ -165,6 +182,7 @@ pub fn build_params<'py>(
 ) -> PyResult<Batch> {
     let ctx = Ctx {
         py,
+        rd,
         compiled,
         vals: bind_values(stmt),
         defaults,

@@ -28,6 +28,30 @@ impl Ctx<'_> {
                 }
                 self.sql.push_str(&q);
             }
+            Ddl::CreateEnumType {
+                name,
+                schema,
+                values,
+            } => {
+                let q = self.qualified(name, schema.as_deref());
+                let values: Vec<String> = values.iter().map(|v| super::quote_string(v)).collect();
+                self.sql.push_str(&format!(
+                    "CREATE TYPE {q} AS ENUM ({})",
+                    values.join(", ")
+                ));
+            }
+            Ddl::DropEnumType {
+                name,
+                schema,
+                if_exists,
+            } => {
+                let q = self.qualified(name, schema.as_deref());
+                self.sql.push_str("DROP TYPE ");
+                if *if_exists {
+                    self.sql.push_str("IF EXISTS ");
+                }
+                self.sql.push_str(&q);
+            }
             Ddl::CreateIndex(ix) => {
                 self.sql.push_str(if ix.unique {
                     "CREATE UNIQUE INDEX "

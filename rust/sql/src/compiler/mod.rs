@@ -61,12 +61,15 @@ pub enum CompileError {
     Unsupported(String),
     /// Parameters name columns the statement does not have (SQLAlchemy's CompileError).
     UnconsumedColumns(Vec<String>),
+    /// The dialect has no rendering for this element at all (SQLAlchemy's
+    /// UnsupportedCompilationError), e.g. an ARRAY type on SQLite.
+    UnsupportedElement(String),
 }
 
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CompileError::Unsupported(m) => write!(f, "{m}"),
+            CompileError::Unsupported(m) | CompileError::UnsupportedElement(m) => write!(f, "{m}"),
             CompileError::UnconsumedColumns(c) => {
                 write!(f, "Unconsumed column names: {}", c.join(", "))
             }
@@ -195,6 +198,15 @@ pub fn compile(
     out.sql = ctx.sql;
     out.params = ctx.params;
     out.param_names = ctx.param_names;
+    // Decoding and binding go by the implementation this dialect uses (`with_variant`).
+    for c in &mut out.columns {
+        c.ty = c.ty.resolve(d);
+    }
+    for p in &mut out.params {
+        if let ParamRef::Named { ty, .. } = p {
+            *ty = ty.resolve(d);
+        }
+    }
     Ok(out)
 }
 
@@ -341,6 +353,12 @@ impl Ctx<'_> {
             Value::Blob(_) => {
                 return Err(CompileError::Unsupported(
                     "No literal value renderer is available for binary values".into(),
+                ))
+            }
+            Value::Interval(_) | Value::Array(_) | Value::Deferred(_) => {
+                return Err(CompileError::Unsupported(
+                    "ferroalchemy: rendering a value of this type inline (literal_binds) is not implemented yet"
+                        .into(),
                 ))
             }
         })
