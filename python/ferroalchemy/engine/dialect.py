@@ -16,6 +16,9 @@ class Dialect:
     paramstyle = "named"
     supports_statement_cache = True
     default_schema_name: str | None = None
+    supports_native_enum = False
+    _json_serializer: Any = None
+    _json_deserializer: Any = None
 
     def __init__(self, driver: str = "") -> None:
         if driver:
@@ -23,6 +26,12 @@ class Dialect:
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
+
+    def type_descriptor(self, typeobj: Any) -> Any:
+        """The type this dialect uses for `typeobj` (what a TypeDecorator's load_dialect_impl returns)."""
+        from ..sql.sqltypes import to_instance
+
+        return to_instance(typeobj)
 
     def _driver_sql(self, sql: str) -> str:
         """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes it."""
@@ -56,6 +65,22 @@ class PGDialect(PGReflection, Dialect):
     driver = "psycopg"  # SQLAlchemy 2.1's default PostgreSQL driver
     paramstyle = "pyformat"
     default_schema_name = "public"
+    supports_native_enum = True
+
+    def has_type(self, connection: Any, type_name: str, schema: str | None = None) -> bool:
+        from ..sql.elements import text
+
+        where = "n.nspname = :schema" if schema else "pg_catalog.pg_type_is_visible(t.oid)"
+        params = {"name": type_name, **({"schema": schema} if schema else {})}
+        row = connection.execute(
+            text(
+                "SELECT t.typname FROM pg_catalog.pg_type t "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                f"WHERE t.typname = :name AND {where}"
+            ),
+            params,
+        ).first()
+        return row is not None
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: f"${n}")
@@ -81,6 +106,7 @@ class MySQLDialect(Dialect):
     name = "mysql"
     driver = "mysqldb"
     paramstyle = "format"
+    supports_native_enum = True
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: "?")

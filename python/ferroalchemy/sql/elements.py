@@ -56,6 +56,12 @@ class ColumnOperators:
         if isinstance(other, ColumnElement):
             return BinaryExpression._make(self, op, other, op)
         _check_literal(other)
+        t = self._type
+        if type(t).coerce_compared_value is not TypeEngine.coerce_compared_value:
+            # A TypeDecorator may bind the compared value as another type.
+            coerced = t.coerce_compared_value(op, other)
+            if coerced is not t:
+                return BinaryExpression._make(self, op, _coerce(other, coerced, self._bind_name), op)
         inner = _core.compare(self._expr(), op, other, self._bind_name)
         return BinaryExpression._from_inner(inner, self, op, BindParameter._anon(other, self._type, self._bind_name))
 

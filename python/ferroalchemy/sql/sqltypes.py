@@ -10,6 +10,7 @@ import json as _json
 import pickle as _pickle
 import uuid as _uuid
 from collections.abc import Callable
+import typing as _typing
 from typing import Any
 
 from .. import _core, exc
@@ -365,6 +366,10 @@ class JSON(TypeEngine):
 
         def result(values: list[Any], dialect: Any) -> list[Any]:
             loads = getattr(dialect, "_json_deserializer", None) or _json.loads
+            if getattr(dialect, "name", None) == "sqlite":
+                # A JSON column has NUMERIC affinity on SQLite: scalar numbers come back as numbers,
+                # which SQLAlchemy's SQLite JSON passes through.
+                return [v if v is None or isinstance(v, (int, float)) else loads(v) for v in values]
             return [None if v is None else loads(v) for v in values]
 
         return bind, result
@@ -824,6 +829,9 @@ class UUID(Uuid):
 
 def _type_for_python(t: Any) -> TypeEngine | None:
     """The SQL type an annotation like ``Mapped[int]`` means (the default type_annotation_map)."""
+    origin = _typing.get_origin(t)
+    if origin in (dict, list):
+        t = origin
     if isinstance(t, type):
         if issubclass(t, _enum.Enum):
             return Enum(t)

@@ -344,7 +344,14 @@ pub fn convert_plain(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, Bind
         if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
             let mut out = Vec::new();
             for el in obj.try_iter()? {
-                out.push(convert_plain(&el?, item)?);
+                let el = el?;
+                // Nested lists are the further dimensions of the same array.
+                let el_ty = if el.is_instance_of::<PyList>() || el.is_instance_of::<PyTuple>() {
+                    ty
+                } else {
+                    item
+                };
+                out.push(convert_plain(&el, el_ty)?);
             }
             return Ok(Value::Array(out));
         }

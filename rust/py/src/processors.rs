@@ -95,7 +95,9 @@ fn apply_bind(
         SqlType::Array { item, .. } if !obj.is_none() => {
             let mut out = Vec::new();
             for el in obj.try_iter()? {
-                out.push(apply_bind(&el?, item, rd)?);
+                let el = el?;
+                let nested = el.is_instance_of::<PyList>() || el.is_instance_of::<PyTuple>();
+                out.push(apply_bind(&el, if nested { ty } else { item }, rd)?);
             }
             Ok(Value::Array(out))
         }

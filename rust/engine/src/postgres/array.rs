@@ -3,7 +3,6 @@
 //! Python lists nest one level per dimension, as psycopg gives them.
 
 use ferro_sql::{SqlType, Value};
-use sqlx::postgres::types::Oid;
 use sqlx::postgres::PgTypeInfo;
 
 use super::types::{self, oid};
@@ -133,7 +132,6 @@ pub fn decode(buf: &[u8], declared: &SqlType) -> Result<Value, EngineError> {
     let ndim = usize::try_from(r.i32().ok_or_else(bad)?).map_err(|_| bad())?;
     let _has_null = r.i32().ok_or_else(bad)?;
     let elem_oid = u32::from_be_bytes(r.i32().ok_or_else(bad)?.to_be_bytes());
-    let elem = PgTypeInfo::with_oid(Oid(elem_oid));
     let mut shape = Vec::with_capacity(ndim);
     for _ in 0..ndim {
         shape.push(usize::try_from(r.i32().ok_or_else(bad)?).map_err(|_| bad())?);
@@ -154,7 +152,7 @@ pub fn decode(buf: &[u8], declared: &SqlType) -> Result<Value, EngineError> {
         let b = r
             .bytes(usize::try_from(n).map_err(|_| bad())?)
             .ok_or_else(bad)?;
-        let v = match types::decode(b, &elem, &item_ty) {
+        let v = match types::decode_oid(b, elem_oid, false, "array element", &item_ty) {
             Ok(v) => v,
             // An element type this driver has no codec for (a user ENUM) arrives as its text.
             Err(e) if e.kind == ErrorKind::NotSupported => {

@@ -247,16 +247,28 @@ fn timestamp_parts(micros: i64) -> Option<DateTimeParts> {
 /// One result value from its binary form, then shaped by the column's declared type where the
 /// statement knows it (a Float column reading NUMERIC gives floats, as SQLAlchemy's does).
 pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, EngineError> {
-    let bad = || {
-        EngineError::new(
-            ErrorKind::Data,
-            format!("could not decode a value of PostgreSQL type {}", ty.name()),
-        )
-    };
     if let PgTypeKind::Array(_) = ty.kind() {
         return Ok(shape(super::array::decode(buf, declared)?, declared));
     }
-    let v = match oid(ty) {
+    decode_oid(buf, oid(ty), is_textual(ty), ty.name(), declared)
+}
+
+/// `decode` by type oid (an array's elements come with their oid only); `textual`: the server
+/// sends the value as text (text types, enums).
+pub(super) fn decode_oid(
+    buf: &[u8],
+    type_oid: u32,
+    textual: bool,
+    name: &str,
+    declared: &SqlType,
+) -> Result<Value, EngineError> {
+    let bad = || {
+        EngineError::new(
+            ErrorKind::Data,
+            format!("could not decode a value of PostgreSQL type {name}"),
+        )
+    };
+    let v = match type_oid {
         // What `SELECT pg_sleep(1)` and other void functions return.
         VOID => Value::Null,
         BOOL => Value::Bool(buf.first().ok_or_else(bad)? != &0),
@@ -309,14 +321,14 @@ pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, 
                     .ok_or_else(bad)?,
             )
         }
-        _ if is_textual(ty) => Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?),
+        TEXT | VARCHAR | BPCHAR | NAME | CHAR | UNKNOWN | JSON | XML => {
+            Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?)
+        }
+        _ if textual => Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?),
         _ => {
             return Err(EngineError::new(
                 ErrorKind::NotSupported,
-                format!(
-                    "ferroalchemy: reading PostgreSQL type {} is not implemented yet",
-                    ty.name()
-                ),
+                format!("ferroalchemy: reading PostgreSQL type {name} is not implemented yet"),
             ))
         }
     };
