@@ -125,6 +125,17 @@ impl Ctx<'_> {
         }
         // MySQL's get_column_specification writes NOT NULL before DEFAULT; the others after.
         let mysql = self.d == Dialect::Mysql;
+        // A MySQL TIMESTAMP is NOT NULL unless told otherwise, so SQLAlchemy says NULL.
+        let timestamp = matches!(
+            c.ty.resolve(self.d),
+            SqlType::Named {
+                name: crate::types::TypeName::Timestamp { .. },
+                ..
+            }
+        );
+        if mysql && c.nullable && timestamp {
+            s.push_str(" NULL");
+        }
         if mysql && !c.nullable {
             s.push_str(" NOT NULL");
         }
