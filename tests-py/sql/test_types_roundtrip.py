@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from .backends import BACKENDS, real, server_url
-
 import ferroalchemy as ferro
+
+from .backends import BACKENDS, real, server_url
 
 
 class Mood(enum.Enum):
@@ -117,7 +117,9 @@ def _engine(sa: ModuleType, backend: str, path: Path, **kw: Any) -> Any:
 
 def _table(sa: ModuleType, case: str) -> tuple[Any, Any]:
     metadata = sa.MetaData()
-    table = sa.Table(f"ferro_types_{case}", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    table = sa.Table(
+        f"ferro_types_{case}", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False)
+    )
     table.append_column(sa.Column("v", CASES[case][0](sa)))
     return metadata, table
 

@@ -8,9 +8,9 @@ import enum as _enum
 import inspect as _inspect
 import json as _json
 import pickle as _pickle
+import typing as _typing
 import uuid as _uuid
 from collections.abc import Callable
-import typing as _typing
 from typing import Any
 
 from .. import _core, exc
@@ -452,8 +452,8 @@ class Enum(String):
             values = list(enums)
             objects = list(enums)
         self.enums = list(values)
-        self._valid_lookup: dict[Any, Any] = dict(zip(reversed(objects), reversed(values)))
-        self._object_lookup: dict[Any, Any] = dict(zip(values, objects))
+        self._valid_lookup: dict[Any, Any] = dict(zip(reversed(objects), reversed(values), strict=False))
+        self._object_lookup: dict[Any, Any] = dict(zip(values, objects, strict=False))
         self._valid_lookup.update((v, self._valid_lookup[self._object_lookup[v]]) for v in values)
         self.validate_strings = kw.pop("validate_strings", False)
         self._default_length = length = max((len(x) for x in self.enums), default=0)
@@ -556,9 +556,7 @@ class ARRAY(TypeEngine):
         self, item_type: Any, as_tuple: bool = False, dimensions: int | None = None, zero_indexes: bool = False
     ) -> None:
         if isinstance(item_type, ARRAY) or (isinstance(item_type, type) and issubclass(item_type, ARRAY)):
-            raise ValueError(
-                "Do not nest ARRAY types; ARRAY(basetype) handles multi-dimensional arrays of basetype"
-            )
+            raise ValueError("Do not nest ARRAY types; ARRAY(basetype) handles multi-dimensional arrays of basetype")
         if zero_indexes:
             raise NotImplementedError("ferroalchemy: ARRAY(zero_indexes=True) is not implemented yet")
         self.item_type = to_instance(item_type)

@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{
     BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, DurationMicrosecondBuilder,
-    FixedSizeBinaryBuilder,
-    Float64Builder, Int64Builder, StringBuilder, Time64MicrosecondBuilder,
+    FixedSizeBinaryBuilder, Float64Builder, Int64Builder, StringBuilder, Time64MicrosecondBuilder,
     TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, NullArray, RecordBatch, RecordBatchOptions};
@@ -35,8 +34,12 @@ enum Kind {
     Blob,
     Date,
     Time,
-    DateTime { aware: bool },
-    Decimal { scale: u8 },
+    DateTime {
+        aware: bool,
+    },
+    Decimal {
+        scale: u8,
+    },
     Uuid,
     Duration,
     /// Arrays and unprocessed values: no Arrow column for them yet.
@@ -285,10 +288,13 @@ fn column(rows: &Rows, col: usize, kind: Kind) -> Result<ArrayRef, ArrowError> {
                 _ => return Err(invalid(name, v)),
             }
         ),
-        Kind::Duration => build!(DurationMicrosecondBuilder::with_capacity(n), |b, v| match v {
-            Value::Interval(x) => b.append_value(*x),
-            _ => return Err(invalid(name, v)),
-        }),
+        Kind::Duration => build!(
+            DurationMicrosecondBuilder::with_capacity(n),
+            |b, v| match v {
+                Value::Interval(x) => b.append_value(*x),
+                _ => return Err(invalid(name, v)),
+            }
+        ),
         Kind::Unsupported => return Err(invalid(name, &Value::Null)),
     })
 }

@@ -137,11 +137,7 @@ pub fn decode(buf: &[u8], declared: &SqlType) -> Result<Value, EngineError> {
         shape.push(usize::try_from(r.i32().ok_or_else(bad)?).map_err(|_| bad())?);
         let _lower_bound = r.i32().ok_or_else(bad)?;
     }
-    let count: usize = if ndim == 0 {
-        0
-    } else {
-        shape.iter().product()
-    };
+    let count: usize = if ndim == 0 { 0 } else { shape.iter().product() };
     let mut flat = Vec::with_capacity(count);
     for _ in 0..count {
         let n = r.i32().ok_or_else(bad)?;

@@ -226,7 +226,6 @@ pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>
     Ok(Some(bytes))
 }
 
-
 fn be<const N: usize>(buf: &[u8]) -> Option<[u8; N]> {
     buf.get(..N).and_then(|b| b.try_into().ok())
 }

@@ -336,7 +336,10 @@ impl Connection {
             }
             None if !processed.is_empty() => Ok(CursorResult::with_rows(
                 crate::processors::tuples(py, &rows, &processed)?,
-                keys_new(py, compiled.columns.iter().map(|c| c.name.clone()).collect())?,
+                keys_new(
+                    py,
+                    compiled.columns.iter().map(|c| c.name.clone()).collect(),
+                )?,
                 outcome.rowcount,
                 outcome.last_insert_id,
             )),
@@ -389,7 +392,8 @@ impl Connection {
             for item in t.cast::<PyTuple>()?.iter() {
                 values.push(crate::convert::py_to_value(&item, &SqlType::Null).map_err(
                     |e| match e {
-                        crate::convert::BindError::Py(e) | crate::convert::BindError::Processor(e) => e,
+                        crate::convert::BindError::Py(e)
+                        | crate::convert::BindError::Processor(e) => e,
                         crate::convert::BindError::Driver(d) => {
                             driver_error(py, &d, Some(&sql), None)
                         }

@@ -8,8 +8,8 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::Batch;
 use crate::convert::{py_to_value, BindError};
-use crate::processors::{finish, RunDialect};
 use crate::errors::driver_error;
+use crate::processors::{finish, RunDialect};
 
 /// Python-side column defaults (`default=` for INSERT, `onupdate=` for UPDATE): column name and a
 /// zero-argument callable, called for each parameter set that lacks the column.

@@ -14,9 +14,9 @@ use super::identity::IdentityMap;
 use super::spec::{pk_param, MapperSpec};
 use super::state::InstanceState;
 use crate::convert::{convert_plain, py_to_value, BindError};
-use crate::processors::{finish, RunDialect};
 use crate::engine::{Batch, Connection};
 use crate::errors::{driver_error, exc};
+use crate::processors::{finish, RunDialect};
 
 fn bind(
     py: Python<'_>,

@@ -12,8 +12,8 @@ use pyo3::types::{PyDict, PyTuple};
 use super::identity::IdentityMap;
 use super::spec::MapperSpec;
 use super::state::InstanceState;
-use crate::processors::ColumnValues;
 use crate::engine::result::{keys_new, Keys};
+use crate::processors::ColumnValues;
 
 enum PlanItem {
     Column(usize),

@@ -35,10 +35,8 @@ impl Ctx<'_> {
             } => {
                 let q = self.qualified(name, schema.as_deref());
                 let values: Vec<String> = values.iter().map(|v| super::quote_string(v)).collect();
-                self.sql.push_str(&format!(
-                    "CREATE TYPE {q} AS ENUM ({})",
-                    values.join(", ")
-                ));
+                self.sql
+                    .push_str(&format!("CREATE TYPE {q} AS ENUM ({})", values.join(", ")));
             }
             Ddl::DropEnumType {
                 name,

@@ -24,7 +24,11 @@ fn sized(name: &str, n: &Option<u32>) -> String {
 }
 
 fn named_ddl(name: &TypeName, d: Dialect) -> String {
-    let national = if d == Dialect::Mysql { "NATIONAL " } else { "N" };
+    let national = if d == Dialect::Mysql {
+        "NATIONAL "
+    } else {
+        "N"
+    };
     match name {
         TypeName::Char(n) => sized("CHAR", n),
         TypeName::NChar(n) if d == Dialect::Mysql => sized("NATIONAL CHAR", n),
