@@ -177,8 +177,21 @@ class ColumnOperators:
         return self._pattern(other, before=True, after=False, autoescape=autoescape)
 
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        _no_container_ops(self._type, "contains()")
         _no_escape(escape)
         return self._pattern(other, before=True, after=True, autoescape=autoescape)
+
+    def __getitem__(self, index: Any) -> Any:
+        _no_container_ops(self._type, "index access (col[...])")
+        raise NotImplementedError(f"ferroalchemy: index access on a {self._type!r} expression is not implemented yet")
+
+    def any(self, other: Any, operator: Any = None) -> Any:
+        _no_container_ops(self._type, "any()")
+        raise NotImplementedError("ferroalchemy: any() is only defined on ARRAY expressions")
+
+    def all(self, other: Any, operator: Any = None) -> Any:
+        _no_container_ops(self._type, "all()")
+        raise NotImplementedError("ferroalchemy: all() is only defined on ARRAY expressions")
 
     def in_(self, other: Any) -> BinaryExpression:
         return self._in("in", other)
@@ -290,6 +303,13 @@ def _check_literal(value: Any) -> None:
         )
     if isinstance(value, type) or callable(getattr(value, "__clause_element__", None)):
         raise exc.ArgumentError(f"SQL expression element or literal value expected, got {value!r}.")
+
+
+def _no_container_ops(type_: TypeEngine, what: str) -> None:
+    """JSON and ARRAY comparators (`col["k"]`, `.as_string()`, `.any()`, `.contains([...])`) are not built:
+    say so rather than render them as string operators."""
+    if isinstance(type_, (sqltypes.JSON, sqltypes.ARRAY)):
+        raise NotImplementedError(f"ferroalchemy: {what} on {type(type_).__name__} columns is not implemented yet")
 
 
 def _coerce(value: Any, type_: TypeEngine | None = None, name: str = "param") -> ColumnElement:
