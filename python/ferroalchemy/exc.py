@@ -357,6 +357,17 @@ def _wrap_driver_error(
     return wrapper(statement, params, orig, ismulti=ismulti)
 
 
+def _processor_error(orig: BaseException, statement: str, params: Any) -> StatementError:
+    """What a type's bind processor raised, as SQLAlchemy reports it."""
+    return StatementError(
+        f"({type(orig).__module__}.{type(orig).__name__}) {orig}",
+        statement,
+        [params] if isinstance(params, dict) else params,
+        orig,
+        ismulti=False,
+    )
+
+
 def _missing_bind(name: str, statement: str, params: Any, group: int | None = None) -> StatementError:
     """`group` is the parameter set's index when several were given (executemany)."""
     where = "" if group is None else f", in parameter group {group}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from ferroalchemy import Uuid, create_engine, select, text
 from ferroalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -36,6 +34,20 @@ def test_uuid_round_trip() -> None:
     assert str(Token.__table__.c.id.type.compile()) == "CHAR(32)"
 
 
-def test_uuid_as_string_is_refused_clearly() -> None:
-    with pytest.raises(NotImplementedError, match="as_uuid=False"):
-        Uuid(as_uuid=False)._handle  # noqa: B018
+class Label(Base):
+    __tablename__ = "label"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(Uuid(as_uuid=False))
+
+
+def test_uuid_as_string_round_trips_as_text() -> None:
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    ref = "a2345678-1234-5678-1234-567812345678"
+    with Session(engine) as s:
+        s.add(Label(id=1, ref=ref))
+        s.commit()
+        s.expunge_all()
+        assert s.scalars(select(Label.ref).where(Label.ref == ref)).one() == ref
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT ref FROM label")).scalar() == ref.replace("-", "")

@@ -329,7 +329,14 @@ fn type_names_per_dialect() {
             col("dt", SqlType::DateTime { timezone: false }, true),
             col("dtz", SqlType::DateTime { timezone: true }, true),
             col("lb", SqlType::LargeBinary, true),
-            col("u", SqlType::Uuid { native: false }, true),
+            col(
+                "u",
+                SqlType::Uuid {
+                    native: false,
+                    as_uuid: true,
+                },
+                true,
+            ),
             col("j", SqlType::Json, true),
         ],
     ));

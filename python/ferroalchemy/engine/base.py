@@ -369,7 +369,7 @@ class Engine:
         if core is None:
             from .. import _core
 
-            core = _core.Engine(**self._core_args)
+            core = _core.Engine(**self._core_args, py_dialect=self.dialect)
             self._core = core
         return core
 

@@ -54,7 +54,7 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     for k, feature in _NOT_YET.items():
         if k in kwargs:
             raise NotImplementedError(f"ferroalchemy: {feature} is not implemented yet")
-    for k in ("echo_pool", "plugins", "json_serializer", "json_deserializer", "pool_events"):
+    for k in ("echo_pool", "plugins", "pool_events"):
         if kwargs.get(k):
             raise NotImplementedError(f"ferroalchemy: create_engine({k}=...) is not implemented yet")
     unknown = sorted(set(kwargs) - _ACCEPTED)
@@ -66,6 +66,9 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         )
     u = make_url(url)
     dialect = dialect_for(u)
+    # JSON columns serialize and parse through these (json.dumps / json.loads when None).
+    dialect._json_serializer = kwargs.get("json_serializer")
+    dialect._json_deserializer = kwargs.get("json_deserializer")
     connect_args = dict(kwargs.get("connect_args") or {})
     isolation = kwargs.get("isolation_level")
     if isolation not in (None, "SERIALIZABLE"):

@@ -20,6 +20,9 @@ class Dialect:
     _bind_casts = False
     supports_statement_cache = True
     default_schema_name: str | None = None
+    supports_native_enum = False
+    _json_serializer: Any = None
+    _json_deserializer: Any = None
 
     def __init__(self, driver: str = "") -> None:
         if driver:
@@ -28,6 +31,12 @@ class Dialect:
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
+
+    def type_descriptor(self, typeobj: Any) -> Any:
+        """The type this dialect uses for `typeobj` (what a TypeDecorator's load_dialect_impl returns)."""
+        from ..sql.sqltypes import to_instance
+
+        return to_instance(typeobj)
 
     def _driver_sql(self, sql: str) -> str:
         """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes it."""
@@ -63,6 +72,22 @@ class PGDialect(PGReflection, Dialect):
     _driver_paramstyles = {"asyncpg": "numeric_dollar", "pg8000": "format"}
     _bind_casts = True
     default_schema_name = "public"
+    supports_native_enum = True
+
+    def has_type(self, connection: Any, type_name: str, schema: str | None = None) -> bool:
+        from ..sql.elements import text
+
+        where = "n.nspname = :schema" if schema else "pg_catalog.pg_type_is_visible(t.oid)"
+        params = {"name": type_name, **({"schema": schema} if schema else {})}
+        row = connection.execute(
+            text(
+                "SELECT t.typname FROM pg_catalog.pg_type t "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                f"WHERE t.typname = :name AND {where}"
+            ),
+            params,
+        ).first()
+        return row is not None
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: f"${n}")
@@ -89,6 +114,7 @@ class MySQLDialect(Dialect):
     driver = "mysqldb"
     paramstyle = "format"
     _driver_paramstyles = {"pymysql": "pyformat", "aiomysql": "pyformat"}
+    supports_native_enum = True
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: "?")

@@ -62,6 +62,12 @@ class ColumnOperators:
                 other = other._with_type(self._type)
             return BinaryExpression._make(self, op, other, op)
         _check_literal(other)
+        t = self._type
+        if type(t).coerce_compared_value is not TypeEngine.coerce_compared_value:
+            # A TypeDecorator may bind the compared value as another type.
+            coerced = t.coerce_compared_value(op, other)
+            if coerced is not t:
+                return BinaryExpression._make(self, op, _coerce(other, coerced, self._bind_name), op)
         inner = _core.compare(self._expr(), op, other, self._bind_name)
         return BinaryExpression._from_inner(inner, self, op, BindParameter._anon(other, self._type, self._bind_name))
 
@@ -198,6 +204,7 @@ class ColumnOperators:
         return self._pattern(other, before=True, after=False, escape=escape, autoescape=autoescape)
 
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        _no_container_ops(self._type, "contains()")
         return self._pattern(other, before=True, after=True, escape=escape, autoescape=autoescape)
 
     def is_distinct_from(self, other: Any) -> BinaryExpression:
@@ -214,6 +221,18 @@ class ColumnOperators:
 
     def cast(self, type_: Any) -> Cast:
         return Cast(self, type_)
+
+    def __getitem__(self, index: Any) -> Any:
+        _no_container_ops(self._type, "index access (col[...])")
+        raise NotImplementedError(f"ferroalchemy: index access on a {self._type!r} expression is not implemented yet")
+
+    def any(self, other: Any, operator: Any = None) -> Any:
+        _no_container_ops(self._type, "any()")
+        raise NotImplementedError("ferroalchemy: any() is only defined on ARRAY expressions")
+
+    def all(self, other: Any, operator: Any = None) -> Any:
+        _no_container_ops(self._type, "all()")
+        raise NotImplementedError("ferroalchemy: all() is only defined on ARRAY expressions")
 
     def in_(self, other: Any) -> BinaryExpression:
         return self._in("in", other)
@@ -357,6 +376,13 @@ def _check_literal(value: Any) -> None:
         )
     if isinstance(value, type) or callable(getattr(value, "__clause_element__", None)):
         raise exc.ArgumentError(f"SQL expression element or literal value expected, got {value!r}.")
+
+
+def _no_container_ops(type_: TypeEngine, what: str) -> None:
+    """JSON and ARRAY comparators (`col["k"]`, `.as_string()`, `.any()`, `.contains([...])`) are not built:
+    say so rather than render them as string operators."""
+    if isinstance(type_, (sqltypes.JSON, sqltypes.ARRAY)):
+        raise NotImplementedError(f"ferroalchemy: {what} on {type(type_).__name__} columns is not implemented yet")
 
 
 def _coerce(value: Any, type_: TypeEngine | None = None, name: str = "param") -> ColumnElement:

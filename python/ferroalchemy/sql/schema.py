@@ -622,6 +622,28 @@ def _ddl_connection(bind: Any) -> Any:
     return nullcontext(bind) if isinstance(bind, Connection) else bind.begin()
 
 
+def _native_enums(dialect: Any, tables: list[Table]) -> list[sqltypes.Enum]:
+    """The Enum types of `tables`' columns that are separate schema objects on `dialect` (PostgreSQL's
+    named ENUM types), each once, in the order the columns use them."""
+    if not getattr(dialect, "supports_native_enum", False) or dialect.name != "postgresql":
+        return []
+    found: dict[tuple[str | None, str], sqltypes.Enum] = {}
+
+    def visit(t: Any) -> None:
+        t = t._variant_mapping.get(dialect.name, t)
+        if isinstance(t, sqltypes.TypeDecorator):
+            visit(t.type_engine(dialect))
+        elif isinstance(t, sqltypes.ARRAY):
+            visit(t.item_type)
+        elif isinstance(t, sqltypes.Enum) and t.native_enum and t.create_type and t.name:
+            found.setdefault((t.schema, t.name), t)
+
+    for table in tables:
+        for c in table.c:
+            visit(c._resolved_type())
+    return list(found.values())
+
+
 class MetaData:
     def __init__(
         self, schema: str | None = None, naming_convention: dict[str, Any] | None = None, info: Any = None
@@ -684,12 +706,17 @@ class MetaData:
     def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
         with _ddl_connection(bind) as conn:
+            # Named types first (PostgreSQL's CREATE TYPE ... AS ENUM), as SQLAlchemy creates them.
+            for e in _native_enums(conn.dialect, targets):
+                if checkfirst and conn.dialect.has_type(conn, e.name, e.schema):
+                    continue
+                conn._execute_ddl(_core.create_enum_type(e.name, e.schema, e.enums))
             for t in targets:
                 if checkfirst and conn.dialect.has_table(conn, t.name, t.schema):
                     continue
                 t._create(conn)
 
-    def drop_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
+    def drop_all(self, bind: Any, tables: Any = None, checkfirst: bool = True, _types: bool = True) -> None:
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
         with _ddl_connection(bind) as conn:
             for t in reversed(targets):
@@ -699,6 +726,11 @@ class MetaData:
             # SQLAlchemy drops the sequences once every table that used them is gone.
             for seq in {id(q): q for t in targets for q in t._sequences()}.values():
                 seq._drop(conn, checkfirst)
+            # Named types go after their tables, and only with the metadata's drop_all (not Table.drop()).
+            for e in _native_enums(conn.dialect, targets) if _types else []:
+                if checkfirst and not conn.dialect.has_type(conn, e.name, e.schema):
+                    continue
+                conn._execute_ddl(_core.drop_enum_type(e.name, e.schema, False))
 
     def reflect(self, *args: Any, **kw: Any) -> None:
         raise NotImplementedError("ferroalchemy: MetaData.reflect() is not implemented yet")
@@ -945,7 +977,7 @@ class Table(FromClause):
         self.metadata.create_all(bind, tables=[self], checkfirst=checkfirst)
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
-        self.metadata.drop_all(bind, tables=[self], checkfirst=checkfirst)
+        self.metadata.drop_all(bind, tables=[self], checkfirst=checkfirst, _types=False)
 
     def __repr__(self) -> str:
         items = [repr(self.name), repr(self.metadata)] + [repr(c) for c in self.c]

@@ -4,14 +4,14 @@
 //! Each column's Arrow type follows its values (rows carry the result types the engine decoded):
 //! integers Int64, floats Float64 (integers among floats widen), booleans Boolean, text Utf8,
 //! bytes Binary, dates Date32, times Time64(us), datetimes Timestamp(us) (UTC for aware ones),
-//! decimals Decimal128 at the column's largest scale, UUIDs FixedSizeBinary(16); an all-NULL
+//! decimals Decimal128 at the column's largest scale, UUIDs FixedSizeBinary(16), spans Duration(us); an all-NULL
 //! column takes its declared result type, or is Null when the type is unknown.
 
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, FixedSizeBinaryBuilder,
-    Float64Builder, Int64Builder, StringBuilder, Time64MicrosecondBuilder,
+    BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, DurationMicrosecondBuilder,
+    FixedSizeBinaryBuilder, Float64Builder, Int64Builder, StringBuilder, Time64MicrosecondBuilder,
     TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, NullArray, RecordBatch, RecordBatchOptions};
@@ -34,9 +34,16 @@ enum Kind {
     Blob,
     Date,
     Time,
-    DateTime { aware: bool },
-    Decimal { scale: u8 },
+    DateTime {
+        aware: bool,
+    },
+    Decimal {
+        scale: u8,
+    },
     Uuid,
+    Duration,
+    /// Arrays and unprocessed values: no Arrow column for them yet.
+    Unsupported,
 }
 
 fn kind_of(v: &Value) -> Kind {
@@ -56,13 +63,15 @@ fn kind_of(v: &Value) -> Kind {
             scale: decimal_scale(s),
         },
         Value::Uuid(_) => Kind::Uuid,
+        Value::Interval(_) => Kind::Duration,
+        Value::Array(_) | Value::Deferred(_) => Kind::Unsupported,
     }
 }
 
 /// The kind a declared result type gives, for a column whose values do not tell (all NULL) and for
 /// a decimal column's scale.
 fn declared_kind(ty: &SqlType) -> Kind {
-    match ty {
+    match ty.storage() {
         SqlType::Integer | SqlType::BigInteger | SqlType::SmallInteger => Kind::Int,
         SqlType::String(_) | SqlType::Text | SqlType::Enum { .. } => Kind::Text,
         SqlType::Boolean => Kind::Bool,
@@ -79,6 +88,7 @@ fn declared_kind(ty: &SqlType) -> Kind {
         SqlType::Time => Kind::Time,
         SqlType::DateTime { timezone } => Kind::DateTime { aware: *timezone },
         SqlType::LargeBinary => Kind::Blob,
+        SqlType::Interval => Kind::Duration,
         _ => Kind::Null,
     }
 }
@@ -122,6 +132,12 @@ fn column_kind(rows: &Rows, col: usize, declared: Kind) -> Result<Kind, ArrowErr
         }
         (k, _) => k,
     };
+    if kind == Kind::Unsupported {
+        return Err(ArrowError::NotYetImplemented(format!(
+            "ferroalchemy: Arrow export of column '{}' (arrays) is not implemented yet",
+            rows.columns[col]
+        )));
+    }
     if let Kind::Decimal { scale } = kind {
         if scale > MAX_DECIMAL_PRECISION {
             return Err(ArrowError::InvalidArgumentError(format!(
@@ -148,6 +164,8 @@ fn data_type(kind: Kind) -> DataType {
         }
         Kind::Decimal { scale } => DataType::Decimal128(MAX_DECIMAL_PRECISION, scale as i8),
         Kind::Uuid => DataType::FixedSizeBinary(16),
+        Kind::Duration => DataType::Duration(TimeUnit::Microsecond),
+        Kind::Unsupported => DataType::Null,
     }
 }
 
@@ -270,6 +288,14 @@ fn column(rows: &Rows, col: usize, kind: Kind) -> Result<ArrayRef, ArrowError> {
                 _ => return Err(invalid(name, v)),
             }
         ),
+        Kind::Duration => build!(
+            DurationMicrosecondBuilder::with_capacity(n),
+            |b, v| match v {
+                Value::Interval(x) => b.append_value(*x),
+                _ => return Err(invalid(name, v)),
+            }
+        ),
+        Kind::Unsupported => return Err(invalid(name, &Value::Null)),
     })
 }
 

@@ -10,7 +10,7 @@ use rusqlite::{ffi, Connection, ToSql};
 
 use crate::backend::{Backend, Outcome};
 use crate::error::{EngineError, ErrorKind};
-use crate::rows::Rows;
+use crate::rows::{format_uuid, shape, Rows};
 
 pub struct SqliteBackend {
     conn: Connection,
@@ -83,6 +83,12 @@ impl ToSql for Param<'_> {
                 Ok(f) => ToSqlOutput::Owned(rusqlite::types::Value::Real(f)),
                 Err(_) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             },
+            // The bindings turn spans into DATETIMEs for SQLite and never send arrays here.
+            Value::Interval(_) | Value::Array(_) | Value::Deferred(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("SQLite has no storage for the value {:?}", self.0).into(),
+                ))
+            }
         })
     }
 }
@@ -161,7 +167,8 @@ pub fn parse_datetime(s: &[u8]) -> Option<DateTimeParts> {
 /// SQLAlchemy's `_default_decimal_return_scale`.
 const DEFAULT_DECIMAL_SCALE: u32 = 10;
 
-fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
+fn decode(v: ValueRef<'_>, declared: &SqlType) -> Result<Value, EngineError> {
+    let ty = declared.storage();
     let bad = |what: &str| {
         EngineError::new(
             ErrorKind::Data,
@@ -202,18 +209,27 @@ fn decode(v: ValueRef<'_>, ty: &SqlType) -> Result<Value, EngineError> {
         (ValueRef::Text(t), SqlType::DateTime { .. }) => {
             Value::DateTime(parse_datetime(t).ok_or_else(|| bad("datetime"))?)
         }
+        (ValueRef::Text(t), SqlType::Interval) => shape(
+            Value::DateTime(parse_datetime(t).ok_or_else(|| bad("datetime"))?),
+            ty,
+        ),
         (ValueRef::Text(t), SqlType::Date) => {
             Value::Date(parse_date(t).ok_or_else(|| bad("date"))?)
         }
         (ValueRef::Text(t), SqlType::Time) => {
             Value::Time(parse_time(t).ok_or_else(|| bad("time"))?)
         }
-        (ValueRef::Text(t), SqlType::Uuid { .. }) => {
+        (ValueRef::Text(t), SqlType::Uuid { as_uuid, .. }) => {
             let hex: String = String::from_utf8_lossy(t)
                 .chars()
                 .filter(|c| *c != '-')
                 .collect();
-            Value::Uuid(u128::from_str_radix(&hex, 16).map_err(|_| bad("UUID"))?)
+            let u = u128::from_str_radix(&hex, 16).map_err(|_| bad("UUID"))?;
+            if *as_uuid {
+                Value::Uuid(u)
+            } else {
+                Value::Text(format_uuid(u))
+            }
         }
         (
             ValueRef::Text(t),

@@ -1,13 +1,18 @@
 //! Python values to `Value` for binding, and decoded `Value`s back to Python objects.
 
-use ferro_sql::value::DateTimeParts;
+use std::sync::Arc;
+
+use ferro_sql::types::TypeName;
+use ferro_sql::value::{DateTimeParts, Opaque};
 use ferro_sql::{SqlType, Value};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDate, PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess,
-    PyFloat, PyInt, PyString, PyTime, PyTimeAccess, PyTzInfoAccess,
+    PyFloat, PyInt, PyList, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfoAccess,
 };
+
+use crate::processors::{defer, deferred_object, Processors};
 
 use ferro_engine::{EngineError, ErrorKind};
 
@@ -20,7 +25,7 @@ pub struct TypeHandle {
 #[pymethods]
 impl TypeHandle {
     #[new]
-    #[pyo3(signature = (kind, length=None, precision=None, scale=None, as_decimal=true, timezone=false, enum_name=None, enum_values=None))]
+    #[pyo3(signature = (kind, length=None, precision=None, scale=None, as_decimal=true, timezone=false, enum_name=None, enum_values=None, as_uuid=true, native=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         kind: &str,
@@ -31,6 +36,8 @@ impl TypeHandle {
         timezone: bool,
         enum_name: Option<String>,
         enum_values: Option<Vec<String>>,
+        as_uuid: bool,
+        native: bool,
     ) -> PyResult<Self> {
         let ty = match kind {
             "null" => SqlType::Null,
@@ -52,8 +59,16 @@ impl TypeHandle {
             "datetime" => SqlType::DateTime { timezone },
             "largebinary" => SqlType::LargeBinary,
             "json" => SqlType::Json,
-            "uuid" => SqlType::Uuid { native: false },
-            "uuid_native" => SqlType::Uuid { native: true },
+            "jsonb" => SqlType::Jsonb,
+            "interval" => SqlType::Interval,
+            "uuid" => SqlType::Uuid {
+                native: false,
+                as_uuid,
+            },
+            "uuid_native" => SqlType::Uuid {
+                native: true,
+                as_uuid,
+            },
             "enum" => {
                 let values = enum_values.unwrap_or_default();
                 let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
@@ -61,6 +76,7 @@ impl TypeHandle {
                     name: enum_name,
                     length: length.unwrap_or(longest as u32),
                     values,
+                    native,
                 }
             }
             other => {
@@ -70,6 +86,107 @@ impl TypeHandle {
             }
         };
         Ok(TypeHandle { ty })
+    }
+
+    /// An upper-case type with its own DDL name over the values of `base`.
+    #[staticmethod]
+    #[pyo3(signature = (name, base, length=None, precision=None, scale=None, timezone=false))]
+    fn named(
+        name: &str,
+        base: &Bound<'_, TypeHandle>,
+        length: Option<u32>,
+        precision: Option<u32>,
+        scale: Option<u32>,
+        timezone: bool,
+    ) -> PyResult<Self> {
+        let name = match name {
+            "CHAR" => TypeName::Char(length),
+            "NCHAR" => TypeName::NChar(length),
+            "NVARCHAR" => TypeName::NVarchar(length),
+            "REAL" => TypeName::Real,
+            "DOUBLE_PRECISION" => TypeName::DoublePrecision,
+            "DOUBLE" => TypeName::Double,
+            "DECIMAL" => TypeName::Decimal { precision, scale },
+            "TIMESTAMP" => TypeName::Timestamp { timezone },
+            "DATETIME" => TypeName::Datetime,
+            "CLOB" => TypeName::Clob,
+            "BLOB" => TypeName::Blob,
+            "BINARY" => TypeName::Binary(length),
+            "VARBINARY" => TypeName::VarBinary(length),
+            "TEXT" => TypeName::Text(length),
+            "FLOAT" => TypeName::Float(precision),
+            "TIMETZ" => TypeName::TimeTz,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "unknown SQL type name {other:?}"
+                )))
+            }
+        };
+        Ok(TypeHandle {
+            ty: SqlType::Named {
+                name,
+                base: Box::new(base.get().ty.clone()),
+            },
+        })
+    }
+
+    #[staticmethod]
+    fn collated(inner: &Bound<'_, TypeHandle>, collation: String) -> Self {
+        TypeHandle {
+            ty: SqlType::Collated {
+                collation,
+                inner: Box::new(inner.get().ty.clone()),
+            },
+        }
+    }
+
+    /// `inner` with Python processors: `bind(value, dialect)`, `result(values, dialect)`.
+    #[staticmethod]
+    #[pyo3(signature = (inner, bind=None, result=None))]
+    fn processed(
+        inner: &Bound<'_, TypeHandle>,
+        bind: Option<Py<PyAny>>,
+        result: Option<Py<PyAny>>,
+    ) -> Self {
+        let inner = inner.get().ty.clone();
+        if bind.is_none() && result.is_none() {
+            return TypeHandle { ty: inner };
+        }
+        TypeHandle {
+            ty: SqlType::Processed {
+                processor: Opaque::new(Arc::new(Processors { bind, result })),
+                inner: Box::new(inner),
+            },
+        }
+    }
+
+    /// Per-dialect implementations: (dialect name, handle) pairs over a default.
+    #[staticmethod]
+    fn variant(
+        default: &Bound<'_, TypeHandle>,
+        variants: Vec<(String, Bound<'_, TypeHandle>)>,
+    ) -> PyResult<Self> {
+        let mut out = Vec::with_capacity(variants.len());
+        for (name, t) in variants {
+            out.push((crate::sql::parse_dialect(&name)?, t.get().ty.clone()));
+        }
+        Ok(TypeHandle {
+            ty: SqlType::Variant {
+                default: Box::new(default.get().ty.clone()),
+                variants: out,
+            },
+        })
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (item, dimensions=None))]
+    fn array(item: &Bound<'_, TypeHandle>, dimensions: Option<u32>) -> Self {
+        TypeHandle {
+            ty: SqlType::Array {
+                item: Box::new(item.get().ty.clone()),
+                dimensions,
+            },
+        }
     }
 
     /// The DDL name on a dialect, as `type.compile(dialect)` shows it.
@@ -118,6 +235,8 @@ fn offset_seconds(
 pub enum BindError {
     Driver(EngineError),
     Py(PyErr),
+    /// A type's bind processor raised: SQLAlchemy reports it as a StatementError over it.
+    Processor(PyErr),
 }
 
 impl From<PyErr> for BindError {
@@ -126,12 +245,22 @@ impl From<PyErr> for BindError {
     }
 }
 
-/// Converts a Python value for binding; the target type directs the ambiguous cases.
+/// Converts a Python value for binding; the target type directs the ambiguous cases. A value of a
+/// type with Python processors waits for them (see `processors::finish`).
 pub fn py_to_value(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, BindError> {
+    if ty.has_processor() {
+        return Ok(defer(obj, ty));
+    }
+    convert_plain(obj, ty)
+}
+
+/// `py_to_value` for a type without processors (or once they ran).
+pub fn convert_plain(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, BindError> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
     }
+    let ty = ty.storage();
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
     }
@@ -152,7 +281,16 @@ pub fn py_to_value(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, BindEr
         return Ok(Value::Float(f.value()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::Text(s.to_str()?.to_owned()));
+        let s = s.to_str()?;
+        // Uuid(as_uuid=False) takes strings; SQLAlchemy stores their digits.
+        if let SqlType::Uuid { .. } = ty {
+            if let Ok(u) = u128::from_str_radix(&s.replace('-', ""), 16) {
+                if s.len() >= 32 {
+                    return Ok(Value::Uuid(u));
+                }
+            }
+        }
+        return Ok(Value::Text(s.to_owned()));
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(Value::Blob(b.as_bytes().to_vec()));
@@ -195,6 +333,28 @@ pub fn py_to_value(obj: &Bound<'_, PyAny>, ty: &SqlType) -> Result<Value, BindEr
             microsecond: t.get_microsecond(),
             utc_offset: None,
         }));
+    }
+    if let Ok(d) = obj.cast::<PyDelta>() {
+        let micros = i64::from(d.get_days()) * 86_400_000_000
+            + i64::from(d.get_seconds()) * 1_000_000
+            + i64::from(d.get_microseconds());
+        return Ok(Value::Interval(micros));
+    }
+    if let SqlType::Array { item, .. } = ty {
+        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            let mut out = Vec::new();
+            for el in obj.try_iter()? {
+                let el = el?;
+                // Nested lists are the further dimensions of the same array.
+                let el_ty = if el.is_instance_of::<PyList>() || el.is_instance_of::<PyTuple>() {
+                    ty
+                } else {
+                    item
+                };
+                out.push(convert_plain(&el, el_ty)?);
+            }
+            return Ok(Value::Array(out));
+        }
     }
     if obj.is_instance(cached(py, &DECIMAL, "decimal", "Decimal")?)? {
         return Ok(Value::Decimal(obj.str()?.to_str()?.to_owned()));
@@ -255,6 +415,33 @@ pub fn value_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
         Value::Uuid(u) => cached(py, &UUID, "uuid", "UUID")?
             .call((), Some(&[("int", *u)].into_py_dict(py)?))?
             .unbind(),
+        Value::Interval(m) => {
+            const DAY: i64 = 86_400_000_000;
+            let days = i32::try_from(m.div_euclid(DAY)).map_err(|_| {
+                pyo3::exceptions::PyOverflowError::new_err("interval out of timedelta's range")
+            })?;
+            let rest = m.rem_euclid(DAY);
+            PyDelta::new(
+                py,
+                days,
+                (rest / 1_000_000) as i32,
+                (rest % 1_000_000) as i32,
+                false,
+            )?
+            .into_any()
+            .unbind()
+        }
+        Value::Array(items) => {
+            let items = items
+                .iter()
+                .map(|v| value_to_py(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any().unbind()
+        }
+        Value::Deferred(o) => match deferred_object(py, o) {
+            Some(obj) => obj.unbind(),
+            None => py.None(),
+        },
     })
 }
 

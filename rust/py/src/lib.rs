@@ -5,6 +5,7 @@ mod convert;
 mod engine;
 mod errors;
 mod orm;
+mod processors;
 mod sql;
 
 use pyo3::prelude::*;

@@ -127,6 +127,17 @@ pub enum Ddl {
         schema: Option<String>,
         if_exists: bool,
     },
+    /// PostgreSQL's `CREATE TYPE name AS ENUM (...)`, which a native Enum column needs first.
+    CreateEnumType {
+        name: String,
+        schema: Option<String>,
+        values: Vec<String>,
+    },
+    DropEnumType {
+        name: String,
+        schema: Option<String>,
+        if_exists: bool,
+    },
 }
 
 impl Ddl {

@@ -1,6 +1,8 @@
 //! SQL types as the compiler and the row decoder see them. The Python type objects map onto these.
 
+use crate::dialect::Dialect;
 use crate::key::KeyBuilder;
+use crate::value::Opaque;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum SqlType {
@@ -27,16 +29,81 @@ pub enum SqlType {
     },
     LargeBinary,
     Json,
+    /// PostgreSQL's JSONB.
+    Jsonb,
     /// `native`: the upper-case UUID type, named UUID in DDL everywhere; the generic Uuid is
-    /// CHAR(32) where the database has no UUID type.
+    /// CHAR(32) where the database has no UUID type. `as_uuid`: results are `uuid.UUID` (else
+    /// strings in the 8-4-4-4-12 form).
     Uuid {
         native: bool,
+        as_uuid: bool,
     },
     Enum {
         name: Option<String>,
         values: Vec<String>,
         length: u32,
+        /// A database ENUM type where there is one (PostgreSQL, MySQL); else VARCHAR.
+        native: bool,
     },
+    /// timedelta: INTERVAL on PostgreSQL, elsewhere a DATETIME holding the epoch plus the span.
+    Interval,
+    /// PostgreSQL arrays; `dimensions` only shapes the DDL (`INTEGER[][]`).
+    Array {
+        item: Box<SqlType>,
+        dimensions: Option<u32>,
+    },
+    /// An upper-case SQL type whose DDL name is its own (`CHAR(3)`, `REAL`, `TIMESTAMP`), with
+    /// the values of its generic `base`.
+    Named {
+        name: TypeName,
+        base: Box<SqlType>,
+    },
+    /// A string type with `COLLATE name` in its DDL.
+    Collated {
+        collation: String,
+        inner: Box<SqlType>,
+    },
+    /// A type whose values also pass through processors the bindings hold (a JSON serializer, an
+    /// Enum's member lookup, a TypeDecorator's methods); `inner` is what the database stores.
+    Processed {
+        processor: Opaque,
+        inner: Box<SqlType>,
+    },
+    /// Per-dialect implementations (`with_variant`, `TypeDecorator.load_dialect_impl`).
+    Variant {
+        default: Box<SqlType>,
+        variants: Vec<(Dialect, SqlType)>,
+    },
+}
+
+/// DDL names of SQLAlchemy's upper-case types where they differ from the generic type's.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeName {
+    Char(Option<u32>),
+    NChar(Option<u32>),
+    NVarchar(Option<u32>),
+    Real,
+    DoublePrecision,
+    /// `DOUBLE()`, which stays DOUBLE on PostgreSQL too.
+    Double,
+    Decimal {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    Timestamp {
+        timezone: bool,
+    },
+    Datetime,
+    Clob,
+    Blob,
+    Binary(Option<u32>),
+    VarBinary(Option<u32>),
+    /// `Text(length)`: TEXT(n).
+    Text(Option<u32>),
+    /// `Float(precision)`: FLOAT(p) where the dialect keeps the precision.
+    Float(Option<u32>),
+    /// `Time(timezone=True)`.
+    TimeTz,
 }
 
 impl SqlType {
@@ -47,8 +114,53 @@ impl SqlType {
 
     pub fn is_integer(&self) -> bool {
         matches!(
-            self,
+            self.storage(),
             SqlType::Integer | SqlType::BigInteger | SqlType::SmallInteger
         )
+    }
+
+    /// The type whose values the database holds: what decoding and value coercion go by, without
+    /// the DDL name, the processors or the dialect variants (their default) around it.
+    pub fn storage(&self) -> &SqlType {
+        match self {
+            SqlType::Named { base: t, .. }
+            | SqlType::Collated { inner: t, .. }
+            | SqlType::Processed { inner: t, .. }
+            | SqlType::Variant { default: t, .. } => t.storage(),
+            t => t,
+        }
+    }
+
+    /// This type on dialect `d`: every variant replaced by the implementation `d` uses.
+    pub fn resolve(&self, d: Dialect) -> SqlType {
+        match self {
+            SqlType::Variant { default, variants } => variants
+                .iter()
+                .find(|(vd, _)| *vd == d)
+                .map_or_else(|| default.resolve(d), |(_, t)| t.resolve(d)),
+            SqlType::Processed { processor, inner } => SqlType::Processed {
+                processor: processor.clone(),
+                inner: Box::new(inner.resolve(d)),
+            },
+            SqlType::Array { item, dimensions } => SqlType::Array {
+                item: Box::new(item.resolve(d)),
+                dimensions: *dimensions,
+            },
+            t => t.clone(),
+        }
+    }
+
+    /// Whether any value of this type goes through a processor of the bindings.
+    pub fn has_processor(&self) -> bool {
+        match self {
+            SqlType::Processed { .. } => true,
+            SqlType::Named { base: t, .. }
+            | SqlType::Collated { inner: t, .. }
+            | SqlType::Array { item: t, .. } => t.has_processor(),
+            SqlType::Variant { default, variants } => {
+                default.has_processor() || variants.iter().any(|(_, t)| t.has_processor())
+            }
+            _ => false,
+        }
     }
 }

@@ -1,6 +1,50 @@
 //! Bound values as they travel from the bindings to a driver, and back from a driver as decoded rows.
 
+use std::any::Any;
+use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Something only the bindings understand (a Python object: a value waiting for its type's bind
+/// processor, or a type's processors), carried through this crate untouched. Compared and hashed
+/// by a process-unique id, never reused, so a cache key that includes it cannot match another's.
+#[derive(Clone)]
+pub struct Opaque {
+    pub id: u64,
+    pub obj: Arc<dyn Any + Send + Sync>,
+}
+
+static NEXT_OPAQUE: AtomicU64 = AtomicU64::new(1);
+
+impl Opaque {
+    pub fn new(obj: Arc<dyn Any + Send + Sync>) -> Self {
+        Opaque {
+            id: NEXT_OPAQUE.fetch_add(1, Ordering::Relaxed),
+            obj,
+        }
+    }
+}
+
+impl fmt::Debug for Opaque {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Opaque({})", self.id)
+    }
+}
+
+impl PartialEq for Opaque {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Opaque {}
+
+impl Hash for Opaque {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
 
 /// A calendar date, time or timestamp; kept as fields so each driver encodes it its own way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +74,13 @@ pub enum Value {
     /// A decimal kept as its exact text form.
     Decimal(String),
     Uuid(u128),
+    /// A time span in microseconds (Python's timedelta).
+    Interval(i64),
+    /// A PostgreSQL array, one dimension per nesting level.
+    Array(Vec<Value>),
+    /// A Python value whose type processes it when the statement runs (the dialect is known
+    /// then): drivers never see one.
+    Deferred(Opaque),
 }
 
 impl Value {
@@ -53,7 +104,13 @@ impl Value {
                 scale: None,
                 as_decimal: true,
             },
-            Value::Uuid(_) => SqlType::Uuid { native: false },
+            Value::Uuid(_) => SqlType::Uuid {
+                native: false,
+                as_uuid: true,
+            },
+            Value::Interval(_) => SqlType::Interval,
+            // Arrays and values waiting for their type's processor say nothing about a type.
+            Value::Array(_) | Value::Deferred(_) => SqlType::Null,
         }
     }
 
@@ -76,6 +133,9 @@ impl PartialEq for Value {
             (Date(a), Date(b)) | (Time(a), Time(b)) | (DateTime(a), DateTime(b)) => a == b,
             (Decimal(a), Decimal(b)) => a == b,
             (Uuid(a), Uuid(b)) => a == b,
+            (Interval(a), Interval(b)) => a == b,
+            (Array(a), Array(b)) => a == b,
+            (Deferred(a), Deferred(b)) => a == b,
             _ => false,
         }
     }
@@ -95,6 +155,9 @@ impl Hash for Value {
             Value::Blob(b) => b.hash(state),
             Value::Date(p) | Value::Time(p) | Value::DateTime(p) => p.hash(state),
             Value::Uuid(u) => u.hash(state),
+            Value::Interval(i) => i.hash(state),
+            Value::Array(a) => a.hash(state),
+            Value::Deferred(o) => o.hash(state),
         }
     }
 }

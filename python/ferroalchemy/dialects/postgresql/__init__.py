@@ -4,8 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...sql import sqltypes
 from ...sql.sqltypes import *  # noqa: F403
 from .._upsert import Insert, insert  # noqa: E402, F401
+
+
+class JSON(sqltypes.JSON):
+    """PostgreSQL's JSON; ``astext_type`` is the type of ``->>`` results."""
+
+    def __init__(self, none_as_null: bool = False, astext_type: Any = None) -> None:
+        super().__init__(none_as_null=none_as_null)
+        self.astext_type = sqltypes.to_instance(astext_type) if astext_type is not None else sqltypes.Text()
+
+    def _repr_args(self) -> list[str]:
+        out = ["none_as_null=True"] if self.none_as_null else []
+        return out + [f"astext_type={self.astext_type!r}"]
+
+
+class JSONB(JSON):
+    _kind = "jsonb"
+
+
+class ARRAY(sqltypes.ARRAY):
+    pass
+
+
+class ENUM(sqltypes.Enum):
+    pass
+
+
+UUID = sqltypes.UUID
 
 
 def dialect() -> Any:

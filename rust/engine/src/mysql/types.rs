@@ -37,6 +37,8 @@ pub fn bind(args: &mut MySqlArguments, index: usize, v: &Value) -> Result<(), En
         )),
         // SQLAlchemy's Uuid on MySQL: CHAR(32) of hexadecimal digits.
         Value::Uuid(u) => args.add(format!("{u:032x}")),
+        // The bindings turn spans into DATETIMEs for MySQL; it has no arrays.
+        Value::Interval(_) | Value::Array(_) | Value::Deferred(_) => return Err(bad()),
     };
     added.map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))
 }
@@ -83,11 +85,21 @@ pub fn decode(row: &MySqlRow, i: usize, declared: &SqlType) -> Result<Value, Eng
             Value::Int(b.iter().fold(0i64, |acc, x| (acc << 8) | i64::from(*x)))
         }
         n if n.contains("BLOB") || n == "BINARY" || n == "VARBINARY" || n == "GEOMETRY" => {
-            Value::Blob(
-                row.try_get_unchecked::<&[u8], _>(i)
-                    .map_err(get_err)?
-                    .to_vec(),
-            )
+            let bytes = row
+                .try_get_unchecked::<&[u8], _>(i)
+                .map_err(get_err)?
+                .to_vec();
+            // The server flags text in a binary collation (MariaDB's JSON: LONGTEXT COLLATE
+            // utf8mb4_bin) as binary; PyMySQL gives bytes only for the binary character set (63).
+            // sqlx keeps the collation private; its Debug form shows it.
+            if n != "GEOMETRY" && !format!("{:?}", raw.type_info()).contains("Collation(63)") {
+                match String::from_utf8(bytes) {
+                    Ok(s) => Value::Text(s),
+                    Err(e) => Value::Blob(e.into_bytes()),
+                }
+            } else {
+                Value::Blob(bytes)
+            }
         }
         "NULL" => Value::Null,
         _ => Value::Text(
@@ -96,5 +108,25 @@ pub fn decode(row: &MySqlRow, i: usize, declared: &SqlType) -> Result<Value, Eng
                 .to_owned(),
         ),
     };
-    Ok(shape(v, declared))
+    Ok(shape(text_if_declared(v, declared), declared))
+}
+
+/// Bytes of a column declared as text: MySQL flags a binary collation (MariaDB's JSON is LONGTEXT
+/// COLLATE utf8mb4_bin, its native UUID a binary string) like a binary string, so the declared
+/// type decides, as the driver's charset check does for PyMySQL.
+fn text_if_declared(v: Value, declared: &SqlType) -> Value {
+    match (v, declared.storage()) {
+        (
+            Value::Blob(b),
+            SqlType::String(_)
+            | SqlType::Text
+            | SqlType::Json
+            | SqlType::Enum { .. }
+            | SqlType::Uuid { .. },
+        ) => match String::from_utf8(b) {
+            Ok(s) => Value::Text(s),
+            Err(e) => Value::Blob(e.into_bytes()),
+        },
+        (v, _) => v,
+    }
 }

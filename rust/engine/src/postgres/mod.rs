@@ -4,6 +4,7 @@
 //! before the first statement after a commit or rollback, as psycopg2 and asyncpg under
 //! SQLAlchemy do.
 
+mod array;
 pub mod numeric;
 pub mod types;
 

@@ -10,7 +10,7 @@ use sqlx::TypeInfo;
 
 use super::numeric;
 use crate::error::{EngineError, ErrorKind};
-use crate::rows::shape;
+use crate::rows::{format_uuid, shape};
 use crate::temporal::{self, MICROS_PER_DAY};
 
 pub const BOOL: u32 = 16;
@@ -38,8 +38,9 @@ pub const NUMERIC: u32 = 1700;
 pub const UUID: u32 = 2950;
 pub const VOID: u32 = 2278;
 pub const JSONB: u32 = 3802;
+pub const INTERVAL: u32 = 1186;
 
-fn oid(ty: &PgTypeInfo) -> u32 {
+pub(super) fn oid(ty: &PgTypeInfo) -> u32 {
     ty.oid().map_or(0, |o| o.0)
 }
 
@@ -111,6 +112,12 @@ pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>
         return Ok(None);
     }
     let bad = || mismatch(index, v, ty);
+    if let PgTypeKind::Array(elem) = ty.kind() {
+        return match v {
+            Value::Array(items) => super::array::encode(index, items, elem).map(Some),
+            _ => Err(bad()),
+        };
+    }
     let bytes = match oid(ty) {
         BOOL => match v {
             Value::Bool(b) => vec![u8::from(*b)],
@@ -179,6 +186,20 @@ pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>
             }
             _ => return Err(bad()),
         },
+        // psycopg's timedelta: days and microseconds, no months.
+        INTERVAL => match v {
+            Value::Interval(micros) => {
+                let days = micros.div_euclid(MICROS_PER_DAY);
+                let rest = micros.rem_euclid(MICROS_PER_DAY);
+                [
+                    &rest.to_be_bytes()[..],
+                    &i32::try_from(days).map_err(|_| bad())?.to_be_bytes()[..],
+                    &0i32.to_be_bytes()[..],
+                ]
+                .concat()
+            }
+            _ => return Err(bad()),
+        },
         UUID => match v {
             Value::Uuid(u) => u.to_be_bytes().to_vec(),
             Value::Text(s) => u128::from_str_radix(&s.replace('-', ""), 16)
@@ -205,18 +226,6 @@ pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>
     Ok(Some(bytes))
 }
 
-fn format_uuid(u: u128) -> String {
-    let h = format!("{u:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
 fn be<const N: usize>(buf: &[u8]) -> Option<[u8; N]> {
     buf.get(..N).and_then(|b| b.try_into().ok())
 }
@@ -237,13 +246,28 @@ fn timestamp_parts(micros: i64) -> Option<DateTimeParts> {
 /// One result value from its binary form, then shaped by the column's declared type where the
 /// statement knows it (a Float column reading NUMERIC gives floats, as SQLAlchemy's does).
 pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, EngineError> {
+    if let PgTypeKind::Array(_) = ty.kind() {
+        return Ok(shape(super::array::decode(buf, declared)?, declared));
+    }
+    decode_oid(buf, oid(ty), is_textual(ty), ty.name(), declared)
+}
+
+/// `decode` by type oid (an array's elements come with their oid only); `textual`: the server
+/// sends the value as text (text types, enums).
+pub(super) fn decode_oid(
+    buf: &[u8],
+    type_oid: u32,
+    textual: bool,
+    name: &str,
+    declared: &SqlType,
+) -> Result<Value, EngineError> {
     let bad = || {
         EngineError::new(
             ErrorKind::Data,
-            format!("could not decode a value of PostgreSQL type {}", ty.name()),
+            format!("could not decode a value of PostgreSQL type {name}"),
         )
     };
-    let v = match oid(ty) {
+    let v = match type_oid {
         // What `SELECT pg_sleep(1)` and other void functions return.
         VOID => Value::Null,
         BOOL => Value::Bool(buf.first().ok_or_else(bad)? != &0),
@@ -283,14 +307,27 @@ pub fn decode(buf: &[u8], ty: &PgTypeInfo, declared: &SqlType) -> Result<Value, 
             Value::DateTime(p)
         }
         UUID => Value::Uuid(u128::from_be_bytes(be(buf).ok_or_else(bad)?)),
-        _ if is_textual(ty) => Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?),
+        INTERVAL => {
+            let micros = i64::from_be_bytes(be(buf).ok_or_else(bad)?);
+            let days = i32::from_be_bytes(be(buf.get(8..).ok_or_else(bad)?).ok_or_else(bad)?);
+            let months = i32::from_be_bytes(be(buf.get(12..).ok_or_else(bad)?).ok_or_else(bad)?);
+            // As psycopg reads a month: 30 days, a year 365.
+            let (years, months) = (i64::from(months) / 12, i64::from(months) % 12);
+            let days = i64::from(days) + 30 * months + 365 * years;
+            Value::Interval(
+                days.checked_mul(MICROS_PER_DAY)
+                    .and_then(|d| d.checked_add(micros))
+                    .ok_or_else(bad)?,
+            )
+        }
+        TEXT | VARCHAR | BPCHAR | NAME | CHAR | UNKNOWN | JSON | XML => {
+            Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?)
+        }
+        _ if textual => Value::Text(String::from_utf8(buf.to_vec()).map_err(|_| bad())?),
         _ => {
             return Err(EngineError::new(
                 ErrorKind::NotSupported,
-                format!(
-                    "ferroalchemy: reading PostgreSQL type {} is not implemented yet",
-                    ty.name()
-                ),
+                format!("ferroalchemy: reading PostgreSQL type {name} is not implemented yet"),
             ))
         }
     };

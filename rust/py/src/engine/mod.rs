@@ -19,6 +19,7 @@ use pyo3::types::{PyList, PyTuple};
 use crate::errors::{driver_error, driver_error_multi, exc};
 use crate::orm::loading::{hydrate, LoadPlan};
 use crate::orm::IdentityMap;
+use crate::processors::{ColumnValues, RunDialect};
 use crate::sql::PyStmt;
 pub use params::{build_execution, param_keys};
 use result::{keys_new, CursorResult};
@@ -28,6 +29,8 @@ pub struct Engine {
     pub pool: Arc<Pool>,
     pub dialect: Dialect,
     pub cache: Arc<StatementCache>,
+    /// The Python dialect object type processors are given (`engine.dialect`).
+    pub py_dialect: Py<PyAny>,
 }
 
 /// A server engine's URL, as the Python layer rendered it (password included).
@@ -39,7 +42,7 @@ fn server_url(py: Python<'_>, url: Option<&str>) -> PyResult<ferro_engine::Url> 
 impl Engine {
     /// Opens nothing yet: connections are made by the pool on first checkout.
     #[new]
-    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500))]
+    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500, py_dialect=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -56,6 +59,7 @@ impl Engine {
         pool_pre_ping: bool,
         reset_on_return: bool,
         cache_size: usize,
+        py_dialect: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let d = crate::sql::parse_dialect(dialect)?;
         let kind = match pool_kind {
@@ -122,6 +126,7 @@ impl Engine {
             pool,
             dialect: d,
             cache: Arc::new(StatementCache::new(cache_size)),
+            py_dialect: py_dialect.unwrap_or_else(|| py.None()),
         })
     }
 
@@ -134,6 +139,7 @@ impl Engine {
             checkout: Mutex::new(Some(checkout)),
             dialect: self.dialect,
             cache: self.cache.clone(),
+            py_dialect: self.py_dialect.clone_ref(py),
         })
     }
 
@@ -187,6 +193,7 @@ pub struct Connection {
     checkout: Mutex<Option<Checkout>>,
     pub dialect: Dialect,
     pub cache: Arc<StatementCache>,
+    pub py_dialect: Py<PyAny>,
 }
 
 /// What one statement sends: one parameter row, or many for executemany.
@@ -306,8 +313,11 @@ impl Connection {
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
         let compiled = self.compiled_for(py, stmt, &keys)?;
-        let (compiled, batch) =
-            build_execution(py, stmt, compiled, params, &defaults, self.dialect)?;
+        let rd = RunDialect {
+            d: self.dialect,
+            py_dialect: self.py_dialect.bind(py),
+        };
+        let (compiled, batch) = build_execution(py, rd, stmt, compiled, params, &defaults)?;
         let after = match log {
             Some(log) => {
                 let (driver_params, many) = batch.driver_params(py)?;
@@ -327,16 +337,27 @@ impl Connection {
                 outcome.last_insert_id,
             ));
         };
+        let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
+        let processed = ColumnValues::new(py, &rows, &types, rd.py_dialect)?;
         match plan {
             Some(plan) => {
                 let plan = plan.get();
                 Ok(CursorResult::with_rows(
-                    hydrate(py, plan, &rows, identity_map, populate_existing)?,
+                    hydrate(py, plan, &rows, &processed, identity_map, populate_existing)?,
                     plan.keys.clone(),
                     outcome.rowcount,
                     outcome.last_insert_id,
                 ))
             }
+            None if !processed.is_empty() => Ok(CursorResult::with_rows(
+                crate::processors::tuples(py, &rows, &processed)?,
+                keys_new(
+                    py,
+                    compiled.columns.iter().map(|c| c.name.clone()).collect(),
+                )?,
+                outcome.rowcount,
+                outcome.last_insert_id,
+            )),
             None => {
                 let (names, types) = if compiled.columns.len() == rows.width() {
                     compiled
@@ -386,7 +407,8 @@ impl Connection {
             for item in t.cast::<PyTuple>()?.iter() {
                 values.push(crate::convert::py_to_value(&item, &SqlType::Null).map_err(
                     |e| match e {
-                        crate::convert::BindError::Py(e) => e,
+                        crate::convert::BindError::Py(e)
+                        | crate::convert::BindError::Processor(e) => e,
                         crate::convert::BindError::Driver(d) => {
                             driver_error(py, &d, Some(&sql), None)
                         }

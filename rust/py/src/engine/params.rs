@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use ferro_sql::cache::{bind_lists, bind_values};
-use ferro_sql::{Compiled, Dialect, ParamRef, ParamValue, Statement, Value};
+use ferro_sql::{Compiled, ParamRef, ParamValue, Statement, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::Batch;
 use crate::convert::{py_to_value, BindError};
 use crate::errors::driver_error;
+use crate::processors::{finish, RunDialect};
 
 /// Python-side column defaults (`default=` for INSERT, `onupdate=` for UPDATE): column name and a
 /// zero-argument callable, called for each parameter set that lacks the column.
@@ -114,8 +115,23 @@ fn executemany_expanding(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -
     build().unwrap_or_else(|e| e)
 }
 
+/// SQLAlchemy's StatementError around what a type's bind processor raised.
+fn processor_error(
+    py: Python<'_>,
+    orig: PyErr,
+    sql: &str,
+    params: Option<&Bound<'_, PyAny>>,
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let f = py.import("ferroalchemy.exc")?.getattr("_processor_error")?;
+        Ok(PyErr::from_value(f.call1((orig.value(py), sql, params))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
 struct Ctx<'a, 'py> {
     py: Python<'py>,
+    rd: RunDialect<'a, 'py>,
     compiled: &'a Compiled,
     vals: Vec<Option<&'a Value>>,
     lists: Vec<Option<&'a [Value]>>,
@@ -128,6 +144,7 @@ fn expanding_list(
     v: &Bound<'_, PyAny>,
     name: &str,
     ty: &ferro_sql::SqlType,
+    rd: RunDialect<'_, '_>,
 ) -> PyResult<Vec<Value>> {
     let py = v.py();
     if v.is_instance_of::<pyo3::types::PyString>() || v.is_instance_of::<pyo3::types::PyBytes>() {
@@ -140,8 +157,9 @@ fn expanding_list(
     let mut out = Vec::new();
     for item in v.try_iter()? {
         let item = item?;
-        out.push(py_to_value(&item, ty).map_err(|e| match e {
-            BindError::Py(e) => e,
+        let v = py_to_value(&item, ty).and_then(|v| finish(py, v, rd));
+        out.push(v.map_err(|e| match e {
+            BindError::Py(e) | BindError::Processor(e) => e,
             BindError::Driver(d) => driver_error(py, &d, None, None),
         })?);
     }
@@ -165,6 +183,11 @@ fn resolve_with_lists(
     lists: &mut Vec<Vec<Value>>,
 ) -> PyResult<Vec<Value>> {
     let (py, compiled, vals, all_params) = (c.py, c.compiled, &c.vals, c.all_params);
+    let bind_err = |e: BindError| match e {
+        BindError::Py(e) => e,
+        BindError::Processor(e) => processor_error(py, e, &compiled.sql, all_params),
+        BindError::Driver(d) => driver_error(py, &d, Some(&compiled.sql), all_params.cloned()),
+    };
     let mut out = Vec::with_capacity(compiled.params.len());
     for p in &compiled.params {
         let v = match p {
@@ -185,12 +208,7 @@ fn resolve_with_lists(
                     }
                 }
                 match given {
-                    Some(v) => py_to_value(&v, ty).map_err(|e| match e {
-                        BindError::Py(e) => e,
-                        BindError::Driver(d) => {
-                            driver_error(py, &d, Some(&compiled.sql), all_params.cloned())
-                        }
-                    })?,
+                    Some(v) => py_to_value(&v, ty).map_err(bind_err)?,
                     None => match fallback.and_then(|i| vals.get(i).copied().flatten()) {
                         Some(v) => v.clone(),
                         None => {
@@ -207,7 +225,7 @@ fn resolve_with_lists(
                     None => None,
                 };
                 let list = match given {
-                    Some(v) => expanding_list(&v, name, ty)?,
+                    Some(v) => expanding_list(&v, name, ty, c.rd)?,
                     None => match fallback.and_then(|i| c.lists.get(i).copied().flatten()) {
                         Some(l) => l.to_vec(),
                         None => {
@@ -219,13 +237,14 @@ fn resolve_with_lists(
                 Value::Null
             }
         };
-        out.push(v);
+        out.push(finish(py, v, c.rd).map_err(bind_err)?);
     }
     Ok(out)
 }
 
 pub fn build_params<'py>(
     py: Python<'py>,
+    rd: RunDialect<'_, 'py>,
     stmt: &Statement,
     compiled: &Compiled,
     params: Option<&Bound<'py, PyAny>>,
@@ -233,6 +252,7 @@ pub fn build_params<'py>(
 ) -> PyResult<Batch> {
     let ctx = Ctx {
         py,
+        rd,
         compiled,
         vals: bind_values(stmt),
         lists: bind_lists(stmt),
@@ -274,18 +294,19 @@ pub fn build_params<'py>(
 /// execution's list, so the cache key never depends on a list's length.
 pub fn build_execution<'py>(
     py: Python<'py>,
+    rd: RunDialect<'_, 'py>,
     stmt: &Statement,
     compiled: Arc<Compiled>,
     params: Option<&Bound<'py, PyAny>>,
     defaults: &Defaults,
-    dialect: Dialect,
 ) -> PyResult<(Arc<Compiled>, Batch)> {
     if !compiled.has_expanding() {
-        let batch = build_params(py, stmt, &compiled, params, defaults)?;
+        let batch = build_params(py, rd, stmt, &compiled, params, defaults)?;
         return Ok((compiled, batch));
     }
     let ctx = Ctx {
         py,
+        rd,
         compiled: &compiled,
         vals: bind_values(stmt),
         lists: bind_lists(stmt),
@@ -316,7 +337,7 @@ pub fn build_execution<'py>(
         })
         .collect();
     let (sql, flat) = compiled
-        .expand(dialect, values)
+        .expand(rd.d, values)
         .map_err(|e| crate::errors::compile_error(py, &e))?;
     let expanded = Compiled {
         sql,

@@ -13,20 +13,28 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use super::identity::IdentityMap;
 use super::spec::{pk_param, MapperSpec};
 use super::state::InstanceState;
-use crate::convert::{py_to_value, BindError};
+use crate::convert::{convert_plain, py_to_value, BindError};
 use crate::engine::{Batch, Connection};
 use crate::errors::{driver_error, exc};
+use crate::processors::{finish, RunDialect};
 
 fn bind(
     py: Python<'_>,
     v: &Bound<'_, PyAny>,
     ty: &ferro_sql::SqlType,
     sql: &str,
+    conn: &Connection,
 ) -> PyResult<Value> {
-    py_to_value(v, ty).map_err(|e| match e {
-        BindError::Py(e) => e,
-        BindError::Driver(d) => driver_error(py, &d, Some(sql), None),
-    })
+    let rd = RunDialect {
+        d: conn.dialect,
+        py_dialect: conn.py_dialect.bind(py),
+    };
+    py_to_value(v, ty)
+        .and_then(|v| finish(py, v, rd))
+        .map_err(|e| match e {
+            BindError::Py(e) | BindError::Processor(e) => e,
+            BindError::Driver(d) => driver_error(py, &d, Some(sql), None),
+        })
 }
 
 fn obj_dict<'py>(
@@ -130,7 +138,7 @@ fn flush_insert(
             match v {
                 Some(v) => {
                     mask.push(true);
-                    row.push(bind(py, &v, &c.ty, "INSERT")?);
+                    row.push(bind(py, &v, &c.ty, "INSERT", conn)?);
                 }
                 None => {
                     mask.push(false);
@@ -221,7 +229,11 @@ fn flush_insert(
                     v
                 }
             };
-            ident_vals.push(bind(py, &v, &c.ty, "INSERT")?);
+            // The identity map keys objects by their Python values' plain conversion.
+            ident_vals.push(convert_plain(&v, &c.ty).map_err(|e| match e {
+                BindError::Py(e) | BindError::Processor(e) => e,
+                BindError::Driver(d) => driver_error(py, &d, Some("INSERT"), None),
+            })?);
             ident_py.push(v);
         }
         let mut stb = st.borrow_mut();
@@ -284,7 +296,7 @@ fn flush_update(
             }
             mask[ci] = true;
             any = true;
-            named.insert(c.name.to_string(), bind(py, &new, &c.ty, "UPDATE")?);
+            named.insert(c.name.to_string(), bind(py, &new, &c.ty, "UPDATE", conn)?);
         }
         if !any {
             continue;
@@ -296,7 +308,7 @@ fn flush_update(
                     let v = f.bind(py).call0()?;
                     d.set_item(c.attr.bind(py), &v)?;
                     mask[ci] = true;
-                    named.insert(c.name.to_string(), bind(py, &v, &c.ty, "UPDATE")?);
+                    named.insert(c.name.to_string(), bind(py, &v, &c.ty, "UPDATE", conn)?);
                 } else if c.sql_onupdate.is_some() {
                     sql_cols.push(ci);
                     // Set by the database: reloads on access.
@@ -314,7 +326,7 @@ fn flush_update(
             let c = &s.cols[pi];
             named.insert(
                 pk_param(&c.name),
-                bind(py, &identity.get_item(k)?, &c.ty, "UPDATE")?,
+                bind(py, &identity.get_item(k)?, &c.ty, "UPDATE", conn)?,
             );
         }
         let key = (mask, sql_cols);
@@ -387,7 +399,7 @@ fn flush_delete(
             let c = &s.cols[pi];
             named.insert(
                 pk_param(&c.name),
-                bind(py, &identity.get_item(k)?, &c.ty, "DELETE")?,
+                bind(py, &identity.get_item(k)?, &c.ty, "DELETE", conn)?,
             );
         }
         rows.push(ordered(&compiled, &named));

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use super::state::InstanceState;
-use crate::convert::{py_to_value, BindError, TypeHandle};
+use crate::convert::{convert_plain, BindError, TypeHandle};
 
 #[pyclass(module = "ferroalchemy._core")]
 pub struct IdentityMap {
@@ -29,8 +29,8 @@ pub fn key_from_py(
     let mut vals = Vec::with_capacity(pk.len());
     for (i, v) in pk.iter().enumerate() {
         let ty = types.get(i).map(|t| t.get().ty.clone()).unwrap_or_default();
-        vals.push(py_to_value(&v, &ty).map_err(|e| match e {
-            BindError::Py(e) => e,
+        vals.push(convert_plain(&v, &ty).map_err(|e| match e {
+            BindError::Py(e) | BindError::Processor(e) => e,
             BindError::Driver(d) => crate::errors::exc(py, "ArgumentError", d.message),
         })?);
     }

@@ -12,8 +12,8 @@ use pyo3::types::{PyDict, PyTuple};
 use super::identity::IdentityMap;
 use super::spec::MapperSpec;
 use super::state::InstanceState;
-use crate::convert::value_to_py;
 use crate::engine::result::{keys_new, Keys};
+use crate::processors::ColumnValues;
 
 enum PlanItem {
     Column(usize),
@@ -115,6 +115,7 @@ pub fn hydrate(
     py: Python<'_>,
     plan: &LoadPlan,
     rows: &Rows,
+    cols: &ColumnValues,
     identity_map: Option<&Bound<'_, IdentityMap>>,
     populate_existing: bool,
 ) -> PyResult<Vec<Py<PyTuple>>> {
@@ -131,7 +132,7 @@ pub fn hydrate(
         items.clear();
         for item in &plan.items {
             match item {
-                PlanItem::Column(i) => items.push(value_to_py(py, &row[*i])?),
+                PlanItem::Column(i) => items.push(cols.cell(py, rows, r, *i)?),
                 PlanItem::Entity { spec, attrs, pk } => {
                     let s = spec.get();
                     let key = IdentityKey {
@@ -149,7 +150,7 @@ pub fn hydrate(
                         if populate_existing {
                             // Overwrite loaded values and forget pending changes, as SQLAlchemy does.
                             for &(ci, ri) in attrs {
-                                d.set_item(s.cols[ci].attr.bind(py), value_to_py(py, &row[ri])?)?;
+                                d.set_item(s.cols[ci].attr.bind(py), cols.cell(py, rows, r, ri)?)?;
                             }
                             st.expired = false;
                             st.committed_state = None;
@@ -159,7 +160,7 @@ pub fn hydrate(
                             for &(ci, ri) in attrs {
                                 let attr = s.cols[ci].attr.bind(py);
                                 if !d.contains(attr)? {
-                                    d.set_item(attr, value_to_py(py, &row[ri])?)?;
+                                    d.set_item(attr, cols.cell(py, rows, r, ri)?)?;
                                 }
                             }
                             st.expired = false;
@@ -170,7 +171,7 @@ pub fn hydrate(
                     let obj = new.call1((s.cls.bind(py),))?;
                     let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
                     for &(ci, ri) in attrs {
-                        d.set_item(s.cols[ci].attr.bind(py), value_to_py(py, &row[ri])?)?;
+                        d.set_item(s.cols[ci].attr.bind(py), cols.cell(py, rows, r, ri)?)?;
                     }
                     let mut ident = Vec::with_capacity(s.pk.len());
                     for &pi in &s.pk {

@@ -216,9 +216,32 @@ fn drop_sequence(name: String, schema: Option<String>) -> PyStmt {
     PyStmt(Statement::Ddl(Arc::new(Ddl::DropSequence { name, schema })))
 }
 
+/// PostgreSQL's `CREATE TYPE name AS ENUM (...)` for a native Enum.
+#[pyfunction]
+#[pyo3(signature = (name, schema, values))]
+fn create_enum_type(name: String, schema: Option<String>, values: Vec<String>) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::CreateEnumType {
+        name,
+        schema,
+        values,
+    })))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, schema=None, if_exists=false))]
+fn drop_enum_type(name: String, schema: Option<String>, if_exists: bool) -> PyStmt {
+    PyStmt(Statement::Ddl(Arc::new(Ddl::DropEnumType {
+        name,
+        schema,
+        if_exists,
+    })))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(create_sequence, m)?)?;
     m.add_function(wrap_pyfunction!(drop_sequence, m)?)?;
+    m.add_function(wrap_pyfunction!(create_enum_type, m)?)?;
+    m.add_function(wrap_pyfunction!(drop_enum_type, m)?)?;
     m.add_function(wrap_pyfunction!(create_table, m)?)?;
     m.add_function(wrap_pyfunction!(drop_table, m)?)?;
     m.add_function(wrap_pyfunction!(create_index, m)?)?;

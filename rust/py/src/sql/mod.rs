@@ -101,7 +101,7 @@ pub(crate) fn opt_expr(e: Option<Bound<'_, PyExpr>>) -> Option<ExprRef> {
 
 fn bind_error(py: Python<'_>, e: BindError) -> PyErr {
     match e {
-        BindError::Py(e) => e,
+        BindError::Py(e) | BindError::Processor(e) => e,
         BindError::Driver(d) => crate::errors::driver_error(py, &d, None, None),
     }
 }

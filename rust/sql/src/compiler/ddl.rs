@@ -28,6 +28,28 @@ impl Ctx<'_> {
                 }
                 self.sql.push_str(&q);
             }
+            Ddl::CreateEnumType {
+                name,
+                schema,
+                values,
+            } => {
+                let q = self.qualified(name, schema.as_deref());
+                let values: Vec<String> = values.iter().map(|v| super::quote_string(v)).collect();
+                self.sql
+                    .push_str(&format!("CREATE TYPE {q} AS ENUM ({})", values.join(", ")));
+            }
+            Ddl::DropEnumType {
+                name,
+                schema,
+                if_exists,
+            } => {
+                let q = self.qualified(name, schema.as_deref());
+                self.sql.push_str("DROP TYPE ");
+                if *if_exists {
+                    self.sql.push_str("IF EXISTS ");
+                }
+                self.sql.push_str(&q);
+            }
             Ddl::CreateIndex(ix) => {
                 self.sql.push_str(if ix.unique {
                     "CREATE UNIQUE INDEX "
@@ -124,6 +146,17 @@ impl Ctx<'_> {
         }
         // MySQL's get_column_specification writes NOT NULL before DEFAULT; the others after.
         let mysql = self.d == Dialect::Mysql;
+        // A MySQL TIMESTAMP is NOT NULL unless told otherwise, so SQLAlchemy says NULL.
+        let timestamp = matches!(
+            c.ty.resolve(self.d),
+            SqlType::Named {
+                name: crate::types::TypeName::Timestamp { .. },
+                ..
+            }
+        );
+        if mysql && c.nullable && timestamp {
+            s.push_str(" NULL");
+        }
         if mysql && !c.nullable {
             s.push_str(" NOT NULL");
         }

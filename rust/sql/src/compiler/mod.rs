@@ -81,6 +81,9 @@ pub enum CompileError {
     InvalidRequest(String),
     /// SQLAlchemy raises NotImplementedError: the dialect has no way to say this.
     NotSupported(String),
+    /// The dialect has no rendering for this element at all (SQLAlchemy's
+    /// UnsupportedCompilationError), e.g. an ARRAY type on SQLite.
+    UnsupportedElement(String),
 }
 
 impl CompileError {
@@ -90,6 +93,7 @@ impl CompileError {
             CompileError::Unsupported(_) | CompileError::UnconsumedColumns(_) => "CompileError",
             CompileError::InvalidRequest(_) => "InvalidRequestError",
             CompileError::NotSupported(_) => "NotImplementedError",
+            CompileError::UnsupportedElement(_) => "UnsupportedCompilationError",
         }
     }
 }
@@ -99,7 +103,8 @@ impl fmt::Display for CompileError {
         match self {
             CompileError::Unsupported(m)
             | CompileError::InvalidRequest(m)
-            | CompileError::NotSupported(m) => write!(f, "{m}"),
+            | CompileError::NotSupported(m)
+            | CompileError::UnsupportedElement(m) => write!(f, "{m}"),
             CompileError::UnconsumedColumns(c) => {
                 write!(f, "Unconsumed column names: {}", c.join(", "))
             }
@@ -240,6 +245,15 @@ pub fn compile(
     out.params = ctx.params;
     out.param_names = ctx.param_names;
     out.param_spans = ctx.param_spans;
+    // Decoding and binding go by the implementation this dialect uses (`with_variant`).
+    for c in &mut out.columns {
+        c.ty = c.ty.resolve(d);
+    }
+    for p in &mut out.params {
+        if let ParamRef::Named { ty, .. } | ParamRef::Expanding { ty, .. } = p {
+            *ty = ty.resolve(d);
+        }
+    }
     Ok(out)
 }
 
@@ -457,6 +471,12 @@ impl Ctx<'_> {
             Value::Blob(_) => {
                 return Err(CompileError::Unsupported(
                     "No literal value renderer is available for binary values".into(),
+                ))
+            }
+            Value::Interval(_) | Value::Array(_) | Value::Deferred(_) => {
+                return Err(CompileError::Unsupported(
+                    "ferroalchemy: rendering a value of this type inline (literal_binds) is not implemented yet"
+                        .into(),
                 ))
             }
         })
