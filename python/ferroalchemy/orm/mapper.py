@@ -40,6 +40,7 @@ class Mapper:
     def _add_property(self, key: str, prop: Any) -> None:
         self.__dict__.pop("_has_eager_cache", None)
         self.__dict__.pop("_select_columns_cache", None)
+        self.__dict__.pop("_ferro_plan", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
@@ -57,7 +58,7 @@ class Mapper:
         cc = ColumnCollection()
         for p in self._props.values():
             if isinstance(p, ColumnProperty):
-                cc._data[p.key] = p.column
+                cc._set(p.key, p.column)
         return cc
 
     c = columns
@@ -67,7 +68,8 @@ class Mapper:
         from ..sql.selectable import ColumnCollection
 
         cc = ColumnCollection()
-        cc._data.update(self._props)
+        for k, p in self._props.items():
+            cc._set(k, p)
         return cc
 
     @property
@@ -79,7 +81,9 @@ class Mapper:
         from ..sql.selectable import ColumnCollection
 
         cc = ColumnCollection()
-        cc._data.update({k: p for k, p in self._props.items() if isinstance(p, RelationshipProperty)})
+        for k, p in self._props.items():
+            if isinstance(p, RelationshipProperty):
+                cc._set(k, p)
         return cc
 
     @property

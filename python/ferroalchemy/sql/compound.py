@@ -57,7 +57,7 @@ class Subquery(FromClause):
                 col = Label(label_name, col)
             sql_name = col.name
             inner.append(col)
-            self.c._data[key] = ColumnClause(sql_name, col.type, False, self)
+            self.c._set(key, ColumnClause(sql_name, col.type, False, self))
             self.c._data[key].key = key
             self._fks.extend(_ProxiedForeignKey(fk.column, self.c._data[key]) for fk in getattr(col, "_fk_list", ()))
         self._inner_select = element.with_only_columns(*inner) if inner else element
@@ -103,7 +103,7 @@ class CTE(Subquery):
         for key, col in self.c.items():
             clause = ColumnClause(col.name, col.type, False, new)
             clause.key = key
-            new.c._data[key] = clause
+            new.c._set(key, clause)
         return new
 
     def union(self, *other: Any) -> CTE:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +34,13 @@ class ClauseElement:
         return self
 
 
+# Values that are never SQL elements, compared by the fast path of ColumnOperators._compare.
+_PLAIN_VALUES = frozenset(
+    {int, str, float, decimal.Decimal, datetime.datetime, datetime.date, datetime.time, uuid.UUID, bytes}
+)
+_BASE_COERCE = TypeEngine.coerce_compared_value
+
+
 class ColumnOperators:
     """Python operators and SQL methods shared by columns and every column expression."""
 
@@ -47,6 +57,12 @@ class ColumnOperators:
     _bind_name = "param"
 
     def _compare(self, op: str, other: Any) -> BinaryExpression:
+        if type(other) in _PLAIN_VALUES:
+            # The hot path (`User.id == 5`): a plain value can be no SQL element, and only a type
+            # with its own coerce_compared_value binds it as anything but the column's type.
+            t = self._type
+            if type(t).coerce_compared_value is _BASE_COERCE:
+                return _ValueComparison._build(self, op, other, t)
         if other is None or isinstance(other, Null):
             if op == "eq":
                 return BinaryExpression._make(self, "is", null(), "is")
@@ -529,6 +545,9 @@ class _Tuple(ColumnElement):
         return self._inner
 
 
+_BOOLEAN = sqltypes.Boolean()
+
+
 class BinaryExpression(ColumnElement):
     __slots__ = ("left", "right", "operator", "_op", "escape")
 
@@ -563,7 +582,7 @@ class BinaryExpression(ColumnElement):
         b.operator = op
         b.escape = None
         b._inner = inner
-        b.type = sqltypes.Boolean()
+        b.type = _BOOLEAN
         return b
 
     def _expr(self) -> Any:
@@ -589,6 +608,28 @@ class BinaryExpression(ColumnElement):
 
 
 _ARITHMETIC = frozenset(("add", "sub", "mul", "div", "floordiv", "mod", "concat"))
+
+
+class _ValueComparison(BinaryExpression):
+    """`column <op> value` from the hot path: the Rust node is built at once, the Python
+    BindParameter of `.right` only when someone asks for it."""
+
+    __slots__ = ("_value", "_value_type", "_right")
+
+    @classmethod
+    def _build(cls, left: Any, op: str, value: Any, type_: TypeEngine) -> _ValueComparison:
+        b = cls.__new__(cls)
+        b._inner = _core.compare(left._expr(), op, value, left._bind_name)
+        b.left, b._op, b.operator, b.escape, b.type = left, op, op, None, _BOOLEAN
+        b._value, b._value_type, b._right = value, type_, None
+        return b
+
+    @property  # type: ignore[override]
+    def right(self) -> BindParameter:
+        r = self._right
+        if r is None:
+            r = self._right = BindParameter._anon(self._value, self._value_type, self.left._bind_name)
+        return r
 
 
 class Between(ColumnElement):

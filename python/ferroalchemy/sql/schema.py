@@ -661,6 +661,7 @@ class MetaData:
             for c in t.columns:
                 if c._fk_list and isinstance(c.type, sqltypes.NullType):
                     c._resolved_type()
+                    t.__dict__.pop("_ferro_plan", None)
 
     def remove(self, table: Table) -> None:
         self.tables.pop(table.key, None)
@@ -819,6 +820,7 @@ class Table(FromClause):
     def append_column(self, column: Column, replace_existing: bool = False) -> None:
         column._set_parent(self)
         self.c._add(column)
+        self.__dict__.pop("_ferro_plan", None)  # select(table)'s cached column nodes
         if column.unique and not column.index:
             self._append_constraint(UniqueConstraint(column.name))
 

@@ -9,6 +9,7 @@ from typing import Any
 from .. import _core, exc
 from . import sqltypes
 from .elements import (
+    BinaryExpression,
     ClauseElement,
     ColumnClause,
     ColumnElement,
@@ -18,6 +19,7 @@ from .elements import (
     _coerce,
     _coerce_where,
     _unwrap,
+    _ValueComparison,
     and_,
 )
 
@@ -28,10 +30,17 @@ class ColumnCollection:
     def __init__(self, columns: Iterable[Any] = ()) -> None:
         self._data: dict[str, Any] = {}
         for c in columns:
-            self._data[c.key] = c
+            self._set(c.key, c)
 
     def _add(self, col: Any) -> None:
-        self._data[col.key] = col
+        self._set(col.key, col)
+
+    def _set(self, key: str, col: Any) -> None:
+        self._data[key] = col
+        # `table.c.name` is a plain instance attribute where that shadows nothing (the hot path of
+        # every `users.c.id == x`); other names still resolve through __getattr__.
+        if key.isidentifier() and not key.startswith("_") and not hasattr(ColumnCollection, key):
+            self.__dict__[key] = col
 
     def __getattr__(self, key: str) -> Any:
         data = self.__dict__.get("_data")
@@ -211,7 +220,7 @@ class Join(FromClause):
         cols = ColumnCollection()
         for t in self._tables():
             for col in t.c:
-                cols._data[f"{t.name}_{col.key}"] = col
+                cols._set(f"{t.name}_{col.key}", col)
         return cols
 
     def _tables(self) -> list[FromClause]:
@@ -257,6 +266,28 @@ def _entity_columns(item: Any) -> list[ColumnElement] | None:
     if isinstance(item, FromClause):
         return list(item.c)
     return None
+
+
+def _entity_plan(item: Any) -> tuple[list[ColumnElement], list[Any], bool] | None:
+    """(columns, their Rust nodes, whether any comes from a subquery or CTE) of a table or mapped
+    class in a columns clause, cached on the table or mapper: `select(User)` rebuilds none of it."""
+    if isinstance(item, FromClause):
+        holder: Any = item
+    else:
+        mapper = getattr(item, "__mapper__", None)
+        if mapper is None or not isinstance(item, type):
+            return None
+        holder = mapper
+    if hasattr(item, "_ferro_entity_columns"):
+        return None
+    plan = holder.__dict__.get("_ferro_plan")
+    if plan is None:
+        cols = _entity_columns(item)
+        if cols is None:
+            return None
+        derived = any(_is_derived(getattr(c, "table", None)) for c in cols)
+        plan = holder.__dict__["_ferro_plan"] = (cols, [c._expr() for c in cols], derived)
+    return plan
 
 
 class Executable:
@@ -326,7 +357,9 @@ class Select(Executable, ClauseElement):
     # -- generative API -----------------------------------------------------------------
     def where(self, *criteria: Any) -> Select:
         new = self._generate()
-        new._where = self._where + tuple(_coerce_where(c) for c in criteria)
+        new._where = self._where + tuple(
+            c if type(c) is _ValueComparison or type(c) is BinaryExpression else _coerce_where(c) for c in criteria
+        )
         return new
 
     filter = where
@@ -535,7 +568,7 @@ class Select(Executable, ClauseElement):
         cols = ColumnCollection()
         for c in self._expanded_columns():
             key = getattr(c, "key", None) or getattr(c, "_result_name", None) or "anon"
-            cols._data[key] = c
+            cols._set(key, c)
         return cols
 
     @property
@@ -641,10 +674,30 @@ class Select(Executable, ClauseElement):
                 return table
         raise exc.InvalidRequestError("Don't know how to join; please use select_from() to establish the left entity")
 
+    def _column_plan(self) -> tuple[list[ColumnElement], list[Any], list[ColumnElement]]:
+        """The columns, their Rust nodes, and the columns that may come from a subquery or CTE."""
+        cols: list[ColumnElement] = []
+        exprs: list[Any] = []
+        maybe_derived: list[ColumnElement] = []
+        for e in self._raw_columns:
+            plan = _entity_plan(e)
+            if plan is not None:
+                cols.extend(plan[0])
+                exprs.extend(plan[1])
+                if plan[2]:
+                    maybe_derived.extend(plan[0])
+                continue
+            more = _entity_columns(e)
+            more = more if more is not None else [_coerce_column(e)]
+            cols.extend(more)
+            exprs.extend(c._expr() for c in more)
+            maybe_derived.extend(more)
+        return cols, exprs, maybe_derived
+
     def _stmt(self) -> Any:
         if self._stmt_cache is not None:
             return self._stmt_cache
-        cols = self._expanded_columns()
+        cols, col_exprs, maybe_derived = self._column_plan()
         if not cols:
             raise exc.ArgumentError("SELECT construct has no columns")
         where = None
@@ -653,17 +706,19 @@ class Select(Executable, ClauseElement):
         having = None
         if self._having:
             having = self._having[0] if len(self._having) == 1 else and_(*self._having)
-        limit = _limit_value(self._limit)
-        offset = _limit_value(self._offset)
+        limit = _limit_value(self._limit) if self._limit is not None else None
+        offset = _limit_value(self._offset) if self._offset is not None else None
         used: list[Any] = []
         froms = self._from_items(used)
+        if maybe_derived:
+            froms += self._derived_froms(maybe_derived, used)
         stmt = _core.select(
-            [c._expr() for c in cols],
-            froms + self._derived_froms(cols, used),
+            col_exprs,
+            froms,
             where._expr() if where is not None else None,
-            [_resolve_name(c, cols)._expr() for c in self._group_by],
+            [_resolve_name(c, cols)._expr() for c in self._group_by] if self._group_by else [],
             having._expr() if having is not None else None,
-            [_resolve_name(c, cols)._expr() for c in self._order_by],
+            [_resolve_name(c, cols)._expr() for c in self._order_by] if self._order_by else [],
             limit._expr() if limit is not None else None,
             offset._expr() if offset is not None else None,
             self._distinct,
