@@ -59,6 +59,12 @@ SAME_MESSAGE: dict[str, Attempt] = {
     "text_without_its_parameter": lambda sa, u, a, c: c.execute(sa.text("SELECT :x")),
     "text_with_another_parameter": lambda sa, u, a, c: c.execute(sa.text("SELECT :x"), {"y": 1}),
     "bindparam_without_its_value": lambda sa, u, a, c: c.execute(sa.select(u).where(u.c.id == sa.bindparam("uid"))),
+    "execute_a_plain_string": lambda sa, u, a, c: c.execute("SELECT 1"),
+    "varchar_without_length_on_mysql": lambda sa, u, a, c: str(
+        sa.schema.CreateTable(sa.Table("t", sa.MetaData(), sa.Column("x", sa.String))).compile(
+            dialect=__import__(f"{sa.__name__}.dialects.mysql", fromlist=["dialect"]).dialect()
+        )
+    ),
     "expanding_bindparam_without_its_list": lambda sa, u, a, c: c.execute(
         sa.select(u).where(u.c.id.in_(sa.bindparam("ids", expanding=True)))
     ),
