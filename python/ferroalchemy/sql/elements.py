@@ -62,7 +62,11 @@ class ColumnOperators:
             # with its own coerce_compared_value binds it as anything but the column's type.
             t = self._type
             if type(t).coerce_compared_value is _BASE_COERCE:
-                return _ValueComparison._build(self, op, other, t)
+                b = _ValueComparison.__new__(_ValueComparison)
+                b._inner = _core.compare(self._expr(), op, other, self._bind_name)
+                b.left, b._op, b.operator, b.escape, b.type = self, op, op, None, _BOOLEAN
+                b._value, b._value_type, b._right = other, t, None
+                return b
         if other is None or isinstance(other, Null):
             if op == "eq":
                 return BinaryExpression._make(self, "is", null(), "is")
@@ -611,18 +615,10 @@ _ARITHMETIC = frozenset(("add", "sub", "mul", "div", "floordiv", "mod", "concat"
 
 
 class _ValueComparison(BinaryExpression):
-    """`column <op> value` from the hot path: the Rust node is built at once, the Python
-    BindParameter of `.right` only when someone asks for it."""
+    """`column <op> value` from the hot path of ColumnOperators._compare: the Rust node is built
+    at once, the Python BindParameter of `.right` only when someone asks for it."""
 
     __slots__ = ("_value", "_value_type", "_right")
-
-    @classmethod
-    def _build(cls, left: Any, op: str, value: Any, type_: TypeEngine) -> _ValueComparison:
-        b = cls.__new__(cls)
-        b._inner = _core.compare(left._expr(), op, value, left._bind_name)
-        b.left, b._op, b.operator, b.escape, b.type = left, op, op, None, _BOOLEAN
-        b._value, b._value_type, b._right = value, type_, None
-        return b
 
     @property  # type: ignore[override]
     def right(self) -> BindParameter:

@@ -293,6 +293,7 @@ def _entity_plan(item: Any) -> tuple[list[ColumnElement], list[Any], bool] | Non
 class Executable:
     _is_executable = True
     _execution_options: dict[str, Any] = {}
+    _stmt_cache: Any = None
 
     def execution_options(self, **kw: Any) -> Any:
         new = self._generate()
@@ -304,8 +305,9 @@ class Executable:
 
     def _generate(self) -> Any:
         new = self.__class__.__new__(self.__class__)
-        new.__dict__.update(self.__dict__)
-        new.__dict__["_stmt_cache"] = None
+        d = new.__dict__
+        d.update(self.__dict__)
+        d.pop("_stmt_cache", None)
         return new
 
 
@@ -330,6 +332,20 @@ class Select(Executable, ClauseElement):
     """``select(...)``, built generatively; the Rust statement is made once, on first use."""
 
     _is_select = True
+    # Every clause starts empty at class level: a new select() sets only its columns, and each
+    # generative step copies only what was set (statement building is a hot path).
+    _where: tuple[ColumnElement, ...] = ()
+    _from_obj: tuple[FromClause, ...] = ()
+    _joins: tuple[tuple[Any, Any, bool, bool, Any], ...] = ()
+    _order_by: tuple[ColumnElement, ...] = ()
+    _group_by: tuple[ColumnElement, ...] = ()
+    _having: tuple[ColumnElement, ...] = ()
+    _limit: Any = None
+    _offset: Any = None
+    _distinct = False
+    _for_update: tuple[bool, bool, bool] | None = None
+    _with_options: tuple[Any, ...] = ()
+    _stmt_cache: Any = None
     _distinct_on: tuple[ColumnElement, ...] = ()
     _correlate: tuple[FromClause, ...] | None = None
     _correlate_except: tuple[FromClause, ...] | None = None
@@ -338,28 +354,17 @@ class Select(Executable, ClauseElement):
 
     def __init__(self, *entities: Any) -> None:
         for e in entities:
-            _check_column_entity(e)
-        self._raw_columns: tuple[Any, ...] = tuple(entities)
-        self._where: tuple[ColumnElement, ...] = ()
-        self._from_obj: tuple[FromClause, ...] = ()
-        self._joins: tuple[tuple[Any, Any, bool, bool, Any], ...] = ()
-        self._order_by: tuple[ColumnElement, ...] = ()
-        self._group_by: tuple[ColumnElement, ...] = ()
-        self._having: tuple[ColumnElement, ...] = ()
-        self._limit: Any = None
-        self._offset: Any = None
-        self._distinct = False
-        self._for_update: tuple[bool, bool, bool] | None = None
-        self._with_options: tuple[Any, ...] = ()
-        self._execution_options = {}
-        self._stmt_cache: Any = None
+            if not isinstance(e, _PLAIN_ENTITIES):
+                _check_column_entity(e)
+        self._raw_columns: tuple[Any, ...] = entities
 
     # -- generative API -----------------------------------------------------------------
     def where(self, *criteria: Any) -> Select:
         new = self._generate()
-        new._where = self._where + tuple(
-            c if type(c) is _ValueComparison or type(c) is BinaryExpression else _coerce_where(c) for c in criteria
-        )
+        if len(criteria) == 1 and type(criteria[0]) in _COMPARISONS:
+            new._where = (*self._where, criteria[0])
+        else:
+            new._where = self._where + tuple(c if type(c) in _COMPARISONS else _coerce_where(c) for c in criteria)
         return new
 
     filter = where
@@ -697,30 +702,35 @@ class Select(Executable, ClauseElement):
     def _stmt(self) -> Any:
         if self._stmt_cache is not None:
             return self._stmt_cache
-        cols, col_exprs, maybe_derived = self._column_plan()
+        raw = self._raw_columns
+        plan = _entity_plan(raw[0]) if len(raw) == 1 else None
+        if plan is not None:
+            # select(User) / select(table): the entity's cached column nodes as they are.
+            cols, col_exprs, maybe_derived = plan[0], plan[1], (plan[0] if plan[2] else ())
+        else:
+            cols, col_exprs, maybe_derived = self._column_plan()
         if not cols:
             raise exc.ArgumentError("SELECT construct has no columns")
-        where = None
-        if self._where:
-            where = self._where[0] if len(self._where) == 1 else and_(*self._where)
+        crit = self._where
+        where = (crit[0] if len(crit) == 1 else and_(*crit))._expr() if crit else None
         having = None
         if self._having:
-            having = self._having[0] if len(self._having) == 1 else and_(*self._having)
-        limit = _limit_value(self._limit) if self._limit is not None else None
-        offset = _limit_value(self._offset) if self._offset is not None else None
+            having = (self._having[0] if len(self._having) == 1 else and_(*self._having))._expr()
+        limit = _limit_value(self._limit)._expr() if self._limit is not None else None  # type: ignore[union-attr]
+        offset = _limit_value(self._offset)._expr() if self._offset is not None else None  # type: ignore[union-attr]
         used: list[Any] = []
-        froms = self._from_items(used)
+        froms = self._from_items(used) if self._from_obj or self._joins else []
         if maybe_derived:
-            froms += self._derived_froms(maybe_derived, used)
+            froms += self._derived_froms(list(maybe_derived), used)
         stmt = _core.select(
             col_exprs,
             froms,
-            where._expr() if where is not None else None,
+            where,
             [_resolve_name(c, cols)._expr() for c in self._group_by] if self._group_by else [],
-            having._expr() if having is not None else None,
+            having,
             [_resolve_name(c, cols)._expr() for c in self._order_by] if self._order_by else [],
-            limit._expr() if limit is not None else None,
-            offset._expr() if offset is not None else None,
+            limit,
+            offset,
             self._distinct,
             self._for_update,
         )
@@ -803,6 +813,13 @@ def _resolve_join_target(target: Any, onclause: Any) -> tuple[Any, FromClause, F
             on, _, parent = rel_on()
             return on, _coerce_from(target), parent
     return onclause, _coerce_from(target), None
+
+
+# Criteria where() takes as they are (the coercion would return them unchanged).
+_COMPARISONS = frozenset({_ValueComparison, BinaryExpression})
+
+# What select() takes without further checks: tables, subqueries, columns and expressions.
+_PLAIN_ENTITIES = (FromClause, ColumnElement)
 
 
 def _check_column_entity(e: Any) -> None:

@@ -108,8 +108,35 @@ pub enum TypeName {
 
 impl SqlType {
     pub fn add_to_key(&self, kb: &mut KeyBuilder) {
-        // Debug text is stable within a build and covers every field that reaches the SQL.
-        kb.str(&format!("{self:?}"));
+        // Every node carries its type into its key, so the common types go in without the
+        // allocation and formatting of their Debug text; a tag per variant keeps them apart.
+        let opt = |n: &Option<u32>| n.map_or(0, |v| u64::from(v) + 1);
+        match self {
+            SqlType::Null => kb.u64(0x7001),
+            SqlType::Integer => kb.u64(0x7002),
+            SqlType::BigInteger => kb.u64(0x7003),
+            SqlType::SmallInteger => kb.u64(0x7004),
+            SqlType::String(n) => kb.u64(0x7005).u64(opt(n)),
+            SqlType::Text => kb.u64(0x7006),
+            SqlType::Boolean => kb.u64(0x7007),
+            SqlType::Float => kb.u64(0x7008),
+            SqlType::Double => kb.u64(0x7009),
+            SqlType::Numeric {
+                precision,
+                scale,
+                as_decimal,
+            } => kb
+                .u64(0x700a)
+                .u64(opt(precision))
+                .u64(opt(scale))
+                .u64(u64::from(*as_decimal)),
+            SqlType::Date => kb.u64(0x700b),
+            SqlType::Time => kb.u64(0x700c),
+            SqlType::DateTime { timezone } => kb.u64(0x700d).u64(u64::from(*timezone)),
+            SqlType::LargeBinary => kb.u64(0x700e),
+            // Debug text is stable within a build and covers every field that reaches the SQL.
+            other => kb.u64(0x70ff).str(&format!("{other:?}")),
+        };
     }
 
     pub fn is_integer(&self) -> bool {
