@@ -75,38 +75,22 @@ class PGDialect(PGReflection, Dialect):
     supports_native_enum = True
 
     def has_type(self, connection: Any, type_name: str, schema: str | None = None) -> bool:
-        from ..sql.elements import text
-
-        where = "n.nspname = :schema" if schema else "pg_catalog.pg_type_is_visible(t.oid)"
-        params = {"name": type_name, **({"schema": schema} if schema else {})}
-        row = connection.execute(
-            text(
-                "SELECT t.typname FROM pg_catalog.pg_type t "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-                f"WHERE t.typname = :name AND {where}"
-            ),
-            params,
-        ).first()
-        return row is not None
+        return _pg_catalog_has(connection, "pg_type", "typ", "pg_catalog.pg_type_is_visible", type_name, schema)
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: f"${n}")
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
-        from ..sql.elements import text
-
         # Without a schema, a table counts when the search_path finds it, as in SQLAlchemy.
-        where = "n.nspname = :schema" if schema else "pg_catalog.pg_table_is_visible(c.oid)"
-        params = {"name": table_name, **({"schema": schema} if schema else {})}
-        row = connection.execute(
-            text(
-                "SELECT c.relname FROM pg_catalog.pg_class c "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                f"WHERE c.relname = :name AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND {where}"
-            ),
-            params,
-        ).first()
-        return row is not None
+        return _pg_catalog_has(
+            connection,
+            "pg_class",
+            "rel",
+            "pg_catalog.pg_table_is_visible",
+            table_name,
+            schema,
+            "'r', 'p', 'f', 'v', 'm'",
+        )
 
 
 class MySQLDialect(Dialect):
@@ -130,6 +114,26 @@ class MySQLDialect(Dialect):
             {"name": table_name, "schema": schema},
         ).first()
         return row is not None
+
+
+def _pg_catalog_has(
+    connection: Any, catalog: str, prefix: str, visible: str, name: str, schema: str | None, kinds: str = ""
+) -> bool:
+    """Whether PostgreSQL's catalog `catalog` (pg_class, pg_type) has `name`: in `schema`, or where the
+    search_path finds it; `kinds` limits pg_class to those relkinds."""
+    from ..sql.elements import text
+
+    alias = prefix[0]
+    where = "n.nspname = :schema" if schema else f"{visible}({alias}.oid)"
+    if kinds:
+        where += f" AND {alias}.relkind IN ({kinds})"
+    params = {"name": name, **({"schema": schema} if schema else {})}
+    sql = (
+        f"SELECT {alias}.{prefix}name FROM pg_catalog.{catalog} {alias} "
+        f"JOIN pg_catalog.pg_namespace n ON n.oid = {alias}.{prefix}namespace "
+        f"WHERE {alias}.{prefix}name = :name AND {where}"
+    )
+    return connection.execute(text(sql), params).first() is not None
 
 
 def _format_marks(sql: str, mark: Callable[[int], str]) -> str:

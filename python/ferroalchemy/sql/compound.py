@@ -16,6 +16,7 @@ from .selectable import (
     Select,
     _check_column_entity,
     _coerce_order,
+    _DerivedFrom,
     _limit_value,
 )
 
@@ -129,7 +130,7 @@ def _coerce_member(s: Any) -> Select | CompoundSelect:
     raise exc.ArgumentError(f"SELECT construct for inclusion in a UNION or other set construct expected, got {s!r}.")
 
 
-class CompoundSelect(Executable, ClauseElement):
+class CompoundSelect(_DerivedFrom, Executable, ClauseElement):
     """``union(s1, s2, ...)`` and its kin: the members' rows combined, with an ORDER BY / LIMIT /
     OFFSET of its own. Its columns are the first member's."""
 
@@ -164,44 +165,11 @@ class CompoundSelect(Executable, ClauseElement):
             new._order_by = self._order_by + tuple(_coerce_order(c) for c in clauses)
         return new
 
-    def limit(self, limit: Any) -> CompoundSelect:
-        new = self._generate()
-        new._limit = limit
-        return new
-
-    def offset(self, offset: Any) -> CompoundSelect:
-        new = self._generate()
-        new._offset = offset
-        return new
-
-    def slice(self, start: int, stop: int) -> CompoundSelect:
-        return self.offset(start).limit(stop - start)
-
     def with_for_update(self, **kw: Any) -> CompoundSelect:
         # Accepted and not rendered: SQLAlchemy's compiler has no FOR UPDATE for a compound.
         new = self._generate()
         new._for_update = kw
         return new
-
-    def subquery(self, name: str | None = None) -> Subquery:
-        return Subquery(self, name)
-
-    def alias(self, name: str | None = None, flat: bool = False) -> Subquery:
-        return self.subquery(name)
-
-    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
-        if nesting:
-            raise NotImplementedError("ferroalchemy: nested CTEs are not implemented yet")
-        return CTE(self, name, recursive)
-
-    def lateral(self, name: str | None = None) -> Lateral:
-        return Lateral(self, name)
-
-    def scalar_subquery(self) -> ColumnElement:
-        return ScalarSelect(self)  # type: ignore[arg-type]
-
-    def exists(self) -> Exists:
-        return Exists(self)
 
     def label(self, name: str | None) -> Label:
         return self.scalar_subquery().label(name)

@@ -807,52 +807,42 @@ def _wrapped_column_name(element: ColumnElement) -> str | None:
     return element.name if isinstance(element, ColumnClause) or hasattr(element, "table") else None
 
 
-class Cast(ColumnElement):
+class _Retyped(ColumnElement):
+    """An expression seen as another type: CAST in SQL, or type_coerce() with the SQL unchanged."""
+
+    __slots__ = ("clause", "name", "key")
+    _core_fn = "cast"
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        self.type = sqltypes.to_instance(type_)
+        self.clause = _coerce(expression, self.type, "param")
+        self.name = self.key = _wrapped_column_name(self.clause)
+        self._inner = None
+
+    def _expr(self) -> Any:
+        if self._inner is None:
+            self._inner = getattr(_core, self._core_fn)(self.clause._expr(), self.type._handle)
+        return self._inner
+
+    @property
+    def _result_name(self) -> str | None:
+        return self.name
+
+    def _froms(self) -> list[Any]:
+        return self.clause._froms()
+
+
+class Cast(_Retyped):
     """``CAST(expr AS type)``: the database converts the value; results come back as the type."""
 
-    __slots__ = ("clause", "name", "key")
-
-    def __init__(self, expression: Any, type_: Any) -> None:
-        self.type = sqltypes.to_instance(type_)
-        self.clause = _coerce(expression, self.type, "param")
-        self.name = self.key = _wrapped_column_name(self.clause)
-        self._inner = None
-
-    def _expr(self) -> Any:
-        if self._inner is None:
-            self._inner = _core.cast(self.clause._expr(), self.type._handle)
-        return self._inner
-
-    @property
-    def _result_name(self) -> str | None:
-        return self.name
-
-    def _froms(self) -> list[Any]:
-        return self.clause._froms()
+    __slots__ = ()
 
 
-class TypeCoerce(ColumnElement):
+class TypeCoerce(_Retyped):
     """``type_coerce(expr, type)``: the SQL is unchanged; binds and results follow the new type."""
 
-    __slots__ = ("clause", "name", "key")
-
-    def __init__(self, expression: Any, type_: Any) -> None:
-        self.type = sqltypes.to_instance(type_)
-        self.clause = _coerce(expression, self.type, "param")
-        self.name = self.key = _wrapped_column_name(self.clause)
-        self._inner = None
-
-    def _expr(self) -> Any:
-        if self._inner is None:
-            self._inner = _core.type_coerce(self.clause._expr(), self.type._handle)
-        return self._inner
-
-    @property
-    def _result_name(self) -> str | None:
-        return self.name
-
-    def _froms(self) -> list[Any]:
-        return self.clause._froms()
+    __slots__ = ()
+    _core_fn = "type_coerce"
 
 
 def cast(expression: Any, type_: Any) -> Cast:

@@ -602,15 +602,9 @@ def _has_sequences(conn: Any) -> bool:
 
 
 def _sequence_exists(conn: Any, seq: Sequence) -> bool:
-    from .elements import text
+    from ..engine.dialect import _pg_catalog_has
 
-    where = "n.nspname = :schema" if seq.schema else "pg_catalog.pg_table_is_visible(c.oid)"
-    sql = (
-        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        f"WHERE c.relkind = 'S' AND c.relname = :name AND {where}"
-    )
-    params = {"name": seq.name, **({"schema": seq.schema} if seq.schema else {})}
-    return conn.execute(text(sql), params).first() is not None
+    return _pg_catalog_has(conn, "pg_class", "rel", "pg_catalog.pg_table_is_visible", seq.name, seq.schema, "'S'")
 
 
 def _ddl_connection(bind: Any) -> Any:

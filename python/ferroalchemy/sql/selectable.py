@@ -328,7 +328,46 @@ def _is_derived(f: Any) -> bool:
     return isinstance(f, Subquery) or (isinstance(f, Alias) and isinstance(f.element, Subquery))
 
 
-class Select(Executable, ClauseElement):
+class _DerivedFrom:
+    """What a SELECT and a compound SELECT both take (LIMIT/OFFSET) and become: a subquery, CTE,
+    LATERAL, scalar subquery, EXISTS (the classes live in `compound`, imported at the end of this
+    module)."""
+
+    def limit(self, limit: Any) -> Any:
+        new = self._generate()  # type: ignore[attr-defined]
+        new._limit = limit
+        return new
+
+    def offset(self, offset: Any) -> Any:
+        new = self._generate()  # type: ignore[attr-defined]
+        new._offset = offset
+        return new
+
+    def slice(self, start: int, stop: int) -> Any:
+        return self.offset(start).limit(stop - start)
+
+    def subquery(self, name: str | None = None) -> Subquery:
+        return Subquery(self, name)
+
+    def alias(self, name: str | None = None, flat: bool = False) -> Subquery:
+        return self.subquery(name)
+
+    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
+        if nesting:
+            raise NotImplementedError("ferroalchemy: nested CTEs are not implemented yet")
+        return CTE(self, name, recursive)
+
+    def lateral(self, name: str | None = None) -> Any:
+        return Lateral(self, name)
+
+    def scalar_subquery(self) -> ColumnElement:
+        return ScalarSelect(self)  # type: ignore[arg-type]
+
+    def exists(self) -> Any:
+        return Exists(self)
+
+
+class Select(_DerivedFrom, Executable, ClauseElement):
     """``select(...)``, built generatively; the Rust statement is made once, on first use."""
 
     _is_select = True
@@ -420,19 +459,6 @@ class Select(Executable, ClauseElement):
         new._having = self._having + tuple(_coerce_where(c) for c in criteria)
         return new
 
-    def limit(self, limit: Any) -> Select:
-        new = self._generate()
-        new._limit = limit
-        return new
-
-    def offset(self, offset: Any) -> Select:
-        new = self._generate()
-        new._offset = offset
-        return new
-
-    def slice(self, start: int, stop: int) -> Select:
-        return self.offset(start).limit(stop - start)
-
     def distinct(self, *expr: Any) -> Select:
         new = self._generate()
         new._distinct = True
@@ -522,28 +548,6 @@ class Select(Executable, ClauseElement):
         new = self._generate()
         new._with_options = self._with_options + opts
         return new
-
-    def subquery(self, name: str | None = None) -> Subquery:
-        return Subquery(self, name)
-
-    def alias(self, name: str | None = None, flat: bool = False) -> Subquery:
-        return self.subquery(name)
-
-    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
-        if nesting:
-            raise NotImplementedError("ferroalchemy: nested CTEs are not implemented yet")
-        return CTE(self, name, recursive)
-
-    def lateral(self, name: str | None = None) -> Any:
-
-        return Lateral(self, name)
-
-    def scalar_subquery(self) -> ColumnElement:
-        return ScalarSelect(self)
-
-    def exists(self) -> Any:
-
-        return Exists(self)
 
     def _compound(self, op: str, others: tuple[Any, ...]) -> Any:
 
