@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import exc
+from .mysql_reflection import MySQLReflection
 from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
@@ -109,7 +110,7 @@ class PGDialect(PGReflection, Dialect):
         return row is not None
 
 
-class MySQLDialect(Dialect):
+class MySQLDialect(MySQLReflection, Dialect):
     name = "mysql"
     driver = "mysqldb"
     paramstyle = "format"
