@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import exc
+from .mysql_reflection import MySQLReflection
 from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
@@ -93,7 +94,7 @@ class PGDialect(PGReflection, Dialect):
         )
 
 
-class MySQLDialect(Dialect):
+class MySQLDialect(MySQLReflection, Dialect):
     name = "mysql"
     driver = "mysqldb"
     paramstyle = "format"

@@ -727,8 +727,20 @@ class MetaData:
                     continue
                 conn._execute_ddl(_core.drop_enum_type(e.name, e.schema, False))
 
-    def reflect(self, *args: Any, **kw: Any) -> None:
-        raise NotImplementedError("ferroalchemy: MetaData.reflect() is not implemented yet")
+    def reflect(
+        self,
+        bind: Any,
+        schema: str | None = None,
+        views: bool = False,
+        only: Any = None,
+        extend_existing: bool = False,
+        autoload_replace: bool = True,
+        resolve_fks: bool = True,
+        **dialect_kwargs: Any,
+    ) -> None:
+        from .reflect import reflect_metadata
+
+        reflect_metadata(self, bind, schema, views, only, extend_existing, resolve_fks)
 
     def __repr__(self) -> str:
         return "MetaData()"
@@ -747,10 +759,15 @@ class Table(FromClause):
         self.comment = kw.pop("comment", None)
         self.info = kw.pop("info", {})
         self.implicit_returning = kw.pop("implicit_returning", True)
-        if kw.pop("autoload_with", None) is not None:
-            raise NotImplementedError(
-                "ferroalchemy: Table(..., autoload_with=engine) reflection is not implemented yet"
-            )
+        autoload_with = kw.pop("autoload_with", None)
+        include_columns = kw.pop("include_columns", None)
+        resolve_fks = kw.pop("resolve_fks", True)
+        kw.pop("autoload_replace", None)
+        referred: list[tuple[str | None, str]] = []
+        if autoload_with is not None:
+            from . import reflect
+
+            args, referred = reflect.reflected_items(autoload_with, name, schema, args, include_columns)
         extend_existing = kw.pop("extend_existing", False)
         kw.pop("keep_existing", None)
         if kw.get("sqlite_autoincrement") or kw.get("sqlite_with_rowid") is False or kw.get("sqlite_strict"):
@@ -791,6 +808,8 @@ class Table(FromClause):
             if c.index:
                 self._add_index(Index(self._index_name(c), c.name, unique=bool(c.unique)))
         metadata._add_table(self)
+        if referred and resolve_fks:
+            reflect.autoload_referred(metadata, autoload_with, referred)
 
     def _index_name(self, col: Column) -> str:
         conv = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
@@ -1000,6 +1019,8 @@ class _DDLElement:
     def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Any:
         from .compiler import compile_element
 
+        if dialect is None and bind is not None:
+            dialect = bind.dialect  # compile(engine) compiles for the engine's database, as in SQLAlchemy
         return compile_element(self, dialect, kw.get("compile_kwargs") or {})
 
     def __str__(self) -> str:
