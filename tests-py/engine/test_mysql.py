@@ -221,3 +221,60 @@ def test_failed_flush_rolls_back_and_session_stays_usable(orm_engine: sa.Engine)
         s.add(Author(name="other"))
         s.commit()
         assert sorted(s.scalars(sa.select(Author.name)).all()) == ["dup", "other"]
+
+
+def _batch_table(lib: Any) -> tuple[Any, Any]:
+    m = lib.MetaData()
+    t = lib.Table(
+        "ferro_my_batch",
+        m,
+        lib.Column("id", lib.Integer, primary_key=True),
+        lib.Column("n", lib.Integer, nullable=False),
+        lib.Column("label", lib.String(30)),
+        lib.Column("price", lib.Numeric(10, 2)),
+    )
+    return m, t
+
+
+def _batch_rows(count: int) -> list[dict[str, Any]]:
+    # Optional columns NULL in some rows: they stay in the same multi-row statements.
+    return [
+        {
+            "n": i,
+            "label": None if i % 3 == 0 else f"row {i}",
+            "price": None if i % 5 == 0 else decimal.Decimal(i) / 4,
+        }
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2500])
+def test_executemany_insert_rows_nulls_and_rowcount_as_sqlalchemy(engine: sa.Engine, count: int) -> None:
+    seen = []
+    for lib, eng in ((sqlalchemy, sqla_engine()), (sa, engine)):
+        m, t = _batch_table(lib)
+        m.drop_all(eng)
+        m.create_all(eng)
+        rows = _batch_rows(count)
+        with eng.begin() as c:
+            if rows:
+                rowcount = c.execute(lib.insert(t), rows).rowcount
+            else:
+                rowcount = 0
+            stored = c.execute(lib.select(t.c.id, t.c.n, t.c.label, t.c.price).order_by(t.c.id)).all()
+        m.drop_all(eng)
+        seen.append((rowcount, [tuple(r) for r in stored]))
+    assert seen[1] == seen[0]
+    rowcount, stored = seen[1]
+    assert rowcount == count
+    assert stored == [(i + 1, d["n"], d["label"], d["price"]) for i, d in enumerate(_batch_rows(count))]
+
+
+def test_orm_flush_of_many_new_objects_gets_each_its_key(orm_engine: sa.Engine) -> None:
+    with Session(orm_engine) as s:
+        authors = [Author(name=f"a{i}") for i in range(2500)]
+        s.add_all(authors)
+        s.commit()
+        keys = [a.id for a in authors]
+        assert keys == sorted(keys) and len(set(keys)) == 2500
+        assert {a.id: a.name for a in authors} == dict(s.execute(sa.select(Author.id, Author.name)).tuples().all())

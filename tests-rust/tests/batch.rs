@@ -2,6 +2,7 @@
 //! the SQL each batch sends.
 
 use ferro_engine::batch::InsertBatch;
+use ferro_sql::Value;
 
 #[test]
 fn a_values_tuple_repeats_with_placeholders_numbered_per_row() {
@@ -46,4 +47,53 @@ fn statements_that_must_run_row_by_row_do_not_qualify() {
     ] {
         assert_eq!(InsertBatch::parse_numbered(sql, params), None, "{sql}");
     }
+}
+
+#[test]
+fn a_positional_values_tuple_repeats_as_it_is() {
+    let b =
+        InsertBatch::parse_positional("INSERT INTO `t` (a, b, c) VALUES (?, lower(?), now())", 2)
+            .expect("qualifies");
+    assert_eq!(
+        b.sql(3),
+        "INSERT INTO `t` (a, b, c) VALUES (?, lower(?), now()), (?, lower(?), now()), (?, lower(?), now())"
+    );
+    assert_eq!(
+        b.sql(1),
+        "INSERT INTO `t` (a, b, c) VALUES (?, lower(?), now())"
+    );
+}
+
+#[test]
+fn positional_statements_that_must_run_row_by_row_do_not_qualify() {
+    for (sql, params) in [
+        ("INSERT INTO t (a) VALUES (?) RETURNING t.id", 1),
+        (
+            "INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = ?",
+            2,
+        ),
+        ("INSERT INTO t (a, b) VALUES (?, '?')", 1),
+        ("INSERT INTO t (a, b) VALUES (?, `?`)", 1),
+        ("INSERT INTO t (a) SELECT ?", 1),
+        ("UPDATE t SET a = ?", 1),
+        ("INSERT INTO t () VALUES ()", 0),
+        ("INSERT INTO t (a) VALUES (?)", 2),
+    ] {
+        assert_eq!(InsertBatch::parse_positional(sql, params), None, "{sql}");
+    }
+}
+
+#[test]
+fn chunks_respect_rows_parameters_and_bytes() {
+    let b = InsertBatch::parse_positional("INSERT INTO t (a) VALUES (?)", 1).expect("qualifies");
+    let small: Vec<Vec<Value>> = (0..2_500).map(|i| vec![Value::Int(i)]).collect();
+    let sizes: Vec<usize> = b.chunks(&small, 1 << 20).iter().map(|c| c.len()).collect();
+    assert_eq!(sizes, vec![1000, 1000, 500]);
+    let big: Vec<Vec<Value>> = (0..5).map(|_| vec![Value::Text("x".repeat(400))]).collect();
+    let sizes: Vec<usize> = b.chunks(&big, 1000).iter().map(|c| c.len()).collect();
+    assert_eq!(sizes, vec![2, 2, 1]);
+    let huge = vec![vec![Value::Blob(vec![0; 5000])], vec![Value::Int(1)]];
+    let sizes: Vec<usize> = b.chunks(&huge, 1000).iter().map(|c| c.len()).collect();
+    assert_eq!(sizes, vec![1, 1]);
+    assert!(b.chunks(&[], 1000).is_empty());
 }

@@ -62,7 +62,121 @@ fn inserts_report_their_generated_ids() {
             true,
         )
         .expect("inserts");
-    assert_eq!((count, ids), (2, vec![1, 2]));
+    // One two-row statement: its LAST_INSERT_ID is the first row's, as PyMySQL's executemany.
+    assert_eq!((count, ids), (2, vec![1]));
+    let (count, ids) = db
+        .execute_many_keyed(
+            "INSERT INTO ferro_ids (v) VALUES (?)",
+            &[
+                vec![Value::Int(9)],
+                vec![Value::Int(10)],
+                vec![Value::Int(11)],
+            ],
+        )
+        .expect("inserts");
+    assert_eq!((count, ids), (3, vec![3, 4, 5]));
+    let (count, ids) = db
+        .execute_many_keyed(
+            "INSERT INTO ferro_ids (v) VALUES (?)",
+            &[vec![Value::Int(12)]],
+        )
+        .expect("inserts");
+    assert_eq!((count, ids), (1, vec![6]));
+    let out = db
+        .execute("SELECT id, v FROM ferro_ids ORDER BY id", &[], &[], false)
+        .expect("reads");
+    let pairs: Vec<Value> = [(1, 7), (2, 8), (3, 9), (4, 10), (5, 11), (6, 12)]
+        .into_iter()
+        .flat_map(|(id, v)| [Value::Int(id), Value::Int(v)])
+        .collect();
+    assert_eq!(out.rows.expect("rows").values, pairs);
+    db.rollback().expect("rollback");
+}
+
+#[test]
+fn executemany_of_an_insert_goes_out_as_multi_row_statements() {
+    let Some(mut db) = server() else { return };
+    db.execute(
+        "CREATE TEMPORARY TABLE ferro_batch (id INTEGER AUTO_INCREMENT PRIMARY KEY, n INTEGER, s TEXT)",
+        &[],
+        &[],
+        true,
+    )
+    .expect("ddl");
+    let rows: Vec<Vec<Value>> = (0..2_345)
+        .map(|i| {
+            vec![
+                Value::Int(i),
+                if i % 7 == 0 {
+                    Value::Null
+                } else {
+                    Value::Text(format!("row {i}"))
+                },
+            ]
+        })
+        .collect();
+    let (count, ids) = db
+        .execute_many("INSERT INTO ferro_batch (n, s) VALUES (?, ?)", &rows, true)
+        .expect("inserts");
+    // 1000 + 1000 + 345 rows: one id per statement, each its first row's.
+    assert_eq!((count, ids), (2_345, vec![1, 1_001, 2_001]));
+    let out = db
+        .execute("SELECT n, s FROM ferro_batch ORDER BY id", &[], &[], false)
+        .expect("reads");
+    assert_eq!(out.rows.expect("rows").values, rows.concat());
+    let (count, ids) = db
+        .execute_many_keyed("INSERT INTO ferro_batch (n, s) VALUES (?, ?)", &rows)
+        .expect("inserts");
+    assert_eq!(count, 2_345);
+    assert_eq!(ids, (2_346..=4_690).collect::<Vec<i64>>());
+    db.rollback().expect("rollback");
+}
+
+#[test]
+fn large_values_split_a_batch_under_the_packet_budget() {
+    let Some(mut db) = server() else { return };
+    db.execute(
+        "CREATE TEMPORARY TABLE ferro_big (id INTEGER AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)",
+        &[],
+        &[],
+        true,
+    )
+    .expect("ddl");
+    // 12 MiB in all: more than one statement may carry, fewer than one row per statement.
+    let rows: Vec<Vec<Value>> = (0..12u8)
+        .map(|i| vec![Value::Blob(vec![i; 1024 * 1024])])
+        .collect();
+    let (count, ids) = db
+        .execute_many("INSERT INTO ferro_big (b) VALUES (?)", &rows, true)
+        .expect("inserts");
+    assert_eq!(count, 12);
+    assert!(ids.len() > 1, "{ids:?}");
+    let out = db
+        .execute("SELECT b FROM ferro_big ORDER BY id", &[], &[], false)
+        .expect("reads");
+    assert_eq!(out.rows.expect("rows").values, rows.concat());
+    db.rollback().expect("rollback");
+}
+
+#[test]
+fn a_failing_row_fails_the_batch_with_the_servers_error() {
+    let Some(mut db) = server() else { return };
+    db.execute(
+        "CREATE TEMPORARY TABLE ferro_uniq (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)",
+        &[],
+        &[],
+        true,
+    )
+    .expect("ddl");
+    let rows = vec![
+        vec![Value::Int(1), Value::Int(1)],
+        vec![Value::Int(1), Value::Int(2)],
+    ];
+    let err = db
+        .execute_many("INSERT INTO ferro_uniq (id, v) VALUES (?, ?)", &rows, true)
+        .expect_err("duplicate key");
+    assert_eq!(err.kind, ErrorKind::Integrity);
+    assert!(err.message.starts_with("(1062, "), "{}", err.message);
     db.rollback().expect("rollback");
 }
 

@@ -2,7 +2,16 @@
 
 from .base import Connection, Engine, RootTransaction, Transaction
 from .create import create_engine, engine_from_config
-from .result import CursorResult, MappingResult, Result, Row, RowMapping, ScalarResult
+from .result import (
+    CursorResult,
+    FrozenResult,
+    IteratorResult,
+    MappingResult,
+    Result,
+    Row,
+    RowMapping,
+    ScalarResult,
+)
 from .url import URL, make_url
 
 __all__ = [
@@ -10,6 +19,8 @@ __all__ = [
     "Connection",
     "CursorResult",
     "Engine",
+    "FrozenResult",
+    "IteratorResult",
     "MappingResult",
     "Result",
     "RootTransaction",

@@ -122,6 +122,9 @@ class Result(_Filtered):
         self._yield_per: int | None = None
         self._require_unique = False
         self._result = self
+        # Set by columns(): the cursor positions each row keeps, in order, and their keys.
+        self._slice: list[int] | None = None
+        self._slice_keys: list[str] = []
 
     # -- rows ---------------------------------------------------------------------------
     def _check(self) -> Any:
@@ -160,17 +163,25 @@ class Result(_Filtered):
     def _fetch(self, n: int | None) -> list[Any]:
         cursor = self._check()
         self._check_unique()
+        fetch = cursor.fetch_rows if self._slice is None else self._fetch_sliced
         if self._unique is None:
-            return cursor.fetch_rows(n)
-        return self._dedupe(cursor.fetch_rows(n), lambda r: tuple(r), n, cursor.fetch_rows)
+            return fetch(n)  # type: ignore[no-any-return]
+        return self._dedupe(fetch(n), lambda r: tuple(r), n, fetch)
+
+    def _fetch_sliced(self, n: int | None) -> list[Any]:
+        cols, keys = self._slice or [], self._slice_keys
+        return [_make_row(tuple([row[i] for i in cols]), keys) for row in self._cursor.fetch_rows(n)]
 
     def keys(self) -> RMKeyView:
         if not self._cursor.returns_rows:
             return RMKeyView()
+        if self._slice is not None:
+            return RMKeyView(self._slice_keys)
         return RMKeyView(self._cursor.keys())
 
     def scalars(self, index: Any = 0) -> ScalarResult:
-        return ScalarResult(self, self._key_index(index))
+        i = self._key_index(index)
+        return ScalarResult(self, self._slice[i] if self._slice is not None else i)
 
     def _key_index(self, key: Any) -> int:
         """The position of a column given by position, name or column object, as SQLAlchemy
@@ -191,7 +202,35 @@ class Result(_Filtered):
         return self
 
     def columns(self, *cols: Any) -> Result:
-        raise NotImplementedError("ferroalchemy: Result.columns() is not implemented yet")
+        """Rows of the given columns (positions, names or column objects), in that order; like
+        SQLAlchemy's, it changes this result in place and returns it."""
+        if not self._cursor.returns_rows:
+            raise _no_rows()
+        keys = list(self.keys())
+        picked = [self._column_index(c, keys) for c in cols]
+        base = self._slice if self._slice is not None else list(range(len(keys)))
+        self._slice = [base[i] for i in picked]
+        self._slice_keys = [keys[i] for i in picked]
+        return self
+
+    def _column_index(self, key: Any, keys: list[str]) -> int:
+        """The position of a column given to ``columns()``, resolved as SQLAlchemy's keymap does:
+        an integer indexes (negative from the end); a name shared by several columns of a compiled
+        statement is ambiguous, while a textual statement's last column of that name wins."""
+        if isinstance(key, int) and not isinstance(key, bool):
+            if -len(keys) <= key < len(keys):
+                return key % len(keys)
+            raise IndexError("list index out of range")
+        name = key if isinstance(key, str) else getattr(key, "key", None)
+        if name in keys:
+            if keys.count(name) > 1:
+                from ..sql.elements import TextClause
+
+                if not isinstance(self._element, TextClause):
+                    raise exc.InvalidRequestError(f"Ambiguous column name '{name}' in result set column descriptions")
+                return len(keys) - 1 - keys[::-1].index(name)
+            return keys.index(name)
+        raise exc.NoSuchColumnError(f"Could not locate column in row for column '{key}'")
 
     def tuples(self) -> Result:
         return self
@@ -211,8 +250,10 @@ class Result(_Filtered):
         self._yield_per = num
         return self
 
-    def freeze(self) -> Any:
-        raise NotImplementedError("ferroalchemy: Result.freeze() is not implemented yet")
+    def freeze(self) -> FrozenResult:
+        """A callable that makes a fresh Result over this result's rows each time it is called
+        (for result caches); this result is consumed."""
+        return FrozenResult(self)
 
     def close(self) -> None:
         self._closed = True
@@ -231,6 +272,8 @@ class Result(_Filtered):
         cursor = self._check()
         if self._unique is not None:
             raise NotImplementedError("ferroalchemy: Arrow export of a Result with unique() is not implemented")
+        if self._slice is not None:
+            raise NotImplementedError("ferroalchemy: Arrow export of a Result with columns() is not implemented")
         return cursor.__arrow_c_stream__(requested_schema)
 
     @property
@@ -276,6 +319,89 @@ class Result(_Filtered):
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.cursor.CursorResult object at {hex(id(self))}>"
+
+
+class _RowsCursor:
+    """The cursor of a result over rows already in memory (a FrozenResult's)."""
+
+    returns_rows = True
+
+    def __init__(self, keys: list[str], rows: list[Any]) -> None:
+        self._keys = keys
+        self._rows = rows
+        self._pos = 0
+
+    def keys(self) -> list[str]:
+        return self._keys
+
+    def fetch_rows(self, n: int | None) -> list[Any]:
+        end = len(self._rows) if n is None else min(len(self._rows), self._pos + n)
+        out = self._rows[self._pos : end]
+        self._pos = end
+        return out
+
+    def fetch_scalars(self, index: int, n: int | None) -> list[Any]:
+        return [row[index] for row in self.fetch_rows(n)]
+
+    def close(self) -> None:
+        self._rows = []
+        self._pos = 0
+
+
+class IteratorResult(Result):
+    """A Result over rows held in memory, as a FrozenResult produces."""
+
+    def __init__(self, keys: list[str], rows: list[Any]) -> None:
+        super().__init__(_RowsCursor(keys, rows))
+
+    def _no_cursor_attribute(self, name: str) -> AttributeError:
+        return AttributeError(f"'IteratorResult' object has no attribute '{name}'")
+
+    @property
+    def rowcount(self) -> int:
+        raise self._no_cursor_attribute("rowcount")
+
+    @property
+    def lastrowid(self) -> int | None:
+        raise self._no_cursor_attribute("lastrowid")
+
+    @property
+    def inserted_primary_key(self) -> Any:
+        raise self._no_cursor_attribute("inserted_primary_key")
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        raise NotImplementedError("ferroalchemy: Arrow export of a frozen result is not implemented")
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.engine.result.IteratorResult object at {hex(id(self))}>"
+
+
+class FrozenResult:
+    """A Result's rows and keys kept for a cache: calling it gives a new Result over them."""
+
+    data: list[Any]
+
+    def __init__(self, result: Result) -> None:
+        if not result.returns_rows:
+            # SQLAlchemy's class here (its row-less metadata cannot be frozen).
+            raise NotImplementedError("This result object does not return rows, so it cannot be frozen")
+        self._keys = list(result.keys())
+        self.data = result.all()
+
+    def with_new_rows(self, tuple_data: list[Any]) -> FrozenResult:
+        """The same columns over other rows (tuples or Rows)."""
+        fr = FrozenResult.__new__(FrozenResult)
+        fr._keys = self._keys
+        fr.data = list(tuple_data)
+        return fr
+
+    def __call__(self) -> IteratorResult:
+        keys = self._keys
+        rows = [r if isinstance(r, Row) else _make_row(tuple(r), keys) for r in self.data]
+        return IteratorResult(keys, rows)
+
+    def __repr__(self) -> str:
+        return f"<sqlalchemy.engine.result.FrozenResult object at {hex(id(self))}>"
 
 
 def _make_row(values: tuple[Any, ...], keys: list[str]) -> Any:

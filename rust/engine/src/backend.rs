@@ -26,15 +26,27 @@ pub trait Backend: Send {
         is_dml: bool,
     ) -> Result<Outcome, EngineError>;
 
-    /// Runs one statement once per parameter set (prepared once). Returns the summed rowcount and
-    /// each execution's generated id: the driver's last insert id, or the integer a RETURNING
-    /// statement's first column gives.
+    /// Runs one statement once per parameter set (prepared once), or a plain INSERT as multi-row
+    /// statements where the backend batches. Returns the summed rowcount and each execution's
+    /// generated id: the driver's last insert id (one per statement sent), or the integer a
+    /// RETURNING statement's first column gives.
     fn execute_many(
         &mut self,
         sql: &str,
         param_sets: &[Vec<Value>],
         is_dml: bool,
     ) -> Result<(i64, Vec<i64>), EngineError>;
+
+    /// `execute_many` of an INSERT whose every row's generated key is wanted (the flush): the
+    /// ids come back one per parameter set, so a backend batches rows only where it can still
+    /// tell each row's key.
+    fn execute_many_keyed(
+        &mut self,
+        sql: &str,
+        param_sets: &[Vec<Value>],
+    ) -> Result<(i64, Vec<i64>), EngineError> {
+        self.execute_many(sql, param_sets, true)
+    }
 
     fn commit(&mut self) -> Result<(), EngineError>;
     fn rollback(&mut self) -> Result<(), EngineError>;

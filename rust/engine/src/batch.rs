@@ -3,10 +3,21 @@
 //! tuple qualify (no RETURNING, ON CONFLICT or literals that could hold a placeholder), so every
 //! row's values and their order stay exactly what the single-row statement would have sent.
 
+use ferro_sql::Value;
+
 /// Rows per statement: enough to amortise the round trip, few enough to keep statements small.
 const MAX_ROWS: usize = 1000;
-/// PostgreSQL's wire protocol counts parameters in 16 bits.
+/// PostgreSQL's wire protocol and MySQL's prepared statements count parameters in 16 bits.
 const MAX_PARAMS: usize = 65_535;
+
+/// How a statement writes its placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marks {
+    /// `$1, $2, ...` (PostgreSQL): row r's placeholders are renumbered after the rows before it.
+    Numbered,
+    /// `?` (MySQL): placeholders bind in order, so the tuple repeats as it is.
+    Positional,
+}
 
 /// A single-row INSERT split at its VALUES tuple, ready to repeat that tuple for many rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,31 +29,16 @@ pub struct InsertBatch {
     marks: Vec<usize>,
     tail: String,
     params: usize,
+    style: Marks,
 }
 
 impl InsertBatch {
     /// Splits `sql` (numbered `$k` placeholders, as PostgreSQL takes them) when it is an INSERT
     /// whose statement ends with a VALUES tuple holding each of its `params` placeholders.
     pub fn parse_numbered(sql: &str, params: usize) -> Option<InsertBatch> {
-        if params == 0 || !sql.trim_start().get(..6)?.eq_ignore_ascii_case("INSERT") {
+        let (head, tuple) = split_values_tuple(sql, params)?;
+        if head.contains('$') {
             return None;
-        }
-        let open = sql.rfind(" VALUES (")? + " VALUES ".len();
-        let (head, tuple) = sql.split_at(open);
-        if head.contains('$') || tuple.contains(['\'', '"', ';']) || !tuple.ends_with(')') {
-            return None;
-        }
-        // The tuple's opening parenthesis must close at its last character.
-        let mut depth = 0i32;
-        for (i, ch) in tuple.char_indices() {
-            depth += match ch {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            };
-            if depth == 0 && i + 1 != tuple.len() {
-                return None;
-            }
         }
         let mut pieces = Vec::new();
         let mut marks = Vec::new();
@@ -68,12 +64,53 @@ impl InsertBatch {
             marks,
             tail: rest.to_string(),
             params,
+            style: Marks::Numbered,
+        })
+    }
+
+    /// Splits `sql` (`?` placeholders bound in order, as MySQL takes them) when it is an INSERT
+    /// whose statement ends with a VALUES tuple holding all of its `params` placeholders.
+    pub fn parse_positional(sql: &str, params: usize) -> Option<InsertBatch> {
+        let (head, tuple) = split_values_tuple(sql, params)?;
+        if head.contains('?') || tuple.contains('`') || tuple.matches('?').count() != params {
+            return None;
+        }
+        let mut pieces: Vec<String> = tuple.split('?').map(str::to_string).collect();
+        let tail = pieces.pop()?;
+        Some(InsertBatch {
+            head: head.to_string(),
+            pieces,
+            marks: (1..=params).collect(),
+            tail,
+            params,
+            style: Marks::Positional,
         })
     }
 
     /// How many rows one statement carries.
     pub fn chunk_rows(&self) -> usize {
         MAX_ROWS.min(MAX_PARAMS / self.params).max(1)
+    }
+
+    /// `rows` cut into statements of at most `chunk_rows()` rows whose values take at most
+    /// `byte_budget` bytes on the wire (a row larger than the budget goes alone, as it would
+    /// unbatched), so a batch of large values stays under the server's packet limit.
+    pub fn chunks<'a>(&self, rows: &'a [Vec<Value>], byte_budget: usize) -> Vec<&'a [Vec<Value>]> {
+        let per = self.chunk_rows();
+        let mut out = Vec::with_capacity(rows.len() / per + 1);
+        let (mut start, mut bytes) = (0, 0);
+        for (i, row) in rows.iter().enumerate() {
+            let size: usize = row.iter().map(wire_size).sum();
+            if i > start && (i - start == per || bytes + size > byte_budget) {
+                out.push(&rows[start..i]);
+                (start, bytes) = (i, 0);
+            }
+            bytes += size;
+        }
+        if start < rows.len() {
+            out.push(&rows[start..]);
+        }
+        out
     }
 
     /// The statement for `rows` rows: the tuple repeated, row r's placeholders numbered after
@@ -88,11 +125,53 @@ impl InsertBatch {
             }
             for (piece, k) in self.pieces.iter().zip(&self.marks) {
                 out.push_str(piece);
-                out.push('$');
-                out.push_str(&(k + r * self.params).to_string());
+                match self.style {
+                    Marks::Numbered => {
+                        out.push('$');
+                        out.push_str(&(k + r * self.params).to_string());
+                    }
+                    Marks::Positional => out.push('?'),
+                }
             }
             out.push_str(&self.tail);
         }
         out
     }
+}
+
+/// An upper estimate of a bound value's bytes in a binary-protocol execute packet.
+fn wire_size(v: &Value) -> usize {
+    match v {
+        Value::Text(s) | Value::Decimal(s) => s.len() + 9,
+        Value::Blob(b) => b.len() + 9,
+        Value::Array(items) => items.iter().map(wire_size).sum::<usize>() + 9,
+        _ => 16,
+    }
+}
+
+/// `sql` cut before the opening parenthesis of its VALUES tuple, when it is an INSERT with
+/// `params` parameters whose last clause is that tuple and the tuple holds no quoted text (where a
+/// placeholder character would not be a placeholder).
+fn split_values_tuple(sql: &str, params: usize) -> Option<(&str, &str)> {
+    if params == 0 || !sql.trim_start().get(..6)?.eq_ignore_ascii_case("INSERT") {
+        return None;
+    }
+    let open = sql.rfind(" VALUES (")? + " VALUES ".len();
+    let (head, tuple) = sql.split_at(open);
+    if tuple.contains(['\'', '"', ';']) || !tuple.ends_with(')') {
+        return None;
+    }
+    // The tuple's opening parenthesis must close at its last character.
+    let mut depth = 0i32;
+    for (i, ch) in tuple.char_indices() {
+        depth += match ch {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        if depth == 0 && i + 1 != tuple.len() {
+            return None;
+        }
+    }
+    Some((head, tuple))
 }

@@ -240,6 +240,27 @@ impl Connection {
         compiled: &Compiled,
         batch: &Batch,
     ) -> Result<Outcome, Option<EngineError>> {
+        self.run_with(py, compiled, batch, false)
+    }
+
+    /// `run` of an INSERT whose every row's generated key is wanted (`Outcome::insert_ids` holds
+    /// one per row).
+    pub fn run_keyed(
+        &self,
+        py: Python<'_>,
+        compiled: &Compiled,
+        batch: &Batch,
+    ) -> Result<Outcome, Option<EngineError>> {
+        self.run_with(py, compiled, batch, true)
+    }
+
+    fn run_with(
+        &self,
+        py: Python<'_>,
+        compiled: &Compiled,
+        batch: &Batch,
+        keyed: bool,
+    ) -> Result<Outcome, Option<EngineError>> {
         let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
         py.detach(|| {
             let guard = self.lock();
@@ -251,15 +272,18 @@ impl Connection {
                 Batch::One(p) => conn
                     .execute(&compiled.sql, p, &types, compiled.is_dml)
                     .map_err(Some),
-                Batch::Many(rows) => conn
-                    .execute_many(&compiled.sql, rows, compiled.is_dml)
-                    .map(|(n, ids)| Outcome {
-                        rows: None,
-                        rowcount: n,
-                        last_insert_id: ids.last().copied(),
-                        insert_ids: ids,
-                    })
-                    .map_err(Some),
+                Batch::Many(rows) => if keyed {
+                    conn.execute_many_keyed(&compiled.sql, rows)
+                } else {
+                    conn.execute_many(&compiled.sql, rows, compiled.is_dml)
+                }
+                .map(|(n, ids)| Outcome {
+                    rows: None,
+                    rowcount: n,
+                    last_insert_id: ids.last().copied(),
+                    insert_ids: ids,
+                })
+                .map_err(Some),
             }
         })
     }

@@ -190,9 +190,12 @@ fn flush_insert(
             .collect();
         let batch = Batch::Many(rows);
         let hook = echo(py, log, &compiled.sql, &batch)?;
-        let out = conn
-            .run(py, &compiled, &batch)
-            .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
+        let out = if needs_ids {
+            conn.run_keyed(py, &compiled, &batch)
+        } else {
+            conn.run(py, &compiled, &batch)
+        }
+        .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
         after(hook)?;
         let ids: Vec<Option<i64>> = if needs_ids {
             out.insert_ids.into_iter().map(Some).collect()
