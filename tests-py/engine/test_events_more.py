@@ -3,6 +3,7 @@ SQLAlchemy doing the same thing: the sequence of events and the arguments they r
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -179,6 +180,32 @@ def test_before_and_after_execute_receive_statement_and_parameters(backend: str,
     assert len(runs["ferroalchemy"]) == 6
 
 
+def test_session_execute_runs_between_before_and_after_execute() -> None:
+    runs = {}
+    for sa in (real, ferro):
+        orm = importlib.import_module(f"{sa.__name__}.orm")
+
+        class Base(orm.DeclarativeBase):  # type: ignore[name-defined,misc]
+            pass
+
+        class Item(Base):
+            __tablename__ = "ev_item"
+            id = orm.mapped_column(sa.Integer, primary_key=True)
+
+        engine = sa.create_engine("sqlite://")
+        Base.metadata.create_all(engine)
+        seen: list[Any] = []
+        sa.event.listen(
+            engine, "before_execute", lambda c, e, m, p, o, seen=seen: seen.append(("before", str(e), list(m), p))
+        )
+        sa.event.listen(engine, "after_execute", lambda c, e, m, p, o, r, seen=seen: seen.append(("after", str(e))))
+        with orm.Session(engine) as session:
+            assert session.execute(sa.select(Item).where(Item.id == 5)).all() == []
+        runs[sa.__name__] = seen
+    assert runs["ferroalchemy"] == runs["sqlalchemy"]
+    assert [k for k, *_ in runs["ferroalchemy"]] == ["before", "after"]
+
+
 @pytest.mark.parametrize("sa", LIBS)
 def test_before_execute_with_retval_replaces_statement_and_parameters(sa: ModuleType) -> None:
     engine = sa.create_engine("sqlite://")
@@ -294,6 +321,19 @@ def test_handle_error_marking_a_disconnect_invalidates_the_connection(sa: Module
     assert seen == [("invalidate", "dbapi_connection", "record", "OperationalError")]
 
 
+@pytest.mark.parametrize("sa", LIBS)
+def test_handle_error_on_connect_has_no_connection(sa: ModuleType, tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    contexts: list[Any] = []
+    sa.event.listen(engine, "handle_error", contexts.append)
+    with pytest.raises(sa.exc.OperationalError) as raised:
+        engine.connect()
+    (ctx,) = contexts
+    assert (ctx.connection, ctx.statement, ctx.parameters, ctx.execution_context) == (None, None, None, None)
+    assert ctx.sqlalchemy_exception is raised.value and ctx.original_exception is raised.value.orig
+    assert ctx.engine is engine and ctx.is_disconnect is False
+
+
 _CONN_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
@@ -361,6 +401,27 @@ def test_isolation_level_execution_option(backend: str, tmp_path: Path) -> None:
         engine.dispose()
     assert runs["ferroalchemy"] == runs["sqlalchemy"]
     assert runs["ferroalchemy"][1] == level
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_create_engine_isolation_level(backend: str, tmp_path: Path) -> None:
+    runs = {}
+    level = "READ UNCOMMITTED" if backend == "sqlite" else "REPEATABLE READ"
+    other = "SERIALIZABLE"
+    for sa in (real, ferro):
+        engine = _engine(sa, backend, tmp_path, isolation_level=level, pool_size=1)
+        with engine.connect() as conn:
+            first = (conn.get_isolation_level(), conn.default_isolation_level)
+        with engine.connect().execution_options(isolation_level=other) as conn:
+            during = conn.get_isolation_level()
+        with engine.connect() as conn:
+            after = conn.get_isolation_level()
+        runs[sa.__name__] = (first, during, after)
+        engine.dispose()
+    assert runs["ferroalchemy"] == runs["sqlalchemy"]
+    assert runs["ferroalchemy"][2] == level, "a connection returns to the pool with the engine's level"
+    with pytest.raises(ferro.exc.ArgumentError, match="Invalid value 'DIRTY' for isolation_level"):
+        ferro.create_engine("sqlite://", isolation_level="dirty")
 
 
 def test_events_without_a_pool_moment_are_refused() -> None:

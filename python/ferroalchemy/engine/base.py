@@ -134,7 +134,13 @@ class Connection:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect
-        self._core = engine._core_engine().connect()
+        try:
+            self._core = engine._core_engine().connect()
+        except exc.DBAPIError as e:
+            outcome = _run_handle_error(engine, None, e)
+            if outcome is not None and outcome[1] is not None:
+                raise outcome[1].with_traceback(e.__traceback__) from e.orig
+            raise
         self._transaction: Transaction | None = None
         self._execution_options: dict[str, Any] = dict(engine._execution_options)
         self._record = engine._record_for(self._core)
@@ -144,6 +150,9 @@ class Connection:
         if self._core.take_fresh():
             if plog.isEnabledFor(logging.DEBUG):
                 plog.debug("Created new connection %r", self._record.dbapi_connection)
+            if engine._connect_isolation_level is not None:
+                # create_engine(isolation_level=...): every new connection, before user connect events.
+                self._set_isolation_level(engine._connect_isolation_level)
             engine._on_connect(self._record)
         if plog.isEnabledFor(logging.DEBUG):
             plog.debug("Connection %r checked out from pool", self._record.dbapi_connection)
@@ -304,44 +313,19 @@ class Connection:
     def _handle_error(self, e: Exception) -> None:
         """The handle_error event for an error raised while talking to the database. Returns when no
         listener replaced the error (the caller re-raises it); raises the replacement otherwise."""
-        fns = event.listeners_for(self.engine._event_chain(), "handle_error")
-        if not fns or self._execution_options.get("skip_user_error_events"):
+        if self._execution_options.get("skip_user_error_events"):
             return
-        if isinstance(e, exc.DBAPIError):
-            original: BaseException = e.orig
-            sqlalchemy_exception: Any = e
-            context: ExecutionContext | None = ExecutionContext(e.statement or "", e.params, bool(e.ismulti))
-            is_disconnect = bool(e.connection_invalidated)
-        else:
-            original, sqlalchemy_exception, context, is_disconnect = e, None, None, False
-        ctx = ExceptionContext(
-            original,
-            sqlalchemy_exception,
-            self.engine,
-            self,
-            getattr(e, "statement", None),
-            getattr(e, "params", None),
-            context,
-            is_disconnect,
-        )
-        newraise: BaseException | None = None
-        for fn in fns:
-            try:
-                per_fn = fn(ctx)
-                if per_fn is not None:
-                    ctx.chained_exception = newraise = per_fn
-            except Exception as raised:
-                newraise = raised
-                break
-        if sqlalchemy_exception is not None and ctx.is_disconnect != is_disconnect:
-            sqlalchemy_exception.connection_invalidated = ctx.is_disconnect
+        outcome = _run_handle_error(self.engine, self, e)
+        if outcome is None:
+            return
+        ctx, newraise = outcome
         if ctx.is_disconnect and not self._invalidated and not self._core.closed:
             if ctx.invalidate_pool_on_disconnect:
                 # The other pooled connections are presumed gone too: they are closed, not reused.
                 self.engine._close_idle()
-            self.invalidate(original)
+            self.invalidate(ctx.original_exception)
         if newraise is not None:
-            raise newraise.with_traceback(e.__traceback__) from original
+            raise newraise.with_traceback(e.__traceback__) from ctx.original_exception
 
     def __enter__(self) -> Connection:
         return self
@@ -365,7 +349,9 @@ class Connection:
 
     @property
     def default_isolation_level(self) -> str:
-        return self.engine._default_isolation_level(self)
+        """As SQLAlchemy reports it: the level of a new connection, create_engine's if given."""
+        engine = self.engine
+        return engine._connect_isolation_level or engine._default_isolation_level(self)
 
     def _set_isolation_level(self, level: str) -> None:
         # Read first: it is what the connection returns to the pool with.
@@ -375,7 +361,8 @@ class Connection:
         self._core.commit()
 
     def _reset_isolation_level(self) -> None:
-        self._set_isolation_level(self.engine._default_isolation_level(self))
+        engine = self.engine
+        self._set_isolation_level(engine._connect_isolation_level or engine._default_isolation_level(self))
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
@@ -507,6 +494,47 @@ class Connection:
         return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
 
 
+def _run_handle_error(
+    engine: Engine, connection: Connection | None, e: Exception
+) -> tuple[ExceptionContext, BaseException | None] | None:
+    """Calls the handle_error listeners as SQLAlchemy does: one returning an exception makes it the
+    one raised (the next sees it as chained_exception); one raising ends the chain with its own.
+    None when nothing listens."""
+    fns = event.listeners_for(engine._event_chain(), "handle_error")
+    if not fns:
+        return None
+    if isinstance(e, exc.DBAPIError):
+        original: BaseException = e.orig
+        sqlalchemy_exception: Any = e
+        context = ExecutionContext(e.statement, e.params, bool(e.ismulti)) if e.statement is not None else None
+        is_disconnect = bool(e.connection_invalidated)
+    else:
+        original, sqlalchemy_exception, context, is_disconnect = e, None, None, False
+    ctx = ExceptionContext(
+        original,
+        sqlalchemy_exception,
+        engine,
+        connection,
+        getattr(e, "statement", None),
+        # A failed connect has no statement, hence no parameters either.
+        getattr(e, "params", None) if getattr(e, "statement", None) is not None else None,
+        context,
+        is_disconnect,
+    )
+    newraise: BaseException | None = None
+    for fn in fns:
+        try:
+            per_fn = fn(ctx)
+            if per_fn is not None:
+                ctx.chained_exception = newraise = per_fn
+        except Exception as raised:
+            newraise = raised
+            break
+    if sqlalchemy_exception is not None and ctx.is_disconnect != is_disconnect:
+        sqlalchemy_exception.connection_invalidated = ctx.is_disconnect
+    return ctx, newraise
+
+
 class _ConnectionRecord:
     """One physical pooled connection, as pool events see it: `.info` persists across checkouts."""
 
@@ -545,6 +573,9 @@ class _EngineBegin:
 
 class Engine:
     """Connects to a database through ferroalchemy's pool; made by ``create_engine()``."""
+
+    # create_engine(isolation_level=...), set on each new connection.
+    _connect_isolation_level: str | None = None
 
     def __init__(
         self,

@@ -71,8 +71,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     dialect._json_deserializer = kwargs.get("json_deserializer")
     connect_args = dict(kwargs.get("connect_args") or {})
     isolation = kwargs.get("isolation_level")
-    if isolation not in (None, "SERIALIZABLE"):
-        raise NotImplementedError(f"ferroalchemy: isolation_level={isolation!r} is not implemented yet")
+    if isolation is not None:
+        isolation = dialect._normalize_isolation_level(isolation)
     poolclass = kwargs.get("poolclass")
     core_args: dict[str, Any] = {}
     if dialect.name == "sqlite":
@@ -122,7 +122,7 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     echo_pool = kwargs.get("echo_pool", False)
     if echo_pool:
         _enable_echo(echo_pool, f"sqlalchemy.pool.impl.{poolclass.__name__}")
-    return Engine(
+    engine = Engine(
         u,
         dialect,
         core_args,
@@ -131,6 +131,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         dict(kwargs.get("execution_options") or {}),
         bool(kwargs.get("hide_parameters", False)),
     )
+    engine._connect_isolation_level = isolation
+    return engine
 
 
 def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:
