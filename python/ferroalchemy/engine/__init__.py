@@ -2,6 +2,7 @@
 
 from .base import Connection, Engine, RootTransaction, Transaction
 from .create import create_engine, engine_from_config
+from .interfaces import ExceptionContext
 from .result import CursorResult, MappingResult, Result, Row, RowMapping, ScalarResult
 from .url import URL, make_url
 
@@ -10,6 +11,7 @@ __all__ = [
     "Connection",
     "CursorResult",
     "Engine",
+    "ExceptionContext",
     "MappingResult",
     "Result",
     "RootTransaction",

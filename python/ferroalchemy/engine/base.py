@@ -10,7 +10,7 @@ from typing import Any
 from .. import dbapi, event, exc
 from ..pool import PoolResetState
 from ..sql.util import _repr_params
-from .interfaces import ExceptionContext, ExecutionContext
+from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
@@ -492,47 +492,6 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
-
-
-def _run_handle_error(
-    engine: Engine, connection: Connection | None, e: Exception
-) -> tuple[ExceptionContext, BaseException | None] | None:
-    """Calls the handle_error listeners as SQLAlchemy does: one returning an exception makes it the
-    one raised (the next sees it as chained_exception); one raising ends the chain with its own.
-    None when nothing listens."""
-    fns = event.listeners_for(engine._event_chain(), "handle_error")
-    if not fns:
-        return None
-    if isinstance(e, exc.DBAPIError):
-        original: BaseException = e.orig
-        sqlalchemy_exception: Any = e
-        context = ExecutionContext(e.statement, e.params, bool(e.ismulti)) if e.statement is not None else None
-        is_disconnect = bool(e.connection_invalidated)
-    else:
-        original, sqlalchemy_exception, context, is_disconnect = e, None, None, False
-    ctx = ExceptionContext(
-        original,
-        sqlalchemy_exception,
-        engine,
-        connection,
-        getattr(e, "statement", None),
-        # A failed connect has no statement, hence no parameters either.
-        getattr(e, "params", None) if getattr(e, "statement", None) is not None else None,
-        context,
-        is_disconnect,
-    )
-    newraise: BaseException | None = None
-    for fn in fns:
-        try:
-            per_fn = fn(ctx)
-            if per_fn is not None:
-                ctx.chained_exception = newraise = per_fn
-        except Exception as raised:
-            newraise = raised
-            break
-    if sqlalchemy_exception is not None and ctx.is_disconnect != is_disconnect:
-        sqlalchemy_exception.connection_invalidated = ctx.is_disconnect
-    return ctx, newraise
 
 
 class _ConnectionRecord:

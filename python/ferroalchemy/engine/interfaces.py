@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import event, exc
+
 
 class ExecutionContext:
     """What cursor events and ``ExceptionContext.execution_context`` hold: the statement as sent to
@@ -47,6 +49,47 @@ class ExceptionContext:
         self.invalidate_pool_on_disconnect = invalidate_pool_on_disconnect
         self.is_pre_ping = is_pre_ping
         self.chained_exception: BaseException | None = None
+
+
+def _run_handle_error(
+    engine: Any, connection: Any, e: Exception
+) -> tuple[ExceptionContext, BaseException | None] | None:
+    """Calls the handle_error listeners as SQLAlchemy does: one returning an exception makes it the
+    one raised (the next sees it as chained_exception); one raising ends the chain with its own.
+    None when nothing listens."""
+    fns = event.listeners_for(engine._event_chain(), "handle_error")
+    if not fns:
+        return None
+    if isinstance(e, exc.DBAPIError):
+        original: BaseException = e.orig
+        sqlalchemy_exception: Any = e
+        context = ExecutionContext(e.statement, e.params, bool(e.ismulti)) if e.statement is not None else None
+        is_disconnect = bool(e.connection_invalidated)
+    else:
+        original, sqlalchemy_exception, context, is_disconnect = e, None, None, False
+    ctx = ExceptionContext(
+        original,
+        sqlalchemy_exception,
+        engine,
+        connection,
+        getattr(e, "statement", None),
+        # A failed connect has no statement, hence no parameters either.
+        getattr(e, "params", None) if getattr(e, "statement", None) is not None else None,
+        context,
+        is_disconnect,
+    )
+    newraise: BaseException | None = None
+    for fn in fns:
+        try:
+            per_fn = fn(ctx)
+            if per_fn is not None:
+                ctx.chained_exception = newraise = per_fn
+        except Exception as raised:
+            newraise = raised
+            break
+    if sqlalchemy_exception is not None and ctx.is_disconnect != is_disconnect:
+        sqlalchemy_exception.connection_invalidated = ctx.is_disconnect
+    return ctx, newraise
 
 
 __all__ = ["ExceptionContext", "ExecutionContext"]
