@@ -3,7 +3,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class PoolResetState:
+    """What the pool ``reset`` event receives: how the connection is being returned."""
+
+    transaction_was_reset: bool
+    """True when the Connection already rolled back (or committed) its transaction before
+    returning the connection, so the pool's own rollback is a formality."""
+    terminate_only: bool
+    """True when the connection is being discarded rather than returned (detached / gc'ed)."""
+    asyncio_safe: bool
+    """True when the reset may talk to the database (always, outside asyncio gc cleanup)."""
 
 
 class Pool:

@@ -83,5 +83,5 @@ def test_unknown_and_unimplemented_events() -> None:
     engine = create_engine("sqlite://")
     with pytest.raises(exc.InvalidRequestError, match="No such event 'nonsense'"):
         event.listen(engine, "nonsense", lambda *a: None)
-    with pytest.raises(NotImplementedError, match="handle_error"):
-        event.listen(engine, "handle_error", lambda *a: None)
+    with pytest.raises(NotImplementedError, match="soft_invalidate"):
+        event.listen(engine, "soft_invalidate", lambda *a: None)

@@ -2,6 +2,7 @@
 
 from .base import Connection, Engine, RootTransaction, Transaction
 from .create import create_engine, engine_from_config
+from .interfaces import ExceptionContext
 from .result import (
     CursorResult,
     FrozenResult,
@@ -19,6 +20,7 @@ __all__ = [
     "Connection",
     "CursorResult",
     "Engine",
+    "ExceptionContext",
     "FrozenResult",
     "IteratorResult",
     "MappingResult",

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import dbapi, event, exc
+from ..pool import PoolResetState
 from ..sql.util import _repr_params
+from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
@@ -63,11 +65,15 @@ class NestedTransaction(Transaction):
     def commit(self) -> None:
         if self.is_active:
             self.is_active = False
+            event.dispatch(self.connection.engine._event_chain(), "release_savepoint", self.connection, self.name, None)
             self.connection._savepoint_sql(f"RELEASE SAVEPOINT {self.name}")
 
     def rollback(self) -> None:
         if self.is_active:
             self.is_active = False
+            event.dispatch(
+                self.connection.engine._event_chain(), "rollback_savepoint", self.connection, self.name, None
+            )
             self.connection._savepoint_sql(f"ROLLBACK TO SAVEPOINT {self.name}")
 
 
@@ -89,21 +95,74 @@ def _driver_batch(parameters: Any) -> tuple[Any, ...] | list[tuple[Any, ...]] | 
     raise exc.ArgumentError("mapping or sequence expected for parameters")
 
 
+def _check_execution_options(opt: dict[str, Any], dialect: Any) -> None:
+    """Refuses the SQLAlchemy options ferroalchemy cannot honour yet and normalizes isolation_level;
+    any other key (stream_results, yield_per, a user's own) is kept for get_execution_options()."""
+    for key in ("schema_translate_map", "no_parameters", "preserve_rowcount", "insertmanyvalues_page_size"):
+        if key in opt:
+            raise NotImplementedError(f"ferroalchemy: the {key!r} execution option is not implemented yet")
+    level = opt.get("isolation_level")
+    if level is not None:
+        opt["isolation_level"] = dialect._normalize_isolation_level(level)
+
+
+def _event_params(parameters: Any) -> tuple[Any, Any]:
+    """(multiparams, params) as before_execute / after_execute receive them: one parameter set goes
+    in `params`, several in `multiparams`."""
+    if parameters is None:
+        return (), {}
+    if isinstance(parameters, list):
+        if len(parameters) == 1:
+            return (), parameters[0]
+        return parameters, {}
+    return (), parameters
+
+
+def _params_from_event(multiparams: Any, params: Any) -> Any:
+    if multiparams:
+        if params:
+            raise exc.InvalidRequestError(
+                "Event handler can't return non-empty multiparams and params at the same time"
+            )
+        return list(multiparams)
+    return params or None
+
+
 class Connection:
     """A pooled connection. Transactions begin automatically on first use (SQLAlchemy 2.x autobegin)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect
-        self._core = engine._core_engine().connect()
+        try:
+            self._core = engine._core_engine().connect()
+        except exc.DBAPIError as e:
+            outcome = _run_handle_error(engine, None, e)
+            if outcome is not None and outcome[1] is not None:
+                raise outcome[1].with_traceback(e.__traceback__) from e.orig
+            raise
         self._transaction: Transaction | None = None
         self._execution_options: dict[str, Any] = dict(engine._execution_options)
         self._record = engine._record_for(self._core)
         self._savepoints = 0
+        self._invalidated = False
+        plog = engine._pool_logger
         if self._core.take_fresh():
+            if plog.isEnabledFor(logging.DEBUG):
+                plog.debug("Created new connection %r", self._record.dbapi_connection)
+            if engine._connect_isolation_level is not None:
+                # create_engine(isolation_level=...): every new connection, before user connect events.
+                self._set_isolation_level(engine._connect_isolation_level)
             engine._on_connect(self._record)
-        event.dispatch(engine._event_chain(), "checkout", self._record.dbapi_connection, self._record, self)
+        if plog.isEnabledFor(logging.DEBUG):
+            plog.debug("Connection %r checked out from pool", self._record.dbapi_connection)
+        # The third argument is SQLAlchemy's pool-level proxy of the DBAPI connection, not this Connection.
+        dbapi_connection = self._record.dbapi_connection
+        event.dispatch(engine._event_chain(), "checkout", dbapi_connection, self._record, dbapi_connection)
         event.dispatch(engine._event_chain(), "engine_connect", self)
+        level = self._execution_options.get("isolation_level")
+        if level is not None:
+            self._set_isolation_level(level)
 
     @property
     def info(self) -> dict[str, Any]:
@@ -143,22 +202,32 @@ class Connection:
             self._core.exec_driver_sql("BEGIN", None)
         self._savepoints += 1
         name = f"sa_savepoint_{self._savepoints}"
+        # As SQLAlchemy's: the name is generated after the event, which receives None.
+        event.dispatch(self.engine._event_chain(), "savepoint", self, None)
         self._savepoint_sql(f"SAVEPOINT {name}")
         return NestedTransaction(self, name)
 
     def _savepoint_sql(self, sql: str) -> None:
         if self.engine.echo:
             _logger.info(sql)
-        self._core.exec_driver_sql(sql, None)
+        try:
+            self._core.exec_driver_sql(sql, None)
+        except Exception as e:
+            self._handle_error(e)
+            raise
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None
         if self.engine.echo:
             _logger.info("COMMIT" if commit else "ROLLBACK")
-        if commit:
-            self._core.commit()
-        else:
-            self._core.rollback()
+        try:
+            if commit:
+                self._core.commit()
+            else:
+                self._core.rollback()
+        except Exception as e:
+            self._handle_error(e)
+            raise
         event.dispatch(self.engine._event_chain(), "commit" if commit else "rollback", self)
 
     def commit(self) -> None:
@@ -176,26 +245,87 @@ class Connection:
         return self._transaction
 
     def close(self) -> None:
+        transaction_was_reset = self._transaction is not None
         if self._transaction is not None:
-            self._transaction.is_active = False
-            self._transaction = None
-            if self.engine.echo:
-                _logger.info("ROLLBACK")
+            self._transaction.rollback()
         if not self._core.closed:
-            event.dispatch(self.engine._event_chain(), "checkin", self._record.dbapi_connection, self._record)
+            self._checkin(transaction_was_reset)
+
+    def _checkin(self, transaction_was_reset: bool) -> None:
+        """Returns the connection to the pool, with the pool's reset and checkin moments (the reset
+        itself, a ROLLBACK, is the Rust pool's)."""
+        engine = self.engine
+        record = self._record
+        dbapi_connection = record.dbapi_connection
+        chain = engine._event_chain()
+        plog = engine._pool_logger
+        debug = plog.isEnabledFor(logging.DEBUG)
+        if debug:
+            plog.debug("Connection %r being returned to pool", dbapi_connection)
+        event.dispatch(chain, "reset", dbapi_connection, record, PoolResetState(transaction_was_reset, False, True))
+        if debug and engine._reset_on_return:
+            if transaction_was_reset:
+                plog.debug("Connection %s reset, transaction already reset", dbapi_connection)
+            else:
+                plog.debug("Connection %s rollback-on-return", dbapi_connection)
+        event.dispatch(chain, "checkin", dbapi_connection, record)
+        if self._execution_options.get("isolation_level") is not None:
+            self._reset_isolation_level()
+        slot_id = self._core.slot_id
         self._core.close()
+        if (debug or event.listeners_for(chain, "close")) and slot_id not in engine._core.pool_idle_ids():
+            # The pool closed it on return (overflow beyond pool_size, or NullPool).
+            engine._close_record(slot_id)
 
     @property
     def closed(self) -> bool:
-        return bool(self._core.closed)
+        return bool(self._core.closed) and not self._invalidated
 
     @property
     def invalidated(self) -> bool:
-        return False
+        return self._invalidated
 
     def invalidate(self, exception: BaseException | None = None) -> None:
-        self._transaction = None
+        """Discards the physical connection (the pool opens a new one for the next checkout); the
+        transaction, if any, stays until rolled back or the connection closes."""
+        if self._invalidated:
+            return
+        if self._core.closed:
+            raise exc.ResourceClosedError("This Connection is closed")
+        engine = self.engine
+        record = self._record
+        chain = engine._event_chain()
+        event.dispatch(chain, "invalidate", record.dbapi_connection, record, exception)
+        if exception is not None:
+            engine._pool_logger.info(
+                "Invalidate connection %r (reason: %s:%s)",
+                record.dbapi_connection,
+                type(exception).__name__,
+                exception,
+            )
+        else:
+            engine._pool_logger.info("Invalidate connection %r", record.dbapi_connection)
+        engine._close_record(self._core.slot_id, terminate=True)
+        event.dispatch(chain, "checkin", None, record)
+        self._invalidated = True
         self._core.invalidate()
+
+    def _handle_error(self, e: Exception) -> None:
+        """The handle_error event for an error raised while talking to the database. Returns when no
+        listener replaced the error (the caller re-raises it); raises the replacement otherwise."""
+        if self._execution_options.get("skip_user_error_events"):
+            return
+        outcome = _run_handle_error(self.engine, self, e)
+        if outcome is None:
+            return
+        ctx, newraise = outcome
+        if ctx.is_disconnect and not self._invalidated and not self._core.closed:
+            if ctx.invalidate_pool_on_disconnect:
+                # The other pooled connections are presumed gone too: they are closed, not reused.
+                self.engine._close_idle()
+            self.invalidate(ctx.original_exception)
+        if newraise is not None:
+            raise newraise.with_traceback(e.__traceback__) from ctx.original_exception
 
     def __enter__(self) -> Connection:
         return self
@@ -205,13 +335,34 @@ class Connection:
 
     # -- execution ----------------------------------------------------------------------
     def execution_options(self, **opt: Any) -> Connection:
-        unsupported = set(opt) - {"stream_results", "yield_per", "max_row_buffer", "compiled_cache", "logging_token"}
-        if unsupported:
-            raise NotImplementedError(
-                f"ferroalchemy: execution option(s) {sorted(unsupported)} are not implemented yet"
-            )
+        _check_execution_options(opt, self.dialect)
         self._execution_options.update(opt)
+        if opt.get("isolation_level") is not None:
+            self._set_isolation_level(opt["isolation_level"])
         return self
+
+    def get_isolation_level(self) -> str:
+        """The isolation level the database reports for this connection's session."""
+        row = self._core.exec_driver_sql(self.dialect._get_isolation_level_sql(), None)
+        value = CursorResult(row, None).scalar()
+        return str(self.dialect._isolation_level_from_row(value))
+
+    @property
+    def default_isolation_level(self) -> str:
+        """As SQLAlchemy reports it: the level of a new connection, create_engine's if given."""
+        engine = self.engine
+        return engine._connect_isolation_level or engine._default_isolation_level(self)
+
+    def _set_isolation_level(self, level: str) -> None:
+        # Read first: it is what the connection returns to the pool with.
+        self.engine._default_isolation_level(self)
+        self._core.exec_driver_sql(self.dialect._isolation_level_sql(level), None)
+        # A SET inside a transaction the server began would be undone by its rollback.
+        self._core.commit()
+
+    def _reset_isolation_level(self) -> None:
+        engine = self.engine
+        self._set_isolation_level(engine._connect_isolation_level or engine._default_isolation_level(self))
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
@@ -220,7 +371,43 @@ class Connection:
         meth = getattr(statement, "_execute_on_connection", None)
         if meth is None:
             raise exc.ObjectNotExecutableError(statement)
+        if "before_execute" in event._identifiers or "after_execute" in event._identifiers:
+            return self._with_execute_events(
+                statement,
+                parameters,
+                execution_options,
+                lambda stmt, params: self._execute_element(stmt, params, execution_options),
+            )
         return meth(self, parameters, execution_options)
+
+    def _execute_element(self, statement: Any, parameters: Any, execution_options: Any) -> CursorResult:
+        meth = getattr(statement, "_execute_on_connection", None)
+        if meth is None:
+            raise exc.ObjectNotExecutableError(statement)
+        return meth(self, parameters, execution_options)
+
+    def _with_execute_events(self, statement: Any, parameters: Any, execution_options: Any, run: Any) -> Any:
+        """before_execute / after_execute around one execute(); a before_execute
+        listener registered with retval=True returns the (statement, multiparams, params) to run."""
+        chain = self.engine._event_chain()
+        before = event.listeners_with_retval(chain, "before_execute")
+        after = event.listeners_for(chain, "after_execute")
+        options = {
+            **getattr(statement, "_execution_options", {}),
+            **self._execution_options,
+            **(execution_options or {}),
+        }
+        multiparams, params = _event_params(parameters)
+        for fn, retval in before:
+            out = fn(self, statement, multiparams, params, options)
+            if retval:
+                statement, multiparams, params = out
+        if before:
+            parameters = _params_from_event(multiparams, params)
+        result = run(statement, parameters)
+        for fn in after:
+            fn(self, statement, multiparams, params, options, result)
+        return result
 
     def scalar(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
         return self.execute(statement, parameters, execution_options=execution_options).scalar()
@@ -229,13 +416,18 @@ class Connection:
         return self.execute(statement, parameters, execution_options=execution_options).scalars()
 
     def exec_driver_sql(self, statement: str, parameters: Any = None, execution_options: Any = None) -> CursorResult:
+        # As in SQLAlchemy 2.x, driver SQL fires the cursor events but not before/after_execute.
         self._autobegin()
         parameters = _driver_batch(parameters)
         if self.engine.echo:
             _logger.info(statement)
             _logger.info("[raw sql] %r", parameters or ())
         sql = self.dialect._driver_sql(statement) if parameters is not None else statement
-        return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
+        try:
+            return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
+        except Exception as e:
+            self._handle_error(e)
+            raise
 
     def _log(self) -> Any:
         """The statement hook the Rust core calls before each statement (echo, before_cursor_execute);
@@ -252,7 +444,7 @@ class Connection:
                 _logger.info(sql)
                 _logger.info("[generated in %.5fs] %r", 0.0, _repr_params(params, 10, ismulti=executemany))
             cursor = self._record.dbapi_connection.cursor()
-            context = _ExecutionContext(sql, params, executemany)
+            context = ExecutionContext(sql, params, executemany)
             for fn in before:
                 fn(self, cursor, sql, params, context, executemany)
             if not after:
@@ -274,7 +466,13 @@ class Connection:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        cursor = self._core.execute(stmt, params, plan, identity_map, self._log(), list(defaults), populate_existing)
+        try:
+            cursor = self._core.execute(
+                stmt, params, plan, identity_map, self._log(), list(defaults), populate_existing
+            )
+        except Exception as e:
+            self._handle_error(e)
+            raise
         result = CursorResult(cursor, element, params)
         yield_per = getattr(element, "_execution_options", {}).get("yield_per") or self._execution_options.get(
             "yield_per"
@@ -285,20 +483,15 @@ class Connection:
 
     def _execute_ddl(self, stmt: Any) -> CursorResult:
         self._autobegin()
-        cursor = self._core.execute(stmt, None, None, None, self._log())
+        try:
+            cursor = self._core.execute(stmt, None, None, None, self._log())
+        except Exception as e:
+            self._handle_error(e)
+            raise
         return CursorResult(cursor, None)
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
-
-
-class _ExecutionContext:
-    """What cursor events receive as `context`: the statement and its parameters."""
-
-    def __init__(self, statement: str, parameters: Any, executemany: bool) -> None:
-        self.statement = statement
-        self.parameters = parameters
-        self.executemany = executemany
 
 
 class _ConnectionRecord:
@@ -340,6 +533,9 @@ class _EngineBegin:
 class Engine:
     """Connects to a database through ferroalchemy's pool; made by ``create_engine()``."""
 
+    # create_engine(isolation_level=...), set on each new connection.
+    _connect_isolation_level: str | None = None
+
     def __init__(
         self,
         url: Any,
@@ -363,6 +559,8 @@ class Engine:
         self._records: dict[int, _ConnectionRecord] = {}
         self._first_connect_done = False
         self._pool: Any = None
+        self._reset_on_return = bool(core_args.get("reset_on_return", True))
+        self._pool_logger = logging.getLogger(f"sqlalchemy.pool.impl.{pool_cls.__name__}")
 
     def _core_engine(self) -> Any:
         core = self._core
@@ -391,6 +589,32 @@ class Engine:
             record.dbapi_connection._core = core
         return record
 
+    def _default_isolation_level(self, conn: Connection) -> str:
+        """The level connections have before any option changes it, read once (as SQLAlchemy reads it
+        at first connect)."""
+        level: str | None = self.__dict__.get("_isolation_default")
+        if level is None:
+            level = conn.get_isolation_level()
+            self._isolation_default = level
+        return level
+
+    def _close_record(self, slot_id: Any, terminate: bool = False) -> None:
+        """The pool's close moment for a physical connection it no longer keeps."""
+        record = self._records.pop(slot_id, None)
+        if record is None:
+            return
+        event.dispatch(self._event_chain(), "close", record.dbapi_connection, record)
+        self._pool_logger.debug("%s connection %r", "Hard-closing" if terminate else "Closing", record.dbapi_connection)
+
+    def _close_idle(self) -> None:
+        """Closes the connections resting in the pool (checked-out ones close when returned)."""
+        core = self._core
+        if core is None:
+            return
+        for slot_id in core.pool_idle_ids():
+            self._close_record(slot_id)
+        core.dispose()
+
     def _on_connect(self, record: _ConnectionRecord) -> None:
         chain = self._event_chain()
         if not self._first_connect_done:
@@ -414,11 +638,15 @@ class Engine:
 
     def dispose(self, close: bool = True) -> None:
         if self._core is not None:
-            self._core.dispose()
-        self._records.clear()
+            self._close_idle()
+            self._pool_logger.info("Pool disposed. %s", self.pool.status())
+            self._pool_logger.info("Pool recreating")
+        event.dispatch(self._event_chain(), "engine_disposed", self)
 
-    def execution_options(self, **opt: Any) -> Engine:
-        raise NotImplementedError("ferroalchemy: Engine.execution_options() is not implemented yet")
+    def execution_options(self, **opt: Any) -> OptionEngine:
+        """A copy of this engine sharing its pool, whose connections start with these options."""
+        _check_execution_options(opt, self.dialect)
+        return OptionEngine(self, opt)
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
@@ -433,4 +661,26 @@ class Engine:
         return iter(())
 
 
-__all__ = ["Connection", "Engine", "Result", "RootTransaction", "Transaction"]
+class OptionEngine(Engine):
+    """What ``Engine.execution_options()`` returns: the same pool and dialect, other default
+    execution options; listeners of the parent engine apply to it, its own stay its own."""
+
+    def __init__(self, proxied: Engine, execution_options: dict[str, Any]) -> None:
+        # Made now so both engines share one pool, its records and its listeners.
+        proxied._core_engine()
+        _ = proxied.pool
+        self.__dict__.update(proxied.__dict__)
+        self._proxied = proxied
+        self._execution_options = {**proxied._execution_options, **execution_options}
+
+    def _event_chain(self) -> tuple[Any, ...]:
+        return (self, *self._proxied._event_chain())
+
+    def _on_connect(self, record: _ConnectionRecord) -> None:
+        self._proxied._on_connect(record)
+
+    def dispose(self, close: bool = True) -> None:
+        self._proxied.dispose(close)
+
+
+__all__ = ["Connection", "Engine", "OptionEngine", "Result", "RootTransaction", "Transaction"]

@@ -54,7 +54,7 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     for k, feature in _NOT_YET.items():
         if k in kwargs:
             raise NotImplementedError(f"ferroalchemy: {feature} is not implemented yet")
-    for k in ("echo_pool", "plugins", "pool_events"):
+    for k in ("plugins", "pool_events"):
         if kwargs.get(k):
             raise NotImplementedError(f"ferroalchemy: create_engine({k}=...) is not implemented yet")
     unknown = sorted(set(kwargs) - _ACCEPTED)
@@ -71,8 +71,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     dialect._json_deserializer = kwargs.get("json_deserializer")
     connect_args = dict(kwargs.get("connect_args") or {})
     isolation = kwargs.get("isolation_level")
-    if isolation not in (None, "SERIALIZABLE"):
-        raise NotImplementedError(f"ferroalchemy: isolation_level={isolation!r} is not implemented yet")
+    if isolation is not None:
+        isolation = dialect._normalize_isolation_level(isolation)
     poolclass = kwargs.get("poolclass")
     core_args: dict[str, Any] = {}
     if dialect.name == "sqlite":
@@ -119,7 +119,10 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     echo = kwargs.get("echo", False)
     if echo:
         _enable_echo(echo)
-    return Engine(
+    echo_pool = kwargs.get("echo_pool", False)
+    if echo_pool:
+        _enable_echo(echo_pool, f"sqlalchemy.pool.impl.{poolclass.__name__}")
+    engine = Engine(
         u,
         dialect,
         core_args,
@@ -128,6 +131,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         dict(kwargs.get("execution_options") or {}),
         bool(kwargs.get("hide_parameters", False)),
     )
+    engine._connect_isolation_level = isolation
+    return engine
 
 
 def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:
@@ -145,13 +150,13 @@ def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.
     return create_engine(url, **options)
 
 
-def _enable_echo(echo: Any) -> None:
-    """As SQLAlchemy's echo=True: INFO (or DEBUG for "debug") on the engine logger, with a stdout
-    handler unless one is configured already."""
+def _enable_echo(echo: Any, name: str = "sqlalchemy.engine.Engine") -> None:
+    """As SQLAlchemy's echo=True / echo_pool=True: INFO (or DEBUG for "debug") on the engine's (or
+    the pool class's) logger, with a stdout handler unless one is configured already."""
     import logging
     import sys
 
-    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    logger = logging.getLogger(name)
     logger.setLevel(logging.DEBUG if echo == "debug" else logging.INFO)
     if not any(getattr(h, "_ferro_echo", False) for h in logger.handlers) and not logger.handlers:
         handler = logging.StreamHandler(sys.stdout)

@@ -43,6 +43,31 @@ class Dialect:
         """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes it."""
         return sql
 
+    # Isolation levels SQLAlchemy's driver for this database lists (its error message shows them).
+    _isolation_levels: tuple[str, ...] = ()
+
+    def _normalize_isolation_level(self, level: str) -> str:
+        normalized = level.replace("_", " ").upper()
+        allowed = self._isolation_levels
+        if normalized not in allowed:
+            raise exc.ArgumentError(
+                f"Invalid value {normalized!r} for isolation_level. Valid isolation levels for {self.name!r} are "
+                f"{', '.join(allowed)}"
+            )
+        if normalized == "AUTOCOMMIT":
+            raise NotImplementedError("ferroalchemy: isolation_level='AUTOCOMMIT' is not implemented yet")
+        return normalized
+
+    def _isolation_level_sql(self, level: str) -> str:
+        """The statement giving this session `level` (already normalized) for its next transactions."""
+        raise NotImplementedError(f"ferroalchemy: isolation levels on {self.name} are not implemented yet")
+
+    def _get_isolation_level_sql(self) -> str:
+        raise NotImplementedError(f"ferroalchemy: isolation levels on {self.name} are not implemented yet")
+
+    def _isolation_level_from_row(self, value: Any) -> str:
+        return str(value).replace("-", " ").upper()
+
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
 
@@ -52,6 +77,16 @@ class SQLiteDialect(SQLiteReflection, Dialect):
     driver = "pysqlite"
     paramstyle = "qmark"
     default_schema_name = "main"
+    _isolation_levels = ("READ UNCOMMITTED", "SERIALIZABLE", "AUTOCOMMIT")
+
+    def _isolation_level_sql(self, level: str) -> str:
+        return f"PRAGMA read_uncommitted = {1 if level == 'READ UNCOMMITTED' else 0}"
+
+    def _get_isolation_level_sql(self) -> str:
+        return "PRAGMA read_uncommitted"
+
+    def _isolation_level_from_row(self, value: Any) -> str:
+        return "READ UNCOMMITTED" if value else "SERIALIZABLE"
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         from ..sql.elements import text
@@ -74,6 +109,13 @@ class PGDialect(PGReflection, Dialect):
     _bind_casts = True
     default_schema_name = "public"
     supports_native_enum = True
+    _isolation_levels = ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+    def _isolation_level_sql(self, level: str) -> str:
+        return f"SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {level}"
+
+    def _get_isolation_level_sql(self) -> str:
+        return "SHOW TRANSACTION ISOLATION LEVEL"
 
     def has_type(self, connection: Any, type_name: str, schema: str | None = None) -> bool:
         return _pg_catalog_has(connection, "pg_type", "typ", "pg_catalog.pg_type_is_visible", type_name, schema)
@@ -100,6 +142,14 @@ class MySQLDialect(MySQLReflection, Dialect):
     paramstyle = "format"
     _driver_paramstyles = {"pymysql": "pyformat", "aiomysql": "pyformat"}
     supports_native_enum = True
+    _isolation_levels = ("SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "AUTOCOMMIT")
+
+    def _isolation_level_sql(self, level: str) -> str:
+        return f"SET SESSION TRANSACTION ISOLATION LEVEL {level}"
+
+    def _get_isolation_level_sql(self) -> str:
+        # MariaDB before 11.1 (and MySQL before 5.7.20) name it tx_isolation.
+        return "SELECT @@tx_isolation"
 
     def _driver_sql(self, sql: str) -> str:
         return _format_marks(sql, lambda n: "?")

@@ -17,8 +17,15 @@ ENGINE_EVENTS = {
     "commit",
     "rollback",
     "engine_connect",
+    "handle_error",
+    "before_execute",
+    "after_execute",
+    "engine_disposed",
+    "savepoint",
+    "rollback_savepoint",
+    "release_savepoint",
 }
-POOL_EVENTS = {"connect", "first_connect", "checkout", "checkin"}
+POOL_EVENTS = {"connect", "first_connect", "checkout", "checkin", "reset", "invalidate", "close"}
 SESSION_EVENTS = {
     "before_flush",
     "after_flush",
@@ -32,17 +39,9 @@ MAPPER_EVENTS = {"before_insert", "after_insert", "before_update", "after_update
 
 # Events SQLAlchemy has that are not dispatched yet: refused by name.
 _KNOWN_NOT_YET = {
-    "handle_error",
-    "before_execute",
-    "after_execute",
-    "close",
-    "reset",
-    "invalidate",
     "soft_invalidate",
-    "engine_disposed",
-    "savepoint",
-    "rollback_savepoint",
-    "release_savepoint",
+    "detach",
+    "close_detached",
     "set_connection_execution_options",
     "after_soft_rollback",
     "after_attach",
@@ -76,6 +75,8 @@ _KNOWN_NOT_YET = {
 }
 
 _listeners: weakref.WeakKeyDictionary[Any, dict[str, list[Callable[..., Any]]]] = weakref.WeakKeyDictionary()
+# (event, listener) pairs registered with retval=True, per target: their return value is used.
+_retval: weakref.WeakKeyDictionary[Any, set[tuple[str, Callable[..., Any]]]] = weakref.WeakKeyDictionary()
 # Events anything ever listened for: lookups for the others return at once (the hot path).
 _identifiers: set[str] = set()
 
@@ -118,7 +119,12 @@ def listen(target: Any, identifier: str, fn: Callable[..., Any], *args: Any, **k
         if identifier in _KNOWN_NOT_YET:
             raise NotImplementedError(f"ferroalchemy: the {identifier!r} event is not implemented yet")
         raise exc.InvalidRequestError(f"No such event '{identifier}' for target '{target}'")
-    _listeners.setdefault(_key(target), {}).setdefault(identifier, []).append(fn)
+    if kw.get("retval") and identifier == "before_cursor_execute":
+        raise NotImplementedError("ferroalchemy: before_cursor_execute with retval=True is not implemented yet")
+    key = _key(target)
+    _listeners.setdefault(key, {}).setdefault(identifier, []).append(fn)
+    if kw.get("retval"):
+        _retval.setdefault(key, set()).add((identifier, fn))
     _identifiers.add(identifier)
 
 
@@ -137,6 +143,7 @@ def remove(target: Any, identifier: str, fn: Callable[..., Any]) -> None:
     if fn not in fns:
         raise exc.InvalidRequestError(f"No listeners found for event {target} / {identifier!r} / {fn} ")
     fns.remove(fn)
+    _retval.get(_key(target), set()).discard((identifier, fn))
 
 
 def contains(target: Any, identifier: str, fn: Callable[..., Any]) -> bool:
@@ -155,6 +162,22 @@ def listeners_for(targets: Iterable[Any], identifier: str) -> list[Callable[...,
             continue
         if by_event:
             out.extend(by_event.get(identifier, ()))
+    return out
+
+
+def listeners_with_retval(targets: Iterable[Any], identifier: str) -> list[tuple[Callable[..., Any], bool]]:
+    """`listeners_for`, each with whether it was registered with retval=True."""
+    if identifier not in _identifiers:
+        return []
+    out: list[tuple[Callable[..., Any], bool]] = []
+    for t in targets:
+        try:
+            by_event = _listeners.get(t)
+        except TypeError:
+            continue
+        if by_event:
+            returns = _retval.get(t, ())
+            out.extend((fn, (identifier, fn) in returns) for fn in by_event.get(identifier, ()))
     return out
 
 

@@ -486,10 +486,18 @@ class Session:
 
     def _execute_orm(self, statement: Any, params: Any, populate_existing: bool = False) -> Result:
         conn = self.connection()
+        if "before_execute" in event._identifiers or "after_execute" in event._identifiers:
+            # As Connection.execute() runs an ORM statement in SQLAlchemy: between these events.
+            return conn._with_execute_events(  # type: ignore[no-any-return]
+                statement, params, None, lambda stmt, p: self._run_orm(conn, stmt, p, populate_existing)
+            )
+        return self._run_orm(conn, statement, params, populate_existing)
+
+    def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
         executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
         plan = loading.plan_for(executed)
         if plan is None:
-            return conn.execute(statement, params)
+            return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
         populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
         result = conn._execute_stmt(
             executed._stmt(), params, statement, plan, self.identity_map, populate_existing=populate

@@ -168,6 +168,10 @@ impl Engine {
         self.pool.overflow()
     }
 
+    fn pool_idle_ids(&self) -> Vec<u64> {
+        self.pool.idle_ids()
+    }
+
     fn cache_len(&self) -> usize {
         self.cache.len()
     }
