@@ -198,8 +198,12 @@ class Server(Database):
         self.parts = parts
         self.user, self.password = parts.username or "root", parts.password or ""
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port
-        self.dbs = ("ferro_bench", "ferro_bench_w")
-        self._create_databases(parts.path.lstrip("/") or "test")
+        home = parts.path.lstrip("/") or "test"
+        # Named after the URL's database, so runs pointed at different test databases (parallel
+        # worktrees) never drop each other's tables; `test` keeps the historical names.
+        base = "ferro_bench" if home == "test" else f"ferro_bench_{home}"
+        self.dbs = (base, f"{base}_w")
+        self._create_databases(home)
 
     def _raw(self, database: str) -> Any:
         if self.kind == "postgresql":
