@@ -10,6 +10,7 @@ from typing import Any
 from .. import dbapi, event, exc
 from ..pool import PoolResetState
 from ..sql.util import _repr_params
+from .driver_sql import ordered
 from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
@@ -78,8 +79,8 @@ class NestedTransaction(Transaction):
 
 
 def _driver_batch(parameters: Any) -> tuple[Any, ...] | list[tuple[Any, ...]] | None:
-    """exec_driver_sql's parameter forms, as SQLAlchemy distills them: one tuple, or a list of
-    tuples run as executemany."""
+    """exec_driver_sql's parameter forms, as SQLAlchemy distills them: one tuple or dict, or a list
+    of them run as executemany."""
     if parameters is None or isinstance(parameters, tuple):
         return parameters
     if isinstance(parameters, list):
@@ -88,10 +89,10 @@ def _driver_batch(parameters: Any) -> tuple[Any, ...] | list[tuple[Any, ...]] | 
         if all(isinstance(p, tuple) for p in parameters):
             return parameters if len(parameters) > 1 else parameters[0]
         if all(isinstance(p, dict) for p in parameters):
-            raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
+            return parameters if len(parameters) > 1 else parameters[0]
         raise exc.ArgumentError("List argument must consist only of tuples or dictionaries")
     if isinstance(parameters, dict):
-        raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
+        return parameters
     raise exc.ArgumentError("mapping or sequence expected for parameters")
 
 
@@ -422,7 +423,15 @@ class Connection:
         if self.engine.echo:
             _logger.info(statement)
             _logger.info("[raw sql] %r", parameters or ())
-        sql = self.dialect._driver_sql(statement) if parameters is not None else statement
+        sql, names = self.dialect._driver_sql(statement) if parameters is not None else (statement, None)
+        if names is not None:
+            # Named values go to the Rust drivers in placeholder order.
+            if isinstance(parameters, dict):
+                parameters = ordered(names, parameters)
+            elif isinstance(parameters, list) and all(isinstance(p, dict) for p in parameters):
+                parameters = [ordered(names, p) for p in parameters]
+        elif isinstance(parameters, dict) or (isinstance(parameters, list) and isinstance(parameters[0], dict)):
+            raise exc.ArgumentError("Named parameters were given to driver SQL that names no parameter")
         try:
             return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
         except Exception as e:

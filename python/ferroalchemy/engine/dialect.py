@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .. import exc
+from .driver_sql import colon_names, format_marks
 from .mysql_reflection import MySQLReflection
 from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
@@ -39,9 +39,10 @@ class Dialect:
 
         return to_instance(typeobj)
 
-    def _driver_sql(self, sql: str) -> str:
-        """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes it."""
-        return sql
+    def _driver_sql(self, sql: str) -> tuple[str, list[str] | None]:
+        """exec_driver_sql() text in the paramstyle the user's driver takes, as the Rust driver takes
+        it, and the parameter names in order when the text names them."""
+        return colon_names(sql)
 
     # Isolation levels SQLAlchemy's driver for this database lists (its error message shows them).
     _isolation_levels: tuple[str, ...] = ()
@@ -120,8 +121,8 @@ class PGDialect(PGReflection, Dialect):
     def has_type(self, connection: Any, type_name: str, schema: str | None = None) -> bool:
         return _pg_catalog_has(connection, "pg_type", "typ", "pg_catalog.pg_type_is_visible", type_name, schema)
 
-    def _driver_sql(self, sql: str) -> str:
-        return _format_marks(sql, lambda n: f"${n}")
+    def _driver_sql(self, sql: str) -> tuple[str, list[str] | None]:
+        return format_marks(sql, lambda n: f"${n}")
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         # Without a schema, a table counts when the search_path finds it, as in SQLAlchemy.
@@ -151,8 +152,8 @@ class MySQLDialect(MySQLReflection, Dialect):
         # MariaDB before 11.1 (and MySQL before 5.7.20) name it tx_isolation.
         return "SELECT @@tx_isolation"
 
-    def _driver_sql(self, sql: str) -> str:
-        return _format_marks(sql, lambda n: "?")
+    def _driver_sql(self, sql: str) -> tuple[str, list[str] | None]:
+        return format_marks(sql, lambda n: "?")
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         from ..sql.elements import text
@@ -185,29 +186,6 @@ def _pg_catalog_has(
         f"WHERE {alias}.{prefix}name = :name AND {where}"
     )
     return connection.execute(text(sql), params).first() is not None
-
-
-def _format_marks(sql: str, mark: Callable[[int], str]) -> str:
-    """The format paramstyle of psycopg2 and PyMySQL in the Rust drivers' terms: each `%s` becomes
-    `mark(n)` for the n-th parameter, `%%` a literal `%`."""
-    out: list[str] = []
-    n = 0
-    i = 0
-    while i < len(sql):
-        pair = sql[i : i + 2]
-        if pair == "%s":
-            n += 1
-            out.append(mark(n))
-            i += 2
-        elif pair == "%%":
-            out.append("%")
-            i += 2
-        elif pair == "%(":
-            raise NotImplementedError("ferroalchemy: exec_driver_sql() with named parameters is not implemented yet")
-        else:
-            out.append(sql[i])
-            i += 1
-    return "".join(out)
 
 
 _DIALECTS = {
