@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,19 +15,7 @@ import pytest
 import sqlalchemy as real
 
 import ferroalchemy as ferro
-
-# As tests-py/sql/backends.py (not importable from here under --import-mode=importlib).
-BACKENDS = ["sqlite", "postgresql", "mysql"]
-_ENV = {"postgresql": "FERRO_TEST_POSTGRES_URL", "mysql": "FERRO_TEST_MYSQL_URL"}
-_SQLALCHEMY_DRIVER = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"}
-
-
-def server_url(backend: str) -> str:
-    url = os.environ.get(_ENV[backend])
-    if not url:
-        pytest.skip(f"{_ENV[backend]} is not set")
-    return url
-
+from sql.backends import BACKENDS, make_engine
 
 LIBS = [pytest.param(real, id="sqlalchemy"), pytest.param(ferro, id="ferroalchemy")]
 
@@ -52,12 +39,7 @@ LIFECYCLE_EVENTS = [
 
 
 def _engine(sa: ModuleType, backend: str, tmp_path: Path, **kw: Any) -> Any:
-    if backend == "sqlite":
-        return sa.create_engine(f"sqlite:///{tmp_path / (sa.__name__ + '.db')}", **kw)
-    url = server_url(backend)
-    if sa is real:
-        url = real.make_url(url).set(drivername=_SQLALCHEMY_DRIVER[backend]).render_as_string(hide_password=False)
-    return sa.create_engine(url, **kw)
+    return make_engine(sa, backend, f"sqlite:///{tmp_path / (sa.__name__ + '.db')}", **kw)
 
 
 def _describe(arg: Any) -> Any:

@@ -29,14 +29,15 @@ def server_url(backend: str) -> str:
     return url
 
 
-def make_engine(sa: ModuleType, backend: str) -> Any:
-    """A new engine of library `sa` on `backend` (a fresh in-memory database for SQLite)."""
+def make_engine(sa: ModuleType, backend: str, sqlite_url: str = "sqlite://", **kw: Any) -> Any:
+    """A new engine of library `sa` on `backend` (for SQLite, `sqlite_url`: a fresh in-memory database
+    unless told otherwise); `kw` goes to create_engine."""
     if backend == "sqlite":
-        return sa.create_engine("sqlite://")
+        return sa.create_engine(sqlite_url, **kw)
     url = server_url(backend)
     if sa is real:
         url = real.make_url(url).set(drivername=_SQLALCHEMY_DRIVER[backend]).render_as_string(hide_password=False)
-    return sa.create_engine(url)
+    return sa.create_engine(url, **kw)
 
 
 def dialect_of(sa: ModuleType, backend: str) -> Any:

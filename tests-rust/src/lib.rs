@@ -20,6 +20,21 @@ pub struct Users {
     pub age: ExprRef,
 }
 
+/// `n` executemany parameter sets `(i, "row i")` for a `(n INTEGER, s TEXT)` insert; every 7th
+/// `s` is NULL, so batches must carry NULLs beside values.
+pub fn batch_rows(n: i64) -> Vec<Vec<Value>> {
+    (0..n)
+        .map(|i| {
+            let s = if i % 7 == 0 {
+                Value::Null
+            } else {
+                Value::Text(format!("row {i}"))
+            };
+            vec![Value::Int(i), s]
+        })
+        .collect()
+}
+
 pub fn users() -> Users {
     let table = TableRef::new("users", None);
     let col = |n: &str, ty: SqlType| Expr::column(Some(table.clone()), n, ty);

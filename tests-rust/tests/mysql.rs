@@ -103,18 +103,7 @@ fn executemany_of_an_insert_goes_out_as_multi_row_statements() {
         true,
     )
     .expect("ddl");
-    let rows: Vec<Vec<Value>> = (0..2_345)
-        .map(|i| {
-            vec![
-                Value::Int(i),
-                if i % 7 == 0 {
-                    Value::Null
-                } else {
-                    Value::Text(format!("row {i}"))
-                },
-            ]
-        })
-        .collect();
+    let rows = ferro_tests::batch_rows(2_345);
     let (count, ids) = db
         .execute_many("INSERT INTO ferro_batch (n, s) VALUES (?, ?)", &rows, true)
         .expect("inserts");

@@ -152,18 +152,7 @@ fn executemany_of_a_plain_insert_lands_every_row_across_batches() {
         true,
     )
     .expect("ddl");
-    let rows: Vec<Vec<Value>> = (0..2_345)
-        .map(|i| {
-            vec![
-                Value::Int(i),
-                if i % 7 == 0 {
-                    Value::Null
-                } else {
-                    Value::Text(format!("row {i}"))
-                },
-            ]
-        })
-        .collect();
+    let rows = ferro_tests::batch_rows(2_345);
     let (count, _) = db
         .execute_many(
             "INSERT INTO ferro_batch (n, s) VALUES ($1, $2)",
