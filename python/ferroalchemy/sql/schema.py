@@ -907,7 +907,9 @@ class Table(FromClause):
                     c.comment,
                 )
             )
-        fks = []
+        # Table-level constraints in creation order (SQLAlchemy renders them so after the primary
+        # key), each tagged f/u/c; a composite foreign key counts once.
+        tagged: list[tuple[int, str, Any]] = []
         seen_constraints: set[int] = set()
         for c in self.c:
             for fk in c._fk_list:
@@ -918,27 +920,29 @@ class Table(FromClause):
                     con = fk.constraint
                     ref_fks = [f for col in con.columns for f in col._fk_list if f.constraint is con]
                     schema, tname, _ = ref_fks[0]._split()
-                    fks.append(
-                        (
-                            con._creation_order,
-                            (
-                                con.name,
-                                [col.name for col in con.columns],
-                                tname,
-                                schema,
-                                [f._split()[2] for f in ref_fks],
-                                con.ondelete,
-                                con.onupdate,
-                            ),
-                        )
+                    spec = (
+                        con.name,
+                        [col.name for col in con.columns],
+                        tname,
+                        schema,
+                        [f._split()[2] for f in ref_fks],
+                        con.ondelete,
+                        con.onupdate,
                     )
+                    tagged.append((con._creation_order, "f", spec))
                     continue
                 schema, tname, cname = fk._split()
-                fks.append((fk._creation_order, (fk.name, [c.name], tname, schema, [cname], fk.ondelete, fk.onupdate)))
-        fks.sort(key=lambda f: f[0])
-        ordered = sorted(self._constraint_list, key=lambda con: con._creation_order)
-        uniques = [(u.name, u._col_names()) for u in ordered if isinstance(u, UniqueConstraint)]
-        checks = [(ck.name, ck._sql()) for ck in ordered if isinstance(ck, CheckConstraint)]
+                spec = (fk.name, [c.name], tname, schema, [cname], fk.ondelete, fk.onupdate)
+                tagged.append((fk._creation_order, "f", spec))
+        for con in self._constraint_list:
+            if isinstance(con, UniqueConstraint):
+                tagged.append((con._creation_order, "u", (con.name, con._col_names())))
+            elif isinstance(con, CheckConstraint):
+                tagged.append((con._creation_order, "c", (con.name, con._sql())))
+        tagged.sort(key=lambda t: t[0])
+        by_kind: dict[str, list[Any]] = {"f": [], "u": [], "c": []}
+        for _, kind, spec in tagged:
+            by_kind[kind].append(spec)
         extras = [
             (
                 (c.identity.always, c.identity._options()) if c.identity is not None else None,
@@ -953,29 +957,12 @@ class Table(FromClause):
             cols,
             [c.name for c in self.primary_key.columns],
             self.primary_key.name,
-            uniques,
-            [f for _, f in fks],
-            checks,
+            by_kind["u"],
+            by_kind["f"],
+            by_kind["c"],
             extras,
-            self._constraint_order(),
+            "".join(kind for _, kind, _ in tagged),
         )
-
-    def _constraint_order(self) -> str:
-        """f/u/c per table-level constraint in creation order (a composite foreign key counts once)."""
-        items: list[tuple[int, str]] = []
-        seen: set[int] = set()
-        for c in self.c:
-            for fk in c._fk_list:
-                owner = fk.constraint if fk.constraint is not None else fk
-                if id(owner) not in seen:
-                    seen.add(id(owner))
-                    items.append((owner._creation_order, "f"))
-        for con in self._constraint_list:
-            if isinstance(con, UniqueConstraint):
-                items.append((con._creation_order, "u"))
-            elif isinstance(con, CheckConstraint):
-                items.append((con._creation_order, "c"))
-        return "".join(kind for _, kind in sorted(items))
 
     def _sequences(self) -> list[Sequence]:
         """The sequences this table's columns take values from, created just before it (SQLAlchemy)."""

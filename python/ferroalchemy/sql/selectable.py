@@ -685,6 +685,12 @@ class Select(_DerivedFrom, Executable, ClauseElement):
 
     def _column_plan(self) -> tuple[list[ColumnElement], list[Any], list[ColumnElement]]:
         """The columns, their Rust nodes, and the columns that may come from a subquery or CTE."""
+        raw = self._raw_columns
+        if len(raw) == 1:
+            plan = _entity_plan(raw[0])
+            if plan is not None:
+                # select(User) / select(table): the entity's cached column nodes as they are.
+                return plan[0], plan[1], (plan[0] if plan[2] else [])
         cols: list[ColumnElement] = []
         exprs: list[Any] = []
         maybe_derived: list[ColumnElement] = []
@@ -706,13 +712,7 @@ class Select(_DerivedFrom, Executable, ClauseElement):
     def _stmt(self) -> Any:
         if self._stmt_cache is not None:
             return self._stmt_cache
-        raw = self._raw_columns
-        plan = _entity_plan(raw[0]) if len(raw) == 1 else None
-        if plan is not None:
-            # select(User) / select(table): the entity's cached column nodes as they are.
-            cols, col_exprs, maybe_derived = plan[0], plan[1], (plan[0] if plan[2] else ())
-        else:
-            cols, col_exprs, maybe_derived = self._column_plan()
+        cols, col_exprs, maybe_derived = self._column_plan()
         if not cols:
             raise exc.ArgumentError("SELECT construct has no columns")
         crit = self._where
@@ -725,7 +725,7 @@ class Select(_DerivedFrom, Executable, ClauseElement):
         used: list[Any] = []
         froms = self._from_items(used) if self._from_obj or self._joins else []
         if maybe_derived:
-            froms += self._derived_froms(list(maybe_derived), used)
+            froms += self._derived_froms(maybe_derived, used)
         stmt = _core.select(
             col_exprs,
             froms,

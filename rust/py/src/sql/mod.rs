@@ -154,14 +154,10 @@ fn compare(
         Ok(e) => e.get().0.clone(),
         Err(_) => {
             let v = py_to_value(value, &left.ty).map_err(|e| bind_error(py, e))?;
-            // An untyped column (lightweight `column("x")`) leaves the value to type its bind; in
-            // arithmetic a value of another kind keeps its own type (`numeric // 7` binds an
-            // integer), as SQLAlchemy's coerce_compared_value decides.
-            let own = v.literal_type();
-            let ty = if left.ty == ferro_sql::SqlType::Null
-                || (!op.is_comparison() && own.is_integer() && !left.ty.is_integer())
-            {
-                own
+            // An untyped column (lightweight `column("x")`) leaves the value to type its bind.
+            // (Only comparisons come here: arithmetic binds are typed in Python, `_arith_operand_type`.)
+            let ty = if left.ty == ferro_sql::SqlType::Null {
+                v.literal_type()
             } else {
                 left.ty.clone()
             };
