@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _core
 from ..sql.elements import ColumnOperators
 from .base import NO_VALUE, instance_state, session_for_state, state_str
 
@@ -109,11 +110,15 @@ def instrumented_setattr(self: Any, key: str, value: Any) -> None:
 def instrumented_init(self: Any, **kwargs: Any) -> None:
     """The default constructor of mapped classes: keyword arguments for mapped attributes."""
     cls = type(self)
-    instance_state(self)
-    for k, v in kwargs.items():
+    mapper = getattr(cls, "__mapper__", None)
+    if mapper is None:
+        instance_state(self)  # raises UnmappedInstanceError
+    # Plain column values go straight into __dict__ in Rust (nothing to record on a new object);
+    # the first other key and everything after it go through __setattr__, in the caller's order.
+    for k in _core.init_new(self, mapper, kwargs, mapper._plain_column_keys):
         if not hasattr(cls, k):
             raise TypeError(f"{k!r} is an invalid keyword argument for {cls.__name__}")
-        setattr(self, k, v)
+        setattr(self, k, kwargs[k])
 
 
 # Named __init__, as SQLAlchemy's generated constructor is, so a TypeError about its arguments

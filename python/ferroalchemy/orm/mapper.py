@@ -41,6 +41,8 @@ class Mapper:
         self.__dict__.pop("_has_eager_cache", None)
         self.__dict__.pop("_select_columns_cache", None)
         self.__dict__.pop("_ferro_plan", None)
+        self.__dict__.pop("_writable_relationships_cache", None)
+        self.__dict__.pop("_plain_column_keys_cache", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
@@ -140,6 +142,32 @@ class Mapper:
                 p.column for p in self._props.values() if isinstance(p, ColumnProperty)
             ]
         return cols
+
+    @property
+    def _writable_relationships(self) -> tuple[Any, ...]:
+        """The relationships a flush writes through (cascades, foreign keys, association rows)."""
+        rels = self.__dict__.get("_writable_relationships_cache")
+        if rels is None:
+            rels = self._writable_relationships_cache = tuple(
+                p for p in self._props.values() if p.is_relationship and not p.viewonly
+            )
+        return rels
+
+    @property
+    def _plain_column_keys(self) -> frozenset[str]:
+        """Column attributes whose class attribute is still the mapper's own descriptor: setting one on
+        a new object is a plain store in ``__dict__`` (nothing to record before the object has an
+        identity), which the default constructor does without going through ``__setattr__``."""
+        keys = self.__dict__.get("_plain_column_keys_cache")
+        if keys is None:
+            keys = self._plain_column_keys_cache = frozenset(
+                k
+                for k, p in self._props.items()
+                if isinstance(p, ColumnProperty)
+                and isinstance(getattr(self.class_, k, None), QueryableAttribute)
+                and getattr(self.class_, k).prop is p
+            )
+        return keys
 
     @property
     def _pk_types(self) -> list[Any]:

@@ -250,8 +250,16 @@ class Session:
             self._connection.rollback()
             self._release_connection()
         self._transaction = None
+        failed_flush = self._needs_rollback is not None
         self._needs_rollback = None
-        # Objects added in this transaction leave the session and lose any identity a flush gave them.
+        self._restore_snapshot()
+        # A failed flush already rolled the database back and said so.
+        if had_transaction and not failed_flush:
+            event.dispatch(self._event_chain(), "after_rollback", self)
+
+    def _restore_snapshot(self) -> None:
+        """The session as the database is after a rollback: objects added in the transaction leave the
+        session and lose any identity a flush gave them, flushed deletes come back, everything expires."""
         for state in list(self._new.values()) + list(self._flushed_new.values()):
             self._detach_new(state)
         self._new.clear()
@@ -263,8 +271,6 @@ class Session:
         self._deleted.clear()
         self._dirty_states.clear()
         self._expire_all_states()
-        if had_transaction:
-            event.dispatch(self._event_chain(), "after_rollback", self)
 
     def _detach_new(self, state: Any) -> None:
         if state.identity is not None:
@@ -311,7 +317,7 @@ class Session:
             ) from None
 
     def _save_or_update(self, instance: Any) -> None:
-        state = self._state_of(instance)
+        state = getattr(instance, "__dict__", {}).get("_sa_instance_state") or self._state_of(instance)
         if state.session_id == self.hash_key:
             return
         if state.session_id:
@@ -325,7 +331,9 @@ class Session:
             raise exc.InvalidRequestError(
                 f"Instance '{state_str(instance)}' has been deleted.  Use the make_transient() function to send this object back to the transient state."
             )
-        if self._transaction is None:
+        # After a failed flush the transaction is gone but add() is still allowed (SQLAlchemy's
+        # inactive transaction); the pending rollback() then discards what was added.
+        if self._transaction is None and self._needs_rollback is None:
             self._autobegin()
         state.session_id = self.hash_key
         if state.identity is None:
@@ -424,14 +432,19 @@ class Session:
         for key in keys:
             d.pop(key, None)
         state.expired = True
+        cs = state.committed_state
+        if attribute_names is not None and cs:
+            # An expired attribute's pending change is dropped with it, as SQLAlchemy does.
+            for key in keys:
+                cs.pop(key, None)
         if attribute_names is None:
             state.committed_state = None
             state.modified = False
             state.strong = None
 
     def _expire_all_states(self) -> None:
-        for state in self.identity_map.states():
-            self._expire_state(state)
+        # _expire_state() of every object, in one Rust call: commit() runs it over the whole map.
+        self.identity_map.expire_all(_prop_keys)
         self._dirty_states.clear()
 
     def expire_all(self) -> None:
@@ -753,15 +766,27 @@ class Session:
                 # Inside a SAVEPOINT only the savepoint is lost; the outer transaction goes on.
                 self._nested[-1].rollback()
             else:
-                self._needs_rollback = e
+                # As SQLAlchemy: the transaction is rolled back at once and the objects restored to
+                # what the database holds; statements are refused until rollback() is called.
+                had_transaction = self._transaction is not None
                 if self._connection is not None:
                     self._connection.rollback()
+                    self._release_connection()
+                self._transaction = None
+                self._restore_snapshot()
+                self._needs_rollback = e
+                if had_transaction:
+                    event.dispatch(self._event_chain(), "after_rollback", self)
             raise
         finally:
             self._flushing = False
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.orm.session.Session object at {hex(id(self))}>"
+
+
+def _prop_keys(mapper: Any) -> tuple[str, ...]:
+    return tuple(mapper._props)
 
 
 class _IdentitySet:

@@ -135,6 +135,16 @@ class InstanceStateView:
         return bool(self._state.expired)
 
     @property
+    def expired_attributes(self) -> set[str]:
+        """The attributes that reload on next access (SQLAlchemy counts relationships too after a full
+        expiry, which is what commit() does)."""
+        if not self._state.expired:
+            return set()
+        obj = self.object
+        d = obj.__dict__ if obj is not None else {}
+        return {k for k in self.mapper._props if k not in d}
+
+    @property
     def dict(self) -> dict[str, Any]:
         obj = self.object
         return {k: v for k, v in obj.__dict__.items() if k != "_sa_instance_state"} if obj is not None else {}

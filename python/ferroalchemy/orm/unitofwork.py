@@ -30,14 +30,15 @@ def _mapper_events(mapper: Any, identifier: str, connection: Any, states: list[A
 
 def cascade_save(session: Any, obj: Any) -> None:
     """save-update cascade from `obj` through loaded relationships (depth-first, each object once)."""
+    if not type(obj).__mapper__._writable_relationships:
+        return
     stack = [obj]
     seen = {id(obj)}
     while stack:
         cur = stack.pop()
-        mapper = type(cur).__mapper__
         d = cur.__dict__
-        for prop in mapper._props.values():
-            if not prop.is_relationship or prop.viewonly or prop.key not in d or "save-update" not in prop.cascade:
+        for prop in type(cur).__mapper__._writable_relationships:
+            if prop.key not in d or "save-update" not in prop.cascade:
                 continue
             value = d[prop.key]
             targets = value if prop.uselist else ([value] if value is not None else [])
@@ -96,9 +97,8 @@ def _relationships(states: Any) -> Any:
         if obj is None:
             continue
         d = obj.__dict__
-        for prop in state.mapper._props.values():
-            if prop.is_relationship and not prop.viewonly:
-                yield obj, d, prop
+        for prop in state.mapper._writable_relationships:
+            yield obj, d, prop
 
 
 def _removed(coll: Any) -> list[Any]:
@@ -153,9 +153,23 @@ def _process_cascades(session: Any) -> None:
                     _null_foreign_keys(prop, obj, child)
 
 
+def _with_relationships(states: Any) -> list[Any]:
+    """The states whose mapper has relationships a flush writes through (most flushes have none)."""
+    has: dict[int, bool] = {}
+    out = []
+    for s in states:
+        m = s.mapper
+        r = has.get(id(m))
+        if r is None:
+            r = has[id(m)] = bool(m._writable_relationships)
+        if r:
+            out.append(s)
+    return out
+
+
 def flush(session: Any) -> None:
     _process_cascades(session)
-    for state in list(session._new.values()) + list(session._dirty_states.values()):
+    for state in _with_relationships([*session._new.values(), *session._dirty_states.values()]):
         obj = state.obj()
         if obj is not None:
             cascade_save(session, obj)
@@ -175,7 +189,8 @@ def flush(session: Any) -> None:
     inserted: list[Any] = []
     try:
         for mapper in order:
-            related = new_states + list(session._dirty_states.values())
+            # Recomputed per mapper: syncing one mapper's foreign keys can make more objects dirty.
+            related = _with_relationships(new_states + list(session._dirty_states.values()))
             # One-to-many parents of another mapper may hold this mapper's objects.
             _sync_foreign_keys(mapper, related)
             ins = [s for s in new_states if s.mapper is mapper]
@@ -193,7 +208,7 @@ def flush(session: Any) -> None:
                 _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
                 _mapper_events(mapper, "after_update", connection, upd)
-        _flush_associations(connection, new_states + list(session._dirty_states.values()), deleted)
+        _flush_associations(connection, _with_relationships(new_states + list(session._dirty_states.values())), deleted)
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use ferro_orm::IdentityKey;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::state::InstanceState;
 use crate::convert::{convert_plain, BindError, TypeHandle};
@@ -136,6 +136,40 @@ impl IdentityMap {
             st.strong = None;
         }
         self.clear();
+    }
+
+    /// Expires every live object (commit with expire_on_commit, rollback): removes the attributes
+    /// `keys(mapper)` names from each `__dict__` and resets the state's change tracking. One call,
+    /// because commit runs it over the whole identity map.
+    fn expire_all(&mut self, py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.sweep(py);
+        let mut by_mapper: Vec<(Py<PyAny>, Bound<'_, PyAny>)> = Vec::new();
+        for state in self.map.values() {
+            let mut st = state.borrow_mut(py);
+            let Some(obj) = st.object(py) else { continue };
+            let names = match by_mapper.iter().find(|(m, _)| m.is(&st.mapper)) {
+                Some((_, names)) => names.clone(),
+                None => {
+                    let names = keys.call1((st.mapper.bind(py),))?;
+                    by_mapper.push((st.mapper.clone_ref(py), names.clone()));
+                    names
+                }
+            };
+            let dict = obj
+                .getattr(pyo3::intern!(py, "__dict__"))?
+                .cast_into::<PyDict>()?;
+            for name in names.try_iter()? {
+                let name = name?;
+                if dict.contains(&name)? {
+                    dict.del_item(&name)?;
+                }
+            }
+            st.expired = true;
+            st.committed_state = None;
+            st.modified = false;
+            st.strong = None;
+        }
+        Ok(())
     }
 
     fn __len__(&mut self, py: Python<'_>) -> usize {

@@ -146,3 +146,36 @@ impl InstanceState {
         self.raise_on = None;
     }
 }
+
+/// The default constructor's fast part: gives a new object its state and stores keyword arguments
+/// that name plain column attributes (`plain`) straight into `__dict__` (a new object has no
+/// identity, so there is no history to record). Stops at the first other key and returns the keys
+/// from there on, in order, for Python to set through `__setattr__`.
+#[pyfunction]
+pub fn init_new<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    mapper: Py<PyAny>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    plain: &Bound<'py, PyAny>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let dict = obj
+        .getattr(pyo3::intern!(py, "__dict__"))?
+        .cast_into::<PyDict>()?;
+    let state_key = pyo3::intern!(py, "_sa_instance_state");
+    if !dict.contains(state_key)? {
+        let state = Py::new(py, InstanceState::py_new(mapper, obj)?)?;
+        dict.set_item(state_key, state)?;
+    }
+    let mut rest = Vec::new();
+    if let Some(kwargs) = kwargs {
+        for (k, v) in kwargs.iter() {
+            if rest.is_empty() && plain.contains(&k)? {
+                dict.set_item(k, v)?;
+            } else {
+                rest.push(k);
+            }
+        }
+    }
+    Ok(rest)
+}
