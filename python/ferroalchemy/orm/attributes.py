@@ -93,14 +93,25 @@ def record_change(obj: Any, state: Any, key: str, d: dict[str, Any]) -> None:
         cs[key] = d.get(key, NO_VALUE)
     if not state.modified:
         state.modified = True
-        session = session_for_state(state)
-        if session is not None:
-            state.strong = obj
-            session._dirty_states[id(state)] = state
+        _register_dirty(obj, state)
+
+
+def _register_dirty(obj: Any, state: Any) -> None:
+    session = session_for_state(state)
+    if session is not None:
+        state.strong = obj
+        session._dirty_states[id(state)] = state
 
 
 def instrumented_setattr(self: Any, key: str, value: Any) -> None:
-    prop = type(self).__mapper__._props.get(key)
+    mapper = type(self).__mapper__
+    if key in mapper._plain_column_keys:
+        # ColumnProperty.set() and record_change() in one Rust call.
+        state = _core.set_column(self, key, value, NO_VALUE)
+        if state is not None:
+            _register_dirty(self, state)
+        return
+    prop = mapper._props.get(key)
     if prop is None:
         object.__setattr__(self, key, value)
         return

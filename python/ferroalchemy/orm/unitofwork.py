@@ -167,9 +167,23 @@ def _with_relationships(states: Any) -> list[Any]:
     return out
 
 
+def _any_relationships(session: Any) -> bool:
+    """Whether any object this flush writes has relationships to walk (most bulk flushes have none)."""
+    seen: set[int] = set()
+    for states in (session._new, session._dirty_states, session._deleted):
+        for s in states.values():
+            m = s.mapper
+            if id(m) not in seen:
+                seen.add(id(m))
+                if m._writable_relationships:
+                    return True
+    return False
+
+
 def flush(session: Any) -> None:
     _process_cascades(session)
-    for state in _with_relationships([*session._new.values(), *session._dirty_states.values()]):
+    walk = _any_relationships(session)
+    for state in _with_relationships([*session._new.values(), *session._dirty_states.values()]) if walk else ():
         obj = state.obj()
         if obj is not None:
             cascade_save(session, obj)
@@ -190,7 +204,7 @@ def flush(session: Any) -> None:
     try:
         for mapper in order:
             # Recomputed per mapper: syncing one mapper's foreign keys can make more objects dirty.
-            related = _with_relationships(new_states + list(session._dirty_states.values()))
+            related = _with_relationships(new_states + list(session._dirty_states.values())) if walk else []
             # One-to-many parents of another mapper may hold this mapper's objects.
             _sync_foreign_keys(mapper, related)
             ins = [s for s in new_states if s.mapper is mapper]
@@ -208,7 +222,9 @@ def flush(session: Any) -> None:
                 _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
                 _mapper_events(mapper, "after_update", connection, upd)
-        _flush_associations(connection, _with_relationships(new_states + list(session._dirty_states.values())), deleted)
+        if walk:
+            related = _with_relationships(new_states + list(session._dirty_states.values()))
+            _flush_associations(connection, related, deleted)
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:

@@ -16,6 +16,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<spec::MapperSpec>()?;
     m.add_class::<loading::LoadPlan>()?;
     m.add_function(wrap_pyfunction!(state::init_new, m)?)?;
+    m.add_function(wrap_pyfunction!(state::set_column, m)?)?;
     flush::register(m)?;
     Ok(())
 }

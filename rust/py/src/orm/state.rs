@@ -179,3 +179,49 @@ pub fn init_new<'py>(
     }
     Ok(rest)
 }
+
+/// Setting a plain column attribute: stores the value and, on an object with an identity, keeps the
+/// value it had when loaded (once) in `committed_state`. Returns the state when this change is the
+/// object's first since its last flush, so Python registers it with its session as dirty.
+#[pyfunction]
+pub fn set_column<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    value: &Bound<'py, PyAny>,
+    no_value: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, InstanceState>>> {
+    let dict = obj
+        .getattr(pyo3::intern!(py, "__dict__"))?
+        .cast_into::<PyDict>()?;
+    let state_key = pyo3::intern!(py, "_sa_instance_state");
+    let Some(state) = dict.get_item(state_key)? else {
+        dict.set_item(key, value)?;
+        return Ok(None);
+    };
+    let state = state.cast_into::<InstanceState>()?;
+    let mut first = false;
+    {
+        let mut st = state.borrow_mut();
+        if st.identity.is_some() {
+            let cs = match &st.committed_state {
+                Some(cs) => cs.bind(py).clone(),
+                None => {
+                    let cs = PyDict::new(py);
+                    st.committed_state = Some(cs.clone().unbind());
+                    cs
+                }
+            };
+            if !cs.contains(key)? {
+                let old = dict.get_item(key)?;
+                cs.set_item(key, old.as_ref().unwrap_or(no_value))?;
+            }
+            if !st.modified {
+                st.modified = true;
+                first = true;
+            }
+        }
+    }
+    dict.set_item(key, value)?;
+    Ok(first.then_some(state))
+}
