@@ -97,3 +97,44 @@ fn chunks_respect_rows_parameters_and_bytes() {
     assert_eq!(sizes, vec![1, 1]);
     assert!(b.chunks(&[], 1000).is_empty());
 }
+
+#[test]
+fn a_returning_clause_follows_every_page_of_an_insertmanyvalues_batch() {
+    let sql = "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING t.id, t.a";
+    assert_eq!(InsertBatch::parse_numbered(sql, 2), None);
+    let b = InsertBatch::parse_returning(sql, 2, true).expect("qualifies");
+    assert_eq!(
+        b.sql(2),
+        "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING t.id, t.a"
+    );
+    let b = InsertBatch::parse_returning("INSERT INTO t (a) VALUES (?) RETURNING id", 1, false)
+        .expect("qualifies");
+    assert_eq!(
+        b.sql(3),
+        "INSERT INTO t (a) VALUES (?), (?), (?) RETURNING id"
+    );
+}
+
+#[test]
+fn pages_stay_under_sqlalchemys_parameter_limit() {
+    let b =
+        InsertBatch::parse_returning("INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id", 2, true)
+            .expect("qualifies");
+    assert_eq!(b.page_rows(1000), 1000);
+    assert_eq!(b.page_rows(0), 1);
+    let cols: Vec<String> = (1..=100).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO t VALUES ({}) RETURNING id", cols.join(", "));
+    let b = InsertBatch::parse_returning(&sql, 100, true).expect("qualifies");
+    assert_eq!(b.page_rows(1000), 327);
+}
+
+#[test]
+fn returning_statements_that_must_run_row_by_row_do_not_qualify() {
+    for sql in [
+        "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING RETURNING id",
+        "INSERT INTO t (a) VALUES ($1) RETURNING id + $2",
+        "INSERT INTO t (a) VALUES ($1) RETURNING 'x'",
+    ] {
+        assert_eq!(InsertBatch::parse_returning(sql, 1, true), None, "{sql}");
+    }
+}

@@ -15,6 +15,8 @@ from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
+# SQLAlchemy's default insertmanyvalues_page_size, which the Rust connection starts with.
+_DEFAULT_PAGE_SIZE = 1000
 
 
 class Transaction:
@@ -99,7 +101,7 @@ def _driver_batch(parameters: Any) -> tuple[Any, ...] | list[tuple[Any, ...]] | 
 def _check_execution_options(opt: dict[str, Any], dialect: Any) -> None:
     """Refuses the SQLAlchemy options ferroalchemy cannot honour yet and normalizes isolation_level;
     any other key (stream_results, yield_per, a user's own) is kept for get_execution_options()."""
-    for key in ("schema_translate_map", "no_parameters", "preserve_rowcount", "insertmanyvalues_page_size"):
+    for key in ("schema_translate_map", "no_parameters", "preserve_rowcount"):
         if key in opt:
             raise NotImplementedError(f"ferroalchemy: the {key!r} execution option is not implemented yet")
     level = opt.get("isolation_level")
@@ -144,6 +146,9 @@ class Connection:
             raise
         self._transaction: Transaction | None = None
         self._execution_options: dict[str, Any] = dict(engine._execution_options)
+        page_size = self._execution_options.get("insertmanyvalues_page_size", self.dialect.insertmanyvalues_page_size)
+        if page_size != _DEFAULT_PAGE_SIZE:
+            self._core.set_page_size(int(page_size))
         self._record = engine._record_for(self._core)
         self._savepoints = 0
         self._invalidated = False
@@ -338,6 +343,8 @@ class Connection:
     def execution_options(self, **opt: Any) -> Connection:
         _check_execution_options(opt, self.dialect)
         self._execution_options.update(opt)
+        if "insertmanyvalues_page_size" in opt:
+            self._core.set_page_size(int(opt["insertmanyvalues_page_size"]))
         if opt.get("isolation_level") is not None:
             self._set_isolation_level(opt["isolation_level"])
         return self
@@ -475,9 +482,17 @@ class Connection:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
+        page_size = getattr(element, "_execution_options", {}).get("insertmanyvalues_page_size")
         try:
             cursor = self._core.execute(
-                stmt, params, plan, identity_map, self._log(), list(defaults), populate_existing
+                stmt,
+                params,
+                plan,
+                identity_map,
+                self._log(),
+                list(defaults),
+                populate_existing,
+                None if page_size is None else int(page_size),
             )
         except Exception as e:
             self._handle_error(e)

@@ -69,6 +69,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     # JSON columns serialize and parse through these (json.dumps / json.loads when None).
     dialect._json_serializer = kwargs.get("json_serializer")
     dialect._json_deserializer = kwargs.get("json_deserializer")
+    if "insertmanyvalues_page_size" in kwargs:
+        dialect.insertmanyvalues_page_size = int(kwargs["insertmanyvalues_page_size"])
     connect_args = dict(kwargs.get("connect_args") or {})
     isolation = kwargs.get("isolation_level")
     if isolation is not None:

@@ -22,6 +22,8 @@ class Dialect:
     supports_statement_cache = True
     default_schema_name: str | None = None
     supports_native_enum = False
+    # Rows per statement of an executemany of INSERT ... RETURNING (create_engine's option).
+    insertmanyvalues_page_size = 1000
     _json_serializer: Any = None
     _json_deserializer: Any = None
 

@@ -292,19 +292,17 @@ class Result(_Filtered):
     def lastrowid(self) -> int | None:
         return self._cursor.lastrowid
 
-    @property
-    def inserted_primary_key(self) -> Any:
-        table = getattr(self._element, "table", None)
+    def _insert_table(self) -> Any:
         from ..sql.dml import Insert
 
+        table = getattr(self._element, "table", None)
         if not isinstance(self._element, Insert) or table is None:
             raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
-        if isinstance(self._params, (list, tuple)) and len(self._params) > 1:
-            raise exc.InvalidRequestError(
-                "This statement was an executemany call; if primary key returning is supported, please use "
-                ".inserted_primary_key_rows."
-            )
-        params = self._params[0] if isinstance(self._params, (list, tuple)) and self._params else (self._params or {})
+        if getattr(self._element, "_returning", None):
+            raise exc.InvalidRequestError("Can't call inserted_primary_key when returning() is used.")
+        return table
+
+    def _primary_key_row(self, table: Any, params: dict[str, Any], generated: Any) -> Any:
         values = []
         for col in table.primary_key.columns:
             if col.key in params:
@@ -312,10 +310,30 @@ class Result(_Filtered):
             elif col.name in self._element._values:
                 values.append(self._element._values[col.name].value)
             elif col._is_autoincrement():
-                values.append(self.lastrowid)
+                values.append(generated)
             else:
                 values.append(None)
         return _make_row(tuple(values), [c.key for c in table.primary_key.columns])
+
+    @property
+    def inserted_primary_key(self) -> Any:
+        table = self._insert_table()
+        if isinstance(self._params, (list, tuple)) and len(self._params) > 1:
+            raise exc.InvalidRequestError(
+                "This statement was an executemany call; if primary key returning is supported, please use "
+                ".inserted_primary_key_rows."
+            )
+        params = self._params[0] if isinstance(self._params, (list, tuple)) and self._params else (self._params or {})
+        return self._primary_key_row(table, params, self.lastrowid)
+
+    @property
+    def inserted_primary_key_rows(self) -> list[Any]:
+        """One primary-key row per parameter set; as in SQLAlchemy, keys the database generated for an
+        executemany without RETURNING are None."""
+        table = self._insert_table()
+        if isinstance(self._params, (list, tuple)) and len(self._params) > 1:
+            return [self._primary_key_row(table, p, None) for p in self._params]
+        return [self.inserted_primary_key]
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.cursor.CursorResult object at {hex(id(self))}>"

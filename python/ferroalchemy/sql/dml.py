@@ -59,7 +59,12 @@ class _DML(Executable, ClauseElement):
         new._keys_cache = {}
         return new
 
-    def returning(self, *cols: Any) -> Any:
+    def returning(self, *cols: Any, sort_by_parameter_order: bool = False, supplemental_cols: Any = None) -> Any:
+        # An executemany's multi-row INSERT ... VALUES ... RETURNING gives its rows in the order of
+        # the VALUES list on SQLite, PostgreSQL and MariaDB, which is parameter order: what
+        # sort_by_parameter_order asks for.
+        if supplemental_cols:
+            raise NotImplementedError("ferroalchemy: returning(supplemental_cols=...) is not implemented yet")
         new = self._generate()
         new._returning = self._returning + cols
         new._keys_cache = {}

@@ -1,7 +1,9 @@
 //! Executemany of a plain `INSERT ... VALUES (...)` as multi-row VALUES statements, so a batch of
 //! N rows costs N/chunk round trips instead of N. Only statements whose last clause is the VALUES
-//! tuple qualify (no RETURNING, ON CONFLICT or literals that could hold a placeholder), so every
-//! row's values and their order stay exactly what the single-row statement would have sent.
+//! tuple qualify (no ON CONFLICT or literals that could hold a placeholder), so every row's values
+//! and their order stay exactly what the single-row statement would have sent; a RETURNING clause
+//! without parameters may follow the tuple where the caller reads the rows back
+//! ("insertmanyvalues").
 
 use ferro_sql::Value;
 
@@ -9,6 +11,8 @@ use ferro_sql::Value;
 const MAX_ROWS: usize = 1000;
 /// PostgreSQL's wire protocol and MySQL's prepared statements count parameters in 16 bits.
 const MAX_PARAMS: usize = 65_535;
+/// SQLAlchemy's `insertmanyvalues_max_parameters`: under SQLite's limit of 32766 as well.
+const MAX_RETURNING_PARAMS: usize = 32_700;
 
 /// How a statement writes its placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub struct InsertBatch {
     pieces: Vec<String>,
     marks: Vec<usize>,
     tail: String,
+    /// What follows the tuple: empty, or a RETURNING clause without placeholders.
+    suffix: String,
     params: usize,
     style: Marks,
 }
@@ -36,7 +42,22 @@ impl InsertBatch {
     /// Splits `sql` (numbered `$k` placeholders, as PostgreSQL takes them) when it is an INSERT
     /// whose statement ends with a VALUES tuple holding each of its `params` placeholders.
     pub fn parse_numbered(sql: &str, params: usize) -> Option<InsertBatch> {
-        let (head, tuple) = split_values_tuple(sql, params)?;
+        Self::numbered(sql, params, false)
+    }
+
+    /// Splits `sql` like `parse_numbered` (`numbered`) or `parse_positional`, also when a
+    /// RETURNING clause without placeholders follows the tuple: the statement an executemany of
+    /// INSERT ... RETURNING repeats, whose every page's rows the caller reads.
+    pub fn parse_returning(sql: &str, params: usize, numbered: bool) -> Option<InsertBatch> {
+        if numbered {
+            Self::numbered(sql, params, true)
+        } else {
+            Self::positional(sql, params, true)
+        }
+    }
+
+    fn numbered(sql: &str, params: usize, returning: bool) -> Option<InsertBatch> {
+        let (head, tuple, suffix) = split_values_tuple(sql, params, returning)?;
         if head.contains('$') {
             return None;
         }
@@ -63,6 +84,7 @@ impl InsertBatch {
             pieces,
             marks,
             tail: rest.to_string(),
+            suffix: suffix.to_string(),
             params,
             style: Marks::Numbered,
         })
@@ -71,7 +93,11 @@ impl InsertBatch {
     /// Splits `sql` (`?` placeholders bound in order, as MySQL takes them) when it is an INSERT
     /// whose statement ends with a VALUES tuple holding all of its `params` placeholders.
     pub fn parse_positional(sql: &str, params: usize) -> Option<InsertBatch> {
-        let (head, tuple) = split_values_tuple(sql, params)?;
+        Self::positional(sql, params, false)
+    }
+
+    fn positional(sql: &str, params: usize, returning: bool) -> Option<InsertBatch> {
+        let (head, tuple, suffix) = split_values_tuple(sql, params, returning)?;
         if head.contains('?') || tuple.contains('`') || tuple.matches('?').count() != params {
             return None;
         }
@@ -82,6 +108,7 @@ impl InsertBatch {
             pieces,
             marks: (1..=params).collect(),
             tail,
+            suffix: suffix.to_string(),
             params,
             style: Marks::Positional,
         })
@@ -90,6 +117,12 @@ impl InsertBatch {
     /// How many rows one statement carries.
     pub fn chunk_rows(&self) -> usize {
         MAX_ROWS.min(MAX_PARAMS / self.params).max(1)
+    }
+
+    /// Rows per statement of an executemany with RETURNING: `page_size` (SQLAlchemy's
+    /// `insertmanyvalues_page_size`), fewer where the parameters would pass SQLAlchemy's limit.
+    pub fn page_rows(&self, page_size: usize) -> usize {
+        page_size.min(MAX_RETURNING_PARAMS / self.params).max(1)
     }
 
     /// `rows` cut into statements of at most `chunk_rows()` rows whose values take at most
@@ -135,6 +168,7 @@ impl InsertBatch {
             }
             out.push_str(&self.tail);
         }
+        out.push_str(&self.suffix);
         out
     }
 }
@@ -149,29 +183,37 @@ fn wire_size(v: &Value) -> usize {
     }
 }
 
-/// `sql` cut before the opening parenthesis of its VALUES tuple, when it is an INSERT with
-/// `params` parameters whose last clause is that tuple and the tuple holds no quoted text (where a
+/// `sql` cut into (what precedes its VALUES tuple, the tuple, what follows it), when it is an
+/// INSERT with `params` parameters whose last clause is that tuple (or, with `returning`, a
+/// RETURNING clause without placeholders) and the tuple holds no quoted text (where a
 /// placeholder character would not be a placeholder).
-fn split_values_tuple(sql: &str, params: usize) -> Option<(&str, &str)> {
+fn split_values_tuple(sql: &str, params: usize, returning: bool) -> Option<(&str, &str, &str)> {
     if params == 0 || !sql.trim_start().get(..6)?.eq_ignore_ascii_case("INSERT") {
         return None;
     }
     let open = sql.rfind(" VALUES (")? + " VALUES ".len();
-    let (head, tuple) = sql.split_at(open);
-    if tuple.contains(['\'', '"', ';']) || !tuple.ends_with(')') {
-        return None;
-    }
-    // The tuple's opening parenthesis must close at its last character.
+    let (head, rest) = sql.split_at(open);
+    // The tuple ends where its opening parenthesis closes.
     let mut depth = 0i32;
-    for (i, ch) in tuple.char_indices() {
+    let mut end = None;
+    for (i, ch) in rest.char_indices() {
         depth += match ch {
             '(' => 1,
             ')' => -1,
             _ => 0,
         };
-        if depth == 0 && i + 1 != tuple.len() {
-            return None;
+        if depth == 0 {
+            end = Some(i + 1);
+            break;
         }
     }
-    Some((head, tuple))
+    let (tuple, suffix) = rest.split_at(end?);
+    if tuple.contains(['\'', '"', ';']) {
+        return None;
+    }
+    let suffix_ok = suffix.is_empty()
+        || (returning
+            && suffix.starts_with(" RETURNING ")
+            && !suffix.contains(['$', '?', ';', '\'']));
+    suffix_ok.then_some((head, tuple, suffix))
 }

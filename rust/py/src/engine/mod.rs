@@ -1,9 +1,11 @@
 //! Engine and Connection: one `execute()` is one call into Rust that compiles (or hits the cache),
 //! binds, runs with the GIL released, and builds every Python object of the result in one loop.
 
+mod insertmanyvalues;
 mod params;
 pub mod result;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -140,6 +142,7 @@ impl Engine {
             dialect: self.dialect,
             cache: self.cache.clone(),
             py_dialect: self.py_dialect.clone_ref(py),
+            page_size: AtomicUsize::new(insertmanyvalues::DEFAULT_PAGE_SIZE),
         })
     }
 
@@ -198,6 +201,8 @@ pub struct Connection {
     pub dialect: Dialect,
     pub cache: Arc<StatementCache>,
     pub py_dialect: Py<PyAny>,
+    /// Rows per statement of an executemany with RETURNING (`insertmanyvalues_page_size`).
+    page_size: AtomicUsize,
 }
 
 /// What one statement sends: one parameter row, or many for executemany.
@@ -325,7 +330,9 @@ impl Connection {
 impl Connection {
     /// Executes a statement. `params` is a dict, a list of dicts (executemany) or None. With
     /// `plan`, rows become ORM objects through the identity map.
-    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false))]
+    /// An executemany of INSERT ... RETURNING goes out in pages of `page_size` rows
+    /// (`insertmanyvalues_page_size`; the connection's when None).
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false, page_size=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
         &self,
@@ -337,6 +344,7 @@ impl Connection {
         log: Option<&Bound<'_, PyAny>>,
         defaults: Vec<(String, Py<PyAny>)>,
         populate_existing: bool,
+        page_size: Option<usize>,
     ) -> PyResult<CursorResult> {
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
@@ -346,19 +354,28 @@ impl Connection {
             py_dialect: self.py_dialect.bind(py),
         };
         let (compiled, batch) = build_execution(py, rd, stmt, compiled, params, &defaults)?;
-        let after = match log {
-            Some(log) => {
-                let (driver_params, many) = batch.driver_params(py)?;
-                before_execute(log, &compiled.sql, driver_params, many)?
+        let outcome = match &batch {
+            Batch::Many(rows) if compiled.is_insert && compiled.returns_rows && rows.len() > 1 => {
+                let page_size = self.page_size(page_size);
+                self.run_returning_pages(py, &compiled, rows, page_size, log)?
             }
-            None => None,
+            _ => {
+                let after = match log {
+                    Some(log) => {
+                        let (driver_params, many) = batch.driver_params(py)?;
+                        before_execute(log, &compiled.sql, driver_params, many)?
+                    }
+                    None => None,
+                };
+                let outcome = self
+                    .run(py, &compiled, &batch)
+                    .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
+                if let Some(after) = after {
+                    after.call0()?;
+                }
+                outcome
+            }
         };
-        let outcome = self
-            .run(py, &compiled, &batch)
-            .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
-        if let Some(after) = after {
-            after.call0()?;
-        }
         let Some(rows) = outcome.rows else {
             return Ok(CursorResult::without_rows(
                 outcome.rowcount,
@@ -511,6 +528,12 @@ impl Connection {
     #[getter]
     fn slot_id(&self) -> Option<u64> {
         self.lock().as_ref().map(|c| c.slot.id)
+    }
+
+    /// Rows per statement of an executemany with RETURNING, flushes included
+    /// (`insertmanyvalues_page_size`).
+    fn set_page_size(&self, page_size: usize) {
+        self.page_size.store(page_size.max(1), Ordering::Relaxed);
     }
 
     /// True once for a connection the pool has just opened (the "connect" event).

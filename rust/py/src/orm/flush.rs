@@ -169,11 +169,14 @@ fn flush_insert(
             .filter(|(_, m)| **m)
             .map(|(c, _)| c.name.to_string())
             .collect();
-        // Generated keys are wanted only when a primary-key column was left to the database;
-        // PostgreSQL's driver reports them only through RETURNING.
+        // Generated keys are wanted only when a primary-key column was left to the database.
+        // PostgreSQL sends many rows per INSERT ... RETURNING and sorts each page's keys, as
+        // SQLAlchemy's insertmanyvalues does for an autoincrementing integer key; MySQL counts
+        // them from LAST_INSERT_ID; SQLite reads each row's rowid from its prepared statement on
+        // the calling thread (multi-row RETURNING measured no faster there).
         let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
         let returning_pk = match (&s.pk[..], conn.dialect) {
-            ([pi], Dialect::Postgresql) if needs_ids => Some(*pi),
+            ([pi], Dialect::Postgresql) if needs_ids && s.cols[*pi].ty.is_integer() => Some(*pi),
             _ => None,
         };
         let compiled = conn.compiled_for(py, &s.insert_with(sql_cols, returning_pk), &keys)?;
@@ -188,6 +191,13 @@ fn flush_insert(
                 ordered(&compiled, &named)
             })
             .collect();
+        if returning_pk.is_some() {
+            let ids = conn.run_returning_keys(py, &compiled, &rows, log)?;
+            for (&oi, id) in members.iter().zip(ids) {
+                generated[oi] = Some(id);
+            }
+            continue;
+        }
         let batch = Batch::Many(rows);
         let hook = echo(py, log, &compiled.sql, &batch)?;
         let out = if needs_ids {
