@@ -252,6 +252,10 @@ impl Pool {
 
     fn checkin(&self, slot: &Arc<Slot>) {
         let invalid = slot.invalid.load(std::sync::atomic::Ordering::Relaxed);
+        if !invalid {
+            // A streamed result still open ends with its connection's checkout.
+            slot.lock().close_cursors();
+        }
         if !invalid && self.opts.reset_on_return {
             let mut c = slot.lock();
             if c.in_transaction() && c.rollback().is_err() {

@@ -22,7 +22,7 @@ use crate::orm::IdentityMap;
 use crate::processors::{ColumnValues, RunDialect};
 use crate::sql::PyStmt;
 pub use params::{build_execution, param_keys};
-use result::{keys_new, CursorResult};
+use result::{keys_new, CursorResult, Stream};
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
 pub struct Engine {
@@ -325,10 +325,13 @@ impl Connection {
 impl Connection {
     /// Executes a statement. `params` is a dict, a list of dicts (executemany) or None. With
     /// `plan`, rows become ORM objects through the identity map.
-    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false))]
+    ///
+    /// `stream` = (first, max, growth) reads the rows through a cursor as they are fetched:
+    /// `first` rows now, then chunks growing by `growth` up to `max` (fixed when `growth` is 0).
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false, stream=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         stmt: &Bound<'_, PyStmt>,
         params: Option<&Bound<'_, PyAny>>,
@@ -337,13 +340,15 @@ impl Connection {
         log: Option<&Bound<'_, PyAny>>,
         defaults: Vec<(String, Py<PyAny>)>,
         populate_existing: bool,
+        stream: Option<(usize, usize, usize)>,
     ) -> PyResult<CursorResult> {
+        let this = slf.get();
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
-        let compiled = self.compiled_for(py, stmt, &keys)?;
+        let compiled = this.compiled_for(py, stmt, &keys)?;
         let rd = RunDialect {
-            d: self.dialect,
-            py_dialect: self.py_dialect.bind(py),
+            d: this.dialect,
+            py_dialect: this.py_dialect.bind(py),
         };
         let (compiled, batch) = build_execution(py, rd, stmt, compiled, params, &defaults)?;
         let after = match log {
@@ -353,7 +358,52 @@ impl Connection {
             }
             None => None,
         };
-        let outcome = self
+        if let (Some((first, max, growth)), Batch::One(p)) = (stream, &batch) {
+            if !compiled.is_dml {
+                let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
+                let first = first.max(1);
+                let opened = py.detach(|| {
+                    let guard = this.lock();
+                    let Some(checkout) = guard.as_ref() else {
+                        return Err(None);
+                    };
+                    let mut conn = checkout.conn();
+                    conn.open_cursor(&compiled.sql, p, &types, first)
+                        .map(|(id, rows)| (checkout.slot.id, id, rows))
+                        .map_err(Some)
+                });
+                let (slot_id, id, rows) =
+                    opened.map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
+                if let Some(after) = after {
+                    after.call0()?;
+                }
+                let keys = match plan {
+                    Some(plan) => plan.get().keys.clone(),
+                    // A textual SELECT's columns are known once it ran.
+                    None if compiled.columns.len() != rows.width() => {
+                        keys_new(py, rows.columns.clone())?
+                    }
+                    None => keys_new(
+                        py,
+                        compiled.columns.iter().map(|c| c.name.clone()).collect(),
+                    )?,
+                };
+                let stream = Stream {
+                    conn: slf.clone().unbind(),
+                    slot_id,
+                    id,
+                    bufsize: first,
+                    max: max.max(1),
+                    growth,
+                    types,
+                    plan: plan.map(|p| p.clone().unbind()),
+                    identity_map: identity_map.map(|m| m.clone().unbind()),
+                    populate_existing,
+                };
+                return CursorResult::streamed(py, stream, &rows, keys);
+            }
+        }
+        let outcome = this
             .run(py, &compiled, &batch)
             .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
         if let Some(after) = after {
@@ -547,6 +597,32 @@ impl Connection {
             }
         });
         r.map_err(|e| driver_error(py, &e, None, None))
+    }
+}
+
+/// A streamed chunk's decoded rows as the tuples a result hands out: ORM objects through the plan
+/// and identity map, or column values through the type processors.
+pub fn rows_to_tuples(
+    py: Python<'_>,
+    conn: &Connection,
+    rows: &ferro_engine::Rows,
+    types: &[SqlType],
+    plan: Option<&Bound<'_, LoadPlan>>,
+    identity_map: Option<&Bound<'_, IdentityMap>>,
+    populate_existing: bool,
+) -> PyResult<Vec<Py<PyTuple>>> {
+    let processed = ColumnValues::new(py, rows, types, conn.py_dialect.bind(py))?;
+    match plan {
+        Some(plan) => hydrate(
+            py,
+            plan.get(),
+            rows,
+            &processed,
+            identity_map,
+            populate_existing,
+        ),
+        None if !processed.is_empty() => crate::processors::tuples(py, rows, &processed),
+        None => result::plain_tuples(py, rows),
     }
 }
 
