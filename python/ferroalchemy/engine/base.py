@@ -130,6 +130,7 @@ def _params_from_event(multiparams: Any, params: Any) -> Any:
     return params or None
 
 
+_UNBUFFERED_ROWCOUNT = 2**64 - 1
 _SERVER_SIDE_SELECT = re.compile(r"\s*SELECT", re.I)
 
 
@@ -519,6 +520,9 @@ class Connection:
         result = CursorResult(cursor, element, params)
         if yield_per:
             result._yield_per = int(yield_per)
+        if stream is not None and self.dialect.name == "mysql":
+            # PyMySQL's unbuffered cursor reports its unknown rowcount as -1 read unsigned.
+            result._rowcount = _UNBUFFERED_ROWCOUNT
         return result
 
     def _execute_ddl(self, stmt: Any) -> CursorResult:

@@ -134,6 +134,8 @@ class Result(_Filtered):
         self._yield_per: int | None = None
         # Set on ORM results run with yield_per, which SQLAlchemy will not unique.
         self._orm_yield_per = False
+        # What rowcount reports where the driver's own value differs from the cursor's.
+        self._rowcount: int | None = None
         self._require_unique = False
         self._result = self
         # Set by columns(): the cursor positions each row keeps, in order, and their keys.
@@ -305,6 +307,8 @@ class Result(_Filtered):
 
     @property
     def rowcount(self) -> int:
+        if self._rowcount is not None:
+            return self._rowcount
         return int(self._cursor.rowcount)
 
     @property
