@@ -531,6 +531,8 @@ class Session:
         self._check_usable()
         self._autoflush()
         if isinstance(statement, Select):
+            if execution_options:
+                statement = statement.execution_options(**execution_options)
             return self._execute_orm(statement, params)
         entity = getattr(statement, "entity", None)
         if entity is not None and isinstance(statement, (Update, Delete)) and params is None:
