@@ -5,6 +5,7 @@ statement mid-stream, close() mid-stream, and a failing statement, as a user see
 from __future__ import annotations
 
 import gc
+import importlib
 import warnings
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -253,3 +254,26 @@ def test_streamed_result_to_arrow(backend: str) -> None:
         assert table.column("id").to_pylist() == list(range(5, ROWS + 1))
     finally:
         gen.close()
+
+
+@pytest.mark.parametrize("sa", LIBS)
+def test_async_stream_reads_through_a_cursor(sa: ModuleType, tmp_path: Any) -> None:
+    import asyncio
+
+    aio = importlib.import_module(f"{sa.__name__}.ext.asyncio")
+    t = _table(sa)
+
+    async def run() -> Any:
+        engine = aio.create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
+        async with engine.begin() as conn:
+            await conn.run_sync(t.metadata.create_all)
+            await conn.execute(t.insert(), [{"id": i, "name": f"n{i}"} for i in range(1, ROWS + 1)])
+        async with engine.connect() as conn:
+            result = await conn.stream(sa.select(t.c.id).order_by(t.c.id))
+            parts = [[r.id for r in p] async for p in result.partitions(20)]
+        await engine.dispose()
+        return parts
+
+    parts = asyncio.run(run())
+    assert [len(p) for p in parts] == [20, 20, ROWS - 40]
+    assert [i for p in parts for i in p] == list(range(1, ROWS + 1))
