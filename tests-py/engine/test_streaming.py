@@ -277,3 +277,23 @@ def test_async_stream_reads_through_a_cursor(sa: ModuleType, tmp_path: Any) -> N
     parts = asyncio.run(run())
     assert [len(p) for p in parts] == [20, 20, ROWS - 40]
     assert [i for p in parts for i in p] == list(range(1, ROWS + 1))
+
+
+@pytest.mark.parametrize("sa", LIBS)
+def test_static_pool_stream_outlives_another_connection(sa: ModuleType) -> None:
+    """Connections sharing one SQLite connection (StaticPool): closing one leaves the other's
+    streamed result readable."""
+    engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    t = _table(sa)
+    t.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": i, "name": f"n{i}"} for i in range(1, ROWS + 1)])
+    reader = engine.connect()
+    r = reader.execute(sa.select(t.c.id).order_by(t.c.id), execution_options={"yield_per": 5})
+    first = [x.id for x in r.fetchmany(5)]
+    other = engine.connect()
+    assert other.execute(sa.select(sa.func.count()).select_from(t)).scalar() == ROWS
+    other.close()
+    rest = [x.id for x in r.fetchall()]
+    reader.close()
+    assert first + rest == list(range(1, ROWS + 1))

@@ -137,6 +137,7 @@ impl Engine {
             .map_err(|e| driver_error(py, &e, None, None))?;
         Ok(Connection {
             checkout: Mutex::new(Some(checkout)),
+            cursors: Mutex::new(Vec::new()),
             dialect: self.dialect,
             cache: self.cache.clone(),
             py_dialect: self.py_dialect.clone_ref(py),
@@ -195,6 +196,9 @@ impl Engine {
 #[pyclass(frozen, module = "ferroalchemy._core")]
 pub struct Connection {
     checkout: Mutex<Option<Checkout>>,
+    /// The cursors of this Connection's open streamed results, closed with it (a shared pool's
+    /// slot outlives the Connection, so the pool cannot tell whose cursors are whose).
+    pub cursors: Mutex<Vec<ferro_engine::CursorId>>,
     pub dialect: Dialect,
     pub cache: Arc<StatementCache>,
     pub py_dialect: Py<PyAny>,
@@ -231,6 +235,10 @@ impl Batch {
 impl Connection {
     fn lock(&self) -> MutexGuard<'_, Option<Checkout>> {
         self.checkout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn open_cursors(&self) -> MutexGuard<'_, Vec<ferro_engine::CursorId>> {
+        self.cursors.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn closed_error(py: Python<'_>) -> PyErr {
@@ -369,11 +377,12 @@ impl Connection {
                     };
                     let mut conn = checkout.conn();
                     conn.open_cursor(&compiled.sql, p, &types, first)
-                        .map(|(id, rows)| (checkout.slot.id, id, rows))
+                        .map(|(id, rows)| (checkout.slot.clone(), id, rows))
                         .map_err(Some)
                 });
-                let (slot_id, id, rows) =
+                let (slot, id, rows) =
                     opened.map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
+                this.open_cursors().push(id);
                 if let Some(after) = after {
                     after.call0()?;
                 }
@@ -390,7 +399,7 @@ impl Connection {
                 };
                 let stream = Stream {
                     conn: slf.clone().unbind(),
-                    slot_id,
+                    slot,
                     id,
                     bufsize: first,
                     max: max.max(1),
@@ -549,7 +558,16 @@ impl Connection {
     /// Returns the connection to the pool (which rolls back what was not committed).
     fn close(&self, py: Python<'_>) {
         let taken = self.lock().take();
-        py.detach(move || drop(taken));
+        let cursors = std::mem::take(&mut *self.open_cursors());
+        py.detach(move || {
+            if let Some(checkout) = &taken {
+                let mut conn = checkout.conn();
+                for id in cursors {
+                    conn.close_cursor(id);
+                }
+            }
+            drop(taken)
+        });
     }
 
     #[getter]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::RecordBatchIterator;
+use ferro_engine::pool::Slot;
 use ferro_engine::{CursorId, Rows};
 use ferro_sql::SqlType;
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError, PyValueError};
@@ -308,8 +309,10 @@ impl RowMapping {
 /// and how they become Python tuples.
 pub struct Stream {
     pub conn: Py<Connection>,
-    /// The pooled connection the cursor lives on (a closed Connection has none).
-    pub slot_id: u64,
+    /// The pooled connection the cursor lives on: fetches go through `conn` (refused once it is
+    /// closed), the release straight to the slot, which a shared pool (StaticPool) keeps open
+    /// after this Connection closed.
+    pub slot: Arc<Slot>,
     pub id: CursorId,
     /// Rows per fetch from the database; it grows by `growth` up to `max` (SQLAlchemy's
     /// BufferedRowCursorFetchStrategy), or stays at `max` when `growth` is 0 (yield_per).
@@ -327,7 +330,9 @@ impl Stream {
     fn fetch(&self, py: Python<'_>, n: usize) -> PyResult<Rows> {
         let conn = self.conn.get();
         let out = py.detach(|| match conn.lock().as_ref() {
-            Some(c) if c.slot.id == self.slot_id => c.conn().fetch_cursor(self.id, n).map_err(Some),
+            Some(c) if Arc::ptr_eq(&c.slot, &self.slot) => {
+                c.conn().fetch_cursor(self.id, n).map_err(Some)
+            }
             _ => Err(None),
         });
         out.map_err(|e| match e {
@@ -341,11 +346,8 @@ impl Stream {
 /// I/O: see `Backend::close_cursor`).
 impl Drop for Stream {
     fn drop(&mut self) {
-        if let Some(c) = self.conn.get().lock().as_ref() {
-            if c.slot.id == self.slot_id {
-                c.conn().close_cursor(self.id);
-            }
-        }
+        self.conn.get().open_cursors().retain(|id| *id != self.id);
+        self.slot.lock().close_cursor(self.id);
     }
 }
 
