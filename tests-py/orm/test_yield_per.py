@@ -82,7 +82,7 @@ def both(backend: str, scenario: Callable[[Models, Any], Any]) -> tuple[Any, Any
                 out.append(scenario(m, engine))
         finally:
             gen.close()
-    return out[0], out[1]
+    return out[1], out[0]
 
 
 def test_execute_partitions_hydrate_per_chunk(backend: str) -> None:

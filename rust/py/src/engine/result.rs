@@ -340,18 +340,7 @@ impl Stream {
             None => exc(py, "ResourceClosedError", "This Connection is closed"),
         })
     }
-}
 
-/// A result closed, exhausted or garbage collected tells the backend its cursor is done with (no
-/// I/O: see `Backend::close_cursor`).
-impl Drop for Stream {
-    fn drop(&mut self) {
-        self.conn.get().open_cursors().retain(|id| *id != self.id);
-        self.slot.lock().close_cursor(self.id);
-    }
-}
-
-impl Stream {
     fn tuples(&self, py: Python<'_>, rows: &Rows) -> PyResult<Vec<Py<PyTuple>>> {
         let conn = self.conn.get();
         crate::engine::rows_to_tuples(
@@ -363,6 +352,15 @@ impl Stream {
             self.identity_map.as_ref().map(|m| m.bind(py)),
             self.populate_existing,
         )
+    }
+}
+
+/// A result closed, exhausted or garbage collected tells the backend its cursor is done with (no
+/// I/O: see `Backend::close_cursor`).
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.conn.get().open_cursors().retain(|id| *id != self.id);
+        self.slot.lock().close_cursor(self.id);
     }
 }
 
@@ -424,9 +422,18 @@ impl CursorResult {
 
     /// A result whose rows are read from an open cursor as they are fetched; `rows` are the ones
     /// its opening read.
-    pub fn streamed(py: Python<'_>, stream: Stream, first: &Rows, keys: Keys) -> PyResult<Self> {
+    pub fn streamed(
+        py: Python<'_>,
+        mut stream: Stream,
+        first: &Rows,
+        keys: Keys,
+    ) -> PyResult<Self> {
         let exhausted = first.len() < stream.bufsize;
         let rows = stream.tuples(py, first)?;
+        if stream.growth > 0 {
+            // After its one-row first fetch, SQLAlchemy's buffer starts at the growth factor.
+            stream.bufsize = stream.growth.min(stream.max);
+        }
         let mut r = Self::with_rows(rows, keys, -1, None);
         r.stream = Some(stream);
         if exhausted {
@@ -448,7 +455,11 @@ impl CursorResult {
             let have = self.rows.len() - self.pos;
             let ask = match want {
                 Some(n) if have >= n => return Ok(()),
-                Some(n) => (n - have).max(s.bufsize),
+                // One row (fetchone, iteration) refills the buffer; several (fetchmany) read just
+                // the missing ones, as SQLAlchemy's BufferedRowCursorFetchStrategy does: what is
+                // read ahead matters on MySQL, where the next statement discards the unread rest.
+                Some(1) => s.bufsize,
+                Some(n) => n - have,
                 None => s.bufsize.max(s.max),
             };
             let chunk = s.fetch(py, ask)?;
