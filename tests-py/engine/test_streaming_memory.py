@@ -1,7 +1,7 @@
 """A million rows streamed with yield_per(1000), through Core and through the ORM, on each database,
 in a process of its own (stream_probe.py) so its peak RSS is the stream's: it must grow by less
 than 100 MB, and every value must arrive (row count and checksums). Read without streaming, the
-same rows take 400-500 MB in Core and about 1 GB as objects (figures in the probe's docstring)."""
+same rows take 400-550 MB in Core and about 1 GB as objects (`stream_probe.py ... --buffered`)."""
 
 from __future__ import annotations
 
