@@ -624,3 +624,69 @@ fn uri_filenames_are_honoured_when_asked_for() {
     // Both connections see the one named in-memory database.
     assert_eq!(count(&mut b, "shared"), 0);
 }
+
+/// A streaming cursor resumes where it stopped, lets other statements (and writes) run on the
+/// connection meanwhile, as pysqlite's cursors do, and is released when closed, exhausted, or
+/// when the backend goes with it still open.
+#[test]
+fn cursors_stream_alongside_other_statements() {
+    let mut b = memory();
+    b.execute("CREATE TABLE t (id INTEGER, d DATE)", &[], &[], false)
+        .unwrap();
+    let rows: Vec<Vec<Value>> = (1..=25)
+        .map(|i| vec![Value::Int(i), Value::Text(format!("2024-01-{:02}", i))])
+        .collect();
+    b.execute_many("INSERT INTO t VALUES (?, ?)", &rows, true)
+        .unwrap();
+    let types = [SqlType::Integer, SqlType::Date];
+    let (a, first) = b
+        .open_cursor(
+            "SELECT id, d FROM t WHERE id > ? ORDER BY id",
+            &[Value::Int(5)],
+            &types,
+            3,
+        )
+        .unwrap();
+    assert_eq!(first.columns, ["id", "d"]);
+    assert_eq!(first.len(), 3);
+    assert_eq!(first.row(0)[0], Value::Int(6));
+    assert!(matches!(first.row(0)[1], Value::Date(_)));
+    // Another cursor, a write and a plain query in between.
+    let (c, _) = b.open_cursor("SELECT id FROM t", &[], &[], 1).unwrap();
+    b.execute("UPDATE t SET id = id WHERE id = 1", &[], &[], true)
+        .unwrap();
+    let n = b
+        .execute("SELECT count(*) FROM t", &[], &[], false)
+        .unwrap();
+    assert_eq!(n.rows.unwrap().values, [Value::Int(25)]);
+    let next = b.fetch_cursor(a, 10).unwrap();
+    let ids: Vec<&Value> = (0..next.len()).map(|i| &next.row(i)[0]).collect();
+    assert_eq!(
+        ids,
+        (9..=18)
+            .map(Value::Int)
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    let rest = b.fetch_cursor(a, 100).unwrap();
+    assert_eq!(rest.len(), 7);
+    assert!(b.fetch_cursor(a, 100).unwrap().is_empty());
+    b.close_cursor(a);
+    assert!(b.fetch_cursor(a, 5).unwrap().is_empty());
+    b.commit().unwrap();
+    // Dropped with a cursor still open: the statement is finalized before the connection.
+    assert_eq!(b.fetch_cursor(c, 2).unwrap().len(), 2);
+    drop(b);
+}
+
+#[test]
+fn cursor_over_bad_sql_fails_and_leaves_the_connection_usable() {
+    let mut b = memory();
+    let err = b
+        .open_cursor("SELECT nope FROM missing", &[], &[], 5)
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Operational);
+    let one = b.execute("SELECT 1", &[], &[], false).unwrap();
+    assert_eq!(one.rows.unwrap().values, [Value::Int(1)]);
+}

@@ -181,3 +181,38 @@ fn errors_map_by_error_number() {
     assert_eq!(err.kind, ErrorKind::Programming);
     assert!(db.ping());
 }
+
+/// An unbuffered result read chunk by chunk; a statement run before it is exhausted first reads
+/// the rest off the socket (PyMySQL's behaviour), after which the cursor has no more rows.
+#[test]
+fn streamed_results_read_as_consumed() {
+    let Some(mut db) = server() else { return };
+    let sql = "SELECT seq, CONCAT('r', seq) FROM seq_1_to_50";
+    let (a, first) = db
+        .open_cursor(sql, &[], &[], 4)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first.len(), 4);
+    assert_eq!(first.row(0), [Value::Int(1), Value::Text("r1".into())]);
+    let next = db.fetch_cursor(a, 10).expect("fetches");
+    assert_eq!(next.row(0)[0], Value::Int(5));
+    let one = db
+        .execute("SELECT 7", &[], &[], false)
+        .expect("runs after the drain");
+    assert_eq!(one.rows.expect("rows").values, [Value::Int(7)]);
+    assert!(db.fetch_cursor(a, 10).expect("no error").is_empty());
+    // Read to its end, the connection comes back by itself.
+    let (b, rows) = db
+        .open_cursor(sql, &[], &[SqlType::Integer], 100)
+        .expect("opens");
+    assert_eq!(rows.len(), 50);
+    assert!(db.fetch_cursor(b, 5).expect("no error").is_empty());
+    db.commit().expect("commits");
+    let err = db
+        .open_cursor("SELECT nope FROM missing_table", &[], &[], 5)
+        .expect_err("fails");
+    assert_eq!(err.kind, ErrorKind::Programming);
+    db.rollback().expect("rolls back");
+    // Dropped mid-stream: nothing hangs.
+    let (_c, _) = db.open_cursor(sql, &[], &[], 2).expect("opens");
+    drop(db);
+}

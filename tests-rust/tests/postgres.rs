@@ -167,3 +167,41 @@ fn executemany_of_a_plain_insert_lands_every_row_across_batches() {
     assert_eq!(out.rows.expect("rows").values, rows.concat());
     db.rollback().expect("rollback");
 }
+
+/// A server-side cursor: DECLARE with bound parameters, FETCH per chunk with other statements in
+/// between, CLOSE sent before the next statement once released, and gone with its transaction.
+#[test]
+fn server_side_cursors_fetch_in_chunks() {
+    let Some(mut db) = server() else { return };
+    let sql = "SELECT n, n::text FROM generate_series(1, $1::int) AS n";
+    let (a, first) = db
+        .open_cursor(sql, &[Value::Int(30)], &[SqlType::Integer], 5)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first.columns, ["n", "n"]);
+    assert_eq!(first.row(4), [Value::Int(5), Value::Text("5".into())]);
+    let open = |db: &mut PgBackend| {
+        let out = db
+            .execute(
+                "SELECT count(*) FROM pg_cursors WHERE name <> ''",
+                &[],
+                &[],
+                false,
+            )
+            .expect("runs");
+        out.rows.expect("rows").values[0].clone()
+    };
+    assert_eq!(open(&mut db), Value::Int(1));
+    assert_eq!(db.fetch_cursor(a, 20).expect("fetches").len(), 20);
+    assert_eq!(db.fetch_cursor(a, 20).expect("fetches").len(), 5);
+    db.close_cursor(a);
+    assert_eq!(open(&mut db), Value::Int(0));
+    let (b, _) = db
+        .open_cursor(sql, &[Value::Int(30)], &[], 1)
+        .expect("opens");
+    db.commit().expect("commits");
+    let err = db
+        .fetch_cursor(b, 5)
+        .expect_err("the cursor ended with its transaction");
+    assert_eq!(err.kind, ErrorKind::Programming);
+    db.rollback().expect("rolls back");
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -129,6 +130,32 @@ def _params_from_event(multiparams: Any, params: Any) -> Any:
             )
         return list(multiparams)
     return params or None
+
+
+_UNBUFFERED_ROWCOUNT = 2**64 - 1
+_SERVER_SIDE_SELECT = re.compile(r"\s*SELECT", re.I)
+
+
+def _stream_plan(element: Any, options: dict[str, Any], params: Any) -> tuple[int, int, int] | None:
+    """How a statement's rows are read when stream_results or yield_per asks for a cursor:
+    (first fetch, largest fetch, growth factor), SQLAlchemy's BufferedRowCursorFetchStrategy sizes
+    (one row, then 5, growing fivefold up to max_row_buffer; fixed at yield_per). None reads them
+    all at once. Only a SELECT streams, as SQLAlchemy opens server-side cursors only for those."""
+    yield_per = options.get("yield_per")
+    if not (yield_per or options.get("stream_results")) or isinstance(params, list):
+        return None
+    from ..sql.compound import CompoundSelect
+    from ..sql.elements import TextClause
+    from ..sql.selectable import Select
+
+    if isinstance(element, TextClause):
+        if not _SERVER_SIDE_SELECT.match(element.text):
+            return None
+    elif not isinstance(element, (Select, CompoundSelect)):
+        return None
+    if yield_per:
+        return (int(yield_per), int(yield_per), 0)
+    return (1, int(options.get("max_row_buffer", 1000)), 5)
 
 
 class Connection:
@@ -478,11 +505,19 @@ class Connection:
         identity_map: Any = None,
         defaults: Any = (),
         populate_existing: bool = False,
+        execution_options: Any = None,
     ) -> CursorResult:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        page_size = getattr(element, "_execution_options", {}).get("insertmanyvalues_page_size")
+        options = {
+            **self._execution_options,
+            **getattr(element, "_execution_options", {}),
+            **(execution_options or {}),
+        }
+        yield_per = options.get("yield_per")
+        stream = _stream_plan(element, options, params)
+        page_size = options.get("insertmanyvalues_page_size")
         try:
             cursor = self._core.execute(
                 stmt,
@@ -493,16 +528,17 @@ class Connection:
                 list(defaults),
                 populate_existing,
                 None if page_size is None else int(page_size),
+                stream,
             )
         except Exception as e:
             self._handle_error(e)
             raise
         result = CursorResult(cursor, element, params)
-        yield_per = getattr(element, "_execution_options", {}).get("yield_per") or self._execution_options.get(
-            "yield_per"
-        )
         if yield_per:
             result._yield_per = int(yield_per)
+        if stream is not None and self.dialect.name == "mysql":
+            # PyMySQL's unbuffered cursor reports its unknown rowcount as -1 read unsigned.
+            result._rowcount = _UNBUFFERED_ROWCOUNT
         return result
 
     def _execute_ddl(self, stmt: Any) -> CursorResult:

@@ -35,7 +35,19 @@ class _Filtered:
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[Any]:
+        if getattr(self._result._cursor, "streaming", False):
+            return self._iter_streamed()
         return iter(self._fetch(None))
+
+    def _iter_streamed(self) -> Iterator[Any]:
+        """Rows of a result still being read from its cursor, one buffer at a time, so memory
+        stays at about one chunk."""
+        size = self._result._yield_per or 1000
+        while True:
+            chunk = self._fetch(size)
+            yield from chunk
+            if len(chunk) < size:
+                return
 
     def __next__(self) -> Any:
         rows = self._fetch(1)
@@ -120,6 +132,10 @@ class Result(_Filtered):
         self._unique: Callable[[Any], Any] | None = None
         self._seen: set[Any] | None = None
         self._yield_per: int | None = None
+        # Set on ORM results run with yield_per, which SQLAlchemy will not unique.
+        self._orm_yield_per = False
+        # What rowcount reports where the driver's own value differs from the cursor's.
+        self._rowcount: int | None = None
         self._require_unique = False
         self._result = self
         # Set by columns(): the cursor positions each row keeps, in order, and their keys.
@@ -154,6 +170,8 @@ class Result(_Filtered):
             items = fetch(n - len(out))
 
     def _check_unique(self) -> None:
+        if self._orm_yield_per and self._unique is not None:
+            raise exc.InvalidRequestError("Can't use the ORM yield_per feature in conjunction with unique()")
         if self._require_unique and self._unique is None:
             raise exc.InvalidRequestError(
                 "The unique() method must be invoked on this Result, as it contains results that include "
@@ -248,6 +266,9 @@ class Result(_Filtered):
 
     def yield_per(self, num: int) -> Result:
         self._yield_per = num
+        set_yield_per = getattr(self._cursor, "set_yield_per", None)
+        if set_yield_per is not None:
+            set_yield_per(num)
         return self
 
     def freeze(self) -> FrozenResult:
@@ -286,6 +307,8 @@ class Result(_Filtered):
 
     @property
     def rowcount(self) -> int:
+        if self._rowcount is not None:
+            return self._rowcount
         return int(self._cursor.rowcount)
 
     @property

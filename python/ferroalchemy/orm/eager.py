@@ -133,12 +133,22 @@ def assemble_joined(session: Any, statement: Select, result: Any, entities: list
 
 def apply_options(session: Any, statement: Select, result: Any) -> None:
     """Runs the eager loads the statement's options and its entities' relationships ask for, and
-    marks raiseload() relationships."""
+    marks raiseload() relationships. A streamed result (yield_per) runs them per chunk, as the
+    chunk arrives."""
+    cursor = result._cursor
+    if not getattr(cursor, "streaming", False):
+        apply_to_rows(session, statement, cursor.peek_tuples())
+        return
+    apply_to_rows(session, statement, cursor.peek_tuples(True))
+    cursor.on_chunk = lambda rows: apply_to_rows(session, statement, rows)
+
+
+def apply_to_rows(session: Any, statement: Select, rows: list[Any]) -> None:
     for index, entity in enumerate(statement._raw_columns):
         mapper = getattr(entity, "__mapper__", None)
         if mapper is None or not isinstance(entity, type):
             continue
-        parents = [o for o in result._cursor.peek_column(index) if o is not None]
+        parents = [row[index] for row in rows if row[index] is not None]
         if not parents:
             continue
         paths = [opt.steps for opt in statement._with_options if opt.steps and opt.steps[0][1].parent is mapper]

@@ -145,3 +145,15 @@ def has_eager_relationships(stmt: Select) -> bool:
         if mapper is not None and isinstance(e, type) and mapper._has_eager:
             return True
     return False
+
+
+def check_yield_per_joined(joined: list[Any]) -> None:
+    """yield_per hydrates chunk by chunk, which a joined eager load of a collection cannot (its
+    parent's rows may span chunks): SQLAlchemy refuses it with this error."""
+    if any(entity.prop.uselist for entity in joined):
+        raise exc.InvalidRequestError(
+            "Can't use yield_per with eager loaders that require uniquing or row buffering, e.g. "
+            "joinedload() against collections or subqueryload().  Consider the selectinload() "
+            "strategy for better flexibility in loading objects."
+        )
+    raise NotImplementedError("ferroalchemy: yield_per with joinedload() of a many-to-one is not implemented yet")

@@ -71,6 +71,10 @@ class Query:
     def execution_options(self, **kw: Any) -> Query:
         return self._with(self._select.execution_options(**kw))
 
+    def yield_per(self, count: int) -> Query:
+        """Objects loaded `count` rows at a time from a streamed result (the yield_per option)."""
+        return self.execution_options(yield_per=count)
+
     def populate_existing(self) -> Query:
         return self.execution_options(populate_existing=True)
 

@@ -512,9 +512,13 @@ class Session:
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
         populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
+        yield_per = statement._execution_options.get("yield_per") or conn._execution_options.get("yield_per")
+        if yield_per and joined:
+            loading.check_yield_per_joined(joined)
         result = conn._execute_stmt(
             executed._stmt(), params, statement, plan, self.identity_map, populate_existing=populate
         )
+        result._orm_yield_per = bool(yield_per)
         if joined:
             eager.assemble_joined(self, statement, result, joined)
         if statement._with_options or loading.has_eager_relationships(statement):
@@ -540,6 +544,8 @@ class Session:
         self._check_usable()
         self._autoflush()
         if isinstance(statement, Select):
+            if execution_options:
+                statement = statement.execution_options(**execution_options)
             return self._execute_orm(statement, params)
         entity = getattr(statement, "entity", None)
         if entity is not None and isinstance(statement, (Update, Delete)) and params is None:

@@ -203,7 +203,7 @@ class CompoundSelect(_DerivedFrom, Executable, ClauseElement):
         return self._stmt_cache
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
-        return connection._execute_stmt(self._stmt(), params, self)
+        return connection._execute_stmt(self._stmt(), params, self, execution_options=execution_options)
 
     def __repr__(self) -> str:
         return f"<sqlalchemy.sql.selectable.CompoundSelect object at {hex(id(self))}>"

@@ -1069,7 +1069,7 @@ class TextClause(ClauseElement):
         return f"<sqlalchemy.sql.elements.TextClause object at {hex(id(self))}>"
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
-        return connection._execute_stmt(self._stmt(), params, self)
+        return connection._execute_stmt(self._stmt(), params, self, execution_options=execution_options)
 
 
 class _TextExpr(ColumnElement):

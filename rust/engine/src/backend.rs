@@ -15,6 +15,9 @@ pub struct Outcome {
     pub insert_ids: Vec<i64>,
 }
 
+/// A streaming cursor's id, unique within its connection.
+pub type CursorId = u64;
+
 pub trait Backend: Send {
     /// Runs one statement. `types` directs decoding of the result columns by position; a column
     /// beyond it (or `SqlType::Null`) is decoded by what the driver reports.
@@ -47,6 +50,40 @@ pub trait Backend: Send {
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.execute_many(sql, param_sets, true)
     }
+
+    /// Opens a streaming cursor over a row-returning statement and reads its first `first` rows
+    /// (their column names come with them, as SQLAlchemy reads a server cursor's description
+    /// from its first fetch). Rows stay in the database until `fetch_cursor` asks for them.
+    fn open_cursor(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        first: usize,
+    ) -> Result<(CursorId, Rows), EngineError> {
+        let _ = (sql, params, types, first);
+        Err(EngineError::new(
+            crate::error::ErrorKind::NotSupported,
+            "ferroalchemy: this driver does not stream results",
+        ))
+    }
+
+    /// The next up to `n` rows of an open cursor; fewer than `n` means it is exhausted. A cursor
+    /// the backend no longer holds (closed, or drained to run another statement) gives no rows,
+    /// unless the database itself reports the error (PostgreSQL's closed server cursor).
+    fn fetch_cursor(&mut self, id: CursorId, n: usize) -> Result<Rows, EngineError> {
+        let _ = (id, n);
+        Ok(Rows::default())
+    }
+
+    /// Releases a cursor without doing I/O: what the database must still be told (CLOSE, the
+    /// unread rows) goes out before the connection's next statement.
+    fn close_cursor(&mut self, id: CursorId) {
+        let _ = id;
+    }
+
+    /// Closes every open cursor (the connection goes back to the pool).
+    fn close_cursors(&mut self) {}
 
     fn commit(&mut self) -> Result<(), EngineError>;
     fn rollback(&mut self) -> Result<(), EngineError>;

@@ -14,7 +14,7 @@ pub mod sqlite;
 pub mod temporal;
 pub mod url;
 
-pub use backend::{Backend, Outcome};
+pub use backend::{Backend, CursorId, Outcome};
 pub use error::{EngineError, ErrorKind};
 pub use pool::{Checkout, Pool, PoolKind, PoolOptions};
 pub use rows::Rows;

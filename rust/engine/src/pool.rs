@@ -252,6 +252,12 @@ impl Pool {
 
     fn checkin(&self, slot: &Arc<Slot>) {
         let invalid = slot.invalid.load(std::sync::atomic::Ordering::Relaxed);
+        if !invalid && matches!(self.opts.kind, PoolKind::Queue | PoolKind::Null) {
+            // A streamed result still open ends with its connection's checkout. A shared slot
+            // (Static, SingletonThread) may serve other Connections' open results: each of those
+            // releases its own cursor when it goes.
+            slot.lock().close_cursors();
+        }
         if !invalid && self.opts.reset_on_return {
             let mut c = slot.lock();
             if c.in_transaction() && c.rollback().is_err() {

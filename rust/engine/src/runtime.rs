@@ -34,6 +34,16 @@ pub fn block_on<F: Future>(fut: F) -> Result<F::Output, EngineError> {
     Ok(runtime()?.block_on(fut))
 }
 
+/// Starts `fut` on the runtime; it makes progress whenever some thread is inside `block_on`
+/// (a streamed MySQL result's task, fed one chunk request at a time).
+pub fn spawn<F>(fut: F) -> Result<tokio::task::JoinHandle<F::Output>, EngineError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    Ok(runtime()?.spawn(fut))
+}
+
 /// Ends a server connection's transaction with `sql` (COMMIT or ROLLBACK) when one is open; the
 /// PostgreSQL and MySQL drivers both begin theirs implicitly and track it with `in_txn`.
 pub fn end_transaction<C>(

@@ -1,19 +1,133 @@
 //! SQLite through rusqlite (bundled), run on the calling thread. Transactions begin before the
 //! first statement that changes data, as pysqlite does, so applications see the same locking.
 
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use ferro_sql::value::DateTimeParts;
 use ferro_sql::{SqlType, Value};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{ffi, Connection, ToSql};
+use rusqlite::{ffi, Connection, Statement, ToSql};
 
-use crate::backend::{Backend, Outcome};
+use crate::backend::{Backend, CursorId, Outcome};
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::{format_uuid, shape, Rows};
 
 pub struct SqliteBackend {
-    conn: Connection,
+    /// Shared with the open cursors, whose statements borrow it (see `SqliteCursor`).
+    conn: Rc<Connection>,
+    cursors: HashMap<CursorId, SqliteCursor>,
+    next_cursor: CursorId,
+}
+
+// SAFETY: `Rc` and rusqlite's `Statement` are not `Send` only because they could be shared with
+// another thread through a clone or a borrow. Every clone of `conn` and every statement borrowing
+// it lives inside this struct (the cursors), and none is ever handed out, so moving the backend
+// moves them all together; `Connection` itself is `Send`, and the pool's slot mutex lets one
+// thread at a time use it (the connection is opened with SQLITE_OPEN_NO_MUTEX for that reason).
+unsafe impl Send for SqliteBackend {}
+
+/// A statement being stepped through across calls, as a pysqlite cursor is: `fetchmany` resumes
+/// where the previous one stopped.
+struct SqliteCursor {
+    /// Always `Some` until `drop`, which takes it before freeing `stmt`.
+    rows: Option<rusqlite::Rows<'static>>,
+    /// From `Box::into_raw`; freed in `drop`.
+    stmt: *mut Statement<'static>,
+    /// Keeps the connection `stmt` borrows alive, and at one address, for as long as the cursor.
+    _conn: Rc<Connection>,
+    columns: Vec<String>,
+    types: Vec<SqlType>,
+}
+
+impl SqliteCursor {
+    /// Prepares `sql` and starts stepping it.
+    fn open(
+        conn: &Rc<Connection>,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+    ) -> Result<Self, EngineError> {
+        // SAFETY (the 'static lifetimes here): the connection lives in an `Rc` whose clone this
+        // cursor keeps in `_conn`, so it is neither moved nor freed before the cursor's `drop`
+        // has finalized the statement. The statement is boxed (stable address) and freed only in
+        // `drop`, after the `Rows` borrowing it. Neither reference escapes the cursor.
+        let c: &'static Connection = unsafe { &*Rc::as_ptr(conn) };
+        let mut stmt = c.prepare(sql).map_err(map_err)?;
+        bind_all(&mut stmt, params)?;
+        let columns: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+        let types = (0..columns.len())
+            .map(|i| types.get(i).cloned().unwrap_or(SqlType::Null))
+            .collect();
+        let stmt = Box::into_raw(Box::new(stmt));
+        // SAFETY: `stmt` is valid until `drop` frees it, after this `Rows` is gone (see above).
+        let rows = unsafe { &mut *stmt }.raw_query();
+        Ok(SqliteCursor {
+            rows: Some(rows),
+            stmt,
+            _conn: conn.clone(),
+            columns,
+            types,
+        })
+    }
+
+    fn fetch(&mut self, n: usize) -> Result<Rows, EngineError> {
+        let mut values = Vec::with_capacity(n.min(4096) * self.columns.len());
+        if let Some(rows) = self.rows.as_mut() {
+            let types: Vec<&SqlType> = self.types.iter().collect();
+            decode_rows(rows, &types, n, &mut values)?;
+        }
+        Ok(Rows {
+            columns: self.columns.clone(),
+            values,
+        })
+    }
+}
+
+impl Drop for SqliteCursor {
+    fn drop(&mut self) {
+        // Resets the statement while it is still alive.
+        self.rows = None;
+        // SAFETY: `stmt` came from `Box::into_raw` in `open`, is freed only here, and nothing
+        // borrows it any more; the connection it refers to is still held by `_conn`.
+        drop(unsafe { Box::from_raw(self.stmt) });
+    }
+}
+
+fn bind_all(stmt: &mut Statement<'_>, params: &[Value]) -> Result<(), EngineError> {
+    let expected = stmt.parameter_count();
+    if expected != params.len() {
+        return Err(map_err(rusqlite::Error::InvalidParameterCount(
+            params.len(),
+            expected,
+        )));
+    }
+    for (i, p) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, Param(p)).map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Steps up to `limit` rows, decoding each column as its declared type asks (the one loop the
+/// buffered and the streamed results share).
+fn decode_rows(
+    rows: &mut rusqlite::Rows<'_>,
+    types: &[&SqlType],
+    limit: usize,
+    values: &mut Vec<Value>,
+) -> Result<usize, EngineError> {
+    let mut n = 0;
+    while n < limit {
+        let Some(row) = rows.next().map_err(map_err)? else {
+            break;
+        };
+        for (i, ty) in types.iter().enumerate() {
+            values.push(decode(row.get_ref(i).map_err(map_err)?, ty)?);
+        }
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[derive(Debug, Clone)]
@@ -42,7 +156,11 @@ impl SqliteBackend {
         conn.execute_batch("PRAGMA foreign_keys = OFF")
             .map_err(map_err)?;
         conn.set_prepared_statement_cache_capacity(256);
-        Ok(SqliteBackend { conn })
+        Ok(SqliteBackend {
+            conn: Rc::new(conn),
+            cursors: HashMap::new(),
+            next_cursor: 1,
+        })
     }
 
     fn autobegin(&mut self, is_dml: bool) -> Result<(), EngineError> {
@@ -307,16 +425,7 @@ impl Backend for SqliteBackend {
     ) -> Result<Outcome, EngineError> {
         self.autobegin(is_dml)?;
         let mut stmt = self.conn.prepare_cached(sql).map_err(map_err)?;
-        let expected = stmt.parameter_count();
-        if expected != params.len() {
-            return Err(map_err(rusqlite::Error::InvalidParameterCount(
-                params.len(),
-                expected,
-            )));
-        }
-        for (i, p) in params.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, Param(p)).map_err(map_err)?;
-        }
+        bind_all(&mut stmt, params)?;
         let ncols = stmt.column_count();
         if ncols == 0 {
             let n = stmt.raw_execute().map_err(map_err)?;
@@ -332,11 +441,7 @@ impl Backend for SqliteBackend {
         let col_types: Vec<&SqlType> = (0..ncols).map(|i| types.get(i).unwrap_or(&null)).collect();
         let mut values = Vec::new();
         let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next().map_err(map_err)? {
-            for (i, ty) in col_types.iter().enumerate() {
-                values.push(decode(row.get_ref(i).map_err(map_err)?, ty)?);
-            }
-        }
+        decode_rows(&mut rows, &col_types, usize::MAX, &mut values)?;
         drop(rows);
         let changes = if is_dml {
             self.conn.changes() as i64
@@ -376,6 +481,36 @@ impl Backend for SqliteBackend {
             ids.push(self.conn.last_insert_rowid());
         }
         Ok((total, ids))
+    }
+
+    fn open_cursor(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        first: usize,
+    ) -> Result<(CursorId, Rows), EngineError> {
+        let mut cursor = SqliteCursor::open(&self.conn, sql, params, types)?;
+        let rows = cursor.fetch(first)?;
+        let id = self.next_cursor;
+        self.next_cursor += 1;
+        self.cursors.insert(id, cursor);
+        Ok((id, rows))
+    }
+
+    fn fetch_cursor(&mut self, id: CursorId, n: usize) -> Result<Rows, EngineError> {
+        match self.cursors.get_mut(&id) {
+            Some(c) => c.fetch(n),
+            None => Ok(Rows::default()),
+        }
+    }
+
+    fn close_cursor(&mut self, id: CursorId) {
+        self.cursors.remove(&id);
+    }
+
+    fn close_cursors(&mut self) {
+        self.cursors.clear();
     }
 
     fn commit(&mut self) -> Result<(), EngineError> {

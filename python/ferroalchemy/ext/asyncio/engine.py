@@ -92,6 +92,8 @@ class AsyncConnection:
         return self.sync_connection.scalars(statement, parameters, **kw)
 
     async def stream(self, statement: Any, parameters: Any = None, **kw: Any) -> AsyncResult:
+        # As SQLAlchemy's: the rows come from a cursor as they are fetched.
+        kw["execution_options"] = {**(kw.get("execution_options") or {}), "stream_results": True}
         return AsyncResult(self.sync_connection.execute(statement, parameters, **kw))
 
     async def stream_scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:

@@ -116,6 +116,8 @@ class AsyncSession:
             return self.sync_session.scalar(statement, params, **kw)
 
     async def stream(self, statement: Any, params: Any = None, **kw: Any) -> AsyncResult:
+        # As SQLAlchemy's: the rows come from a cursor as they are fetched.
+        kw["execution_options"] = {**(kw.get("execution_options") or {}), "stream_results": True}
         with self._io():
             return AsyncResult(self.sync_session.execute(statement, params, **kw))
 

@@ -3,13 +3,14 @@
 //! and run on the binary protocol. The session keeps autocommit off, as PyMySQL's connections do,
 //! so a transaction begins at the first statement and ends at COMMIT or ROLLBACK.
 
+mod stream;
 mod types;
 
 use ferro_sql::{SqlType, Value};
-use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlSslMode};
+use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
 use sqlx::{AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Statement, ValueRef};
 
-use crate::backend::{Backend, Outcome};
+use crate::backend::{Backend, CursorId, Outcome};
 use crate::batch::InsertBatch;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
@@ -61,7 +62,11 @@ impl MySqlOptions {
 const PACKET_BUDGET: usize = 2 * 1024 * 1024;
 
 pub struct MySqlBackend {
-    conn: MySqlConnection,
+    /// None while a streamed result's task holds it, or once that task failed.
+    conn: Option<MySqlConnection>,
+    /// The unbuffered result being read, if any (one at a time, as on PyMySQL's connection).
+    stream: Option<stream::RowStream>,
+    next_cursor: CursorId,
     in_txn: bool,
     /// The step between the auto-increment ids of one multi-row INSERT, when the server
     /// guarantees they are consecutive (innodb_autoinc_lock_mode 0 or 1); None when it does not.
@@ -77,7 +82,9 @@ impl MySqlBackend {
                 .map_err(map_err)?;
             conn.execute("SET autocommit = 0").await.map_err(map_err)?;
             Ok(MySqlBackend {
-                conn,
+                conn: Some(conn),
+                stream: None,
+                next_cursor: 1,
                 in_txn: false,
                 id_step: None,
             })
@@ -137,14 +144,7 @@ impl MySqlBackend {
         }
         let mut values = Vec::with_capacity(rows.len() * names.len());
         for row in &rows {
-            for i in 0..names.len() {
-                let raw = row.try_get_raw(i).map_err(map_err)?;
-                values.push(if raw.is_null() {
-                    Value::Null
-                } else {
-                    types::decode(row, i, types.get(i).unwrap_or(&SqlType::Null))?
-                });
-            }
+            decode_row(row, names.len(), types, &mut values)?;
         }
         Ok(Outcome {
             rowcount: i64::try_from(rows.len()).unwrap_or(i64::MAX),
@@ -157,7 +157,51 @@ impl MySqlBackend {
     }
 }
 
+/// Decodes one row's `width` columns by their declared types (the one loop the buffered and the
+/// streamed results share).
+fn decode_row(
+    row: &MySqlRow,
+    width: usize,
+    types: &[SqlType],
+    values: &mut Vec<Value>,
+) -> Result<(), EngineError> {
+    for i in 0..width {
+        let raw = row.try_get_raw(i).map_err(map_err)?;
+        values.push(if raw.is_null() {
+            Value::Null
+        } else {
+            types::decode(row, i, types.get(i).unwrap_or(&SqlType::Null))?
+        });
+    }
+    Ok(())
+}
+
 impl MySqlBackend {
+    /// The connection, once a streamed result still being read has been read to its end
+    /// (PyMySQL reads an unfinished unbuffered result off the socket before the next command).
+    fn conn(&mut self) -> Result<&mut MySqlConnection, EngineError> {
+        if let Some(stream) = self.stream.take() {
+            self.conn = Some(stream.finish()?);
+        }
+        self.conn.as_mut().ok_or_else(lost)
+    }
+
+    /// A chunk of the stream `id` (empty once that stream is gone); the connection comes back
+    /// as soon as the stream ends.
+    fn stream_chunk(&mut self, id: CursorId, n: usize) -> Result<Rows, EngineError> {
+        let chunk = match self.stream.as_mut() {
+            Some(s) if s.id == id => s.next_chunk(n),
+            _ => return Ok(Rows::default()),
+        };
+        match chunk {
+            Ok(Some(rows)) if rows.len() >= n => Ok(rows),
+            other => {
+                self.conn()?;
+                Ok(other?.unwrap_or_default())
+            }
+        }
+    }
+
     /// The batch form of `sql` when `param_sets` can go out as multi-row statements.
     fn batch_of(sql: &str, param_sets: &[Vec<Value>]) -> Option<InsertBatch> {
         let width = param_sets.first().map_or(0, Vec::len);
@@ -220,7 +264,7 @@ impl Backend for MySqlBackend {
         _is_dml: bool,
     ) -> Result<Outcome, EngineError> {
         self.in_txn = true;
-        block_on(Self::run(&mut self.conn, sql, params, types))?
+        block_on(Self::run(self.conn()?, sql, params, types))?
     }
 
     fn execute_many(
@@ -230,7 +274,7 @@ impl Backend for MySqlBackend {
         _is_dml: bool,
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.in_txn = true;
-        let conn = &mut self.conn;
+        let conn = self.conn()?;
         if let Some(batch) = Self::batch_of(sql, param_sets) {
             // Like PyMySQL's executemany: the last statement's LAST_INSERT_ID is the cursor's.
             let (total, firsts) = block_on(Self::run_batched(conn, &batch, param_sets))??;
@@ -245,7 +289,8 @@ impl Backend for MySqlBackend {
         param_sets: &[Vec<Value>],
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.in_txn = true;
-        let conn = &mut self.conn;
+        self.conn()?;
+        let conn = self.conn.as_mut().ok_or_else(lost)?;
         let Some(batch) = Self::batch_of(sql, param_sets) else {
             return block_on(Self::run_each(conn, sql, param_sets))?;
         };
@@ -264,12 +309,46 @@ impl Backend for MySqlBackend {
         Ok((total, ids))
     }
 
+    fn open_cursor(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        first: usize,
+    ) -> Result<(CursorId, Rows), EngineError> {
+        self.conn()?;
+        self.in_txn = true;
+        let id = self.next_cursor;
+        self.next_cursor += 1;
+        let conn = self.conn.take().ok_or_else(lost)?;
+        self.stream = Some(stream::RowStream::start(conn, id, sql, params, types)?);
+        let rows = self.stream_chunk(id, first)?;
+        Ok((id, rows))
+    }
+
+    fn fetch_cursor(&mut self, id: CursorId, n: usize) -> Result<Rows, EngineError> {
+        self.stream_chunk(id, n)
+    }
+
+    fn close_cursor(&mut self, id: CursorId) {
+        // The rest is read off the socket before the connection's next statement.
+        let _ = id;
+    }
+
+    fn close_cursors(&mut self) {
+        let _ = self.conn();
+    }
+
     fn commit(&mut self) -> Result<(), EngineError> {
-        end_transaction(&mut self.conn, &mut self.in_txn, "COMMIT", map_err)
+        self.conn()?;
+        let conn = self.conn.as_mut().ok_or_else(lost)?;
+        end_transaction(conn, &mut self.in_txn, "COMMIT", map_err)
     }
 
     fn rollback(&mut self) -> Result<(), EngineError> {
-        end_transaction(&mut self.conn, &mut self.in_txn, "ROLLBACK", map_err)
+        self.conn()?;
+        let conn = self.conn.as_mut().ok_or_else(lost)?;
+        end_transaction(conn, &mut self.in_txn, "ROLLBACK", map_err)
     }
 
     fn in_transaction(&self) -> bool {
@@ -277,8 +356,18 @@ impl Backend for MySqlBackend {
     }
 
     fn ping(&mut self) -> bool {
-        matches!(block_on(self.conn.ping()), Ok(Ok(())))
+        match self.conn() {
+            Ok(conn) => matches!(block_on(conn.ping()), Ok(Ok(()))),
+            Err(_) => false,
+        }
     }
+}
+
+fn lost() -> EngineError {
+    EngineError::new(
+        ErrorKind::Operational,
+        "Lost connection to server during a streamed query",
+    )
 }
 
 /// Server error numbers as PEP 249 kinds, the way PyMySQL maps them.

@@ -9,17 +9,18 @@ pub mod numeric;
 pub mod types;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use ferro_sql::{SqlType, Value};
 use sqlx::postgres::{
-    PgArgumentBuffer, PgArguments, PgConnectOptions, PgConnection, PgSslMode, PgTypeInfo,
+    PgArgumentBuffer, PgArguments, PgConnectOptions, PgConnection, PgRow, PgSslMode, PgTypeInfo,
 };
 use sqlx::{
     Arguments, AssertSqlSafe, Column, Connection, Either, Executor, Row, SqlSafeStr, Statement,
     ValueRef,
 };
 
-use crate::backend::{Backend, Outcome};
+use crate::backend::{Backend, CursorId, Outcome};
 use crate::batch::InsertBatch;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
@@ -73,6 +74,24 @@ impl PgOptions {
 pub struct PgBackend {
     conn: PgConnection,
     in_txn: bool,
+    /// Server-side cursors DECLAREd in the current transaction (the server closes them at its end).
+    cursors: HashMap<CursorId, PgCursor>,
+    /// Cursors released since the last statement, to CLOSE before the next one.
+    to_close: Vec<CursorId>,
+    /// Cursors whose transaction ended: FETCH from one fails as the server would fail it.
+    ended: std::collections::HashSet<CursorId>,
+    next_cursor: CursorId,
+}
+
+/// A server-side cursor, as psycopg's named cursors make them: `DECLARE ... CURSOR FOR`, then
+/// `FETCH FORWARD n` per chunk.
+struct PgCursor {
+    columns: Vec<(String, PgTypeInfo)>,
+    types: Vec<SqlType>,
+}
+
+fn cursor_name(id: CursorId) -> String {
+    format!("ferro_cursor_{id}")
 }
 
 /// One parameter, already encoded for the type the server gave its placeholder.
@@ -113,10 +132,15 @@ impl PgBackend {
         Ok(PgBackend {
             conn,
             in_txn: false,
+            cursors: HashMap::new(),
+            to_close: Vec::new(),
+            ended: Default::default(),
+            next_cursor: 1,
         })
     }
 
     fn autobegin(&mut self) -> Result<(), EngineError> {
+        self.close_released()?;
         if !self.in_txn {
             block_on(self.conn.execute("BEGIN"))?.map_err(map_err)?;
             self.in_txn = true;
@@ -172,24 +196,7 @@ impl PgBackend {
             });
         }
         let pg_rows = query.fetch_all(&mut *conn).await.map_err(map_err)?;
-        let mut values = Vec::with_capacity(pg_rows.len() * columns.len());
-        for row in &pg_rows {
-            for (i, (_, ty)) in columns.iter().enumerate() {
-                let raw = row.try_get_raw(i).map_err(map_err)?;
-                if raw.is_null() {
-                    values.push(Value::Null);
-                    continue;
-                }
-                let bytes = raw
-                    .as_bytes()
-                    .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
-                values.push(types::decode(
-                    bytes,
-                    ty,
-                    types.get(i).unwrap_or(&SqlType::Null),
-                )?);
-            }
-        }
+        let values = decode_rows(&pg_rows, &columns, types)?;
         Ok(Outcome {
             rowcount: i64::try_from(pg_rows.len()).unwrap_or(i64::MAX),
             rows: Some(Rows {
@@ -201,7 +208,78 @@ impl PgBackend {
     }
 }
 
+/// Decodes rows by the types the statement's description gave (the one loop the buffered and the
+/// streamed results share).
+fn decode_rows(
+    pg_rows: &[PgRow],
+    columns: &[(String, PgTypeInfo)],
+    types: &[SqlType],
+) -> Result<Vec<Value>, EngineError> {
+    let mut values = Vec::with_capacity(pg_rows.len() * columns.len());
+    for row in pg_rows {
+        for (i, (_, ty)) in columns.iter().enumerate() {
+            let raw = row.try_get_raw(i).map_err(map_err)?;
+            if raw.is_null() {
+                values.push(Value::Null);
+                continue;
+            }
+            let bytes = raw
+                .as_bytes()
+                .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
+            values.push(types::decode(
+                bytes,
+                ty,
+                types.get(i).unwrap_or(&SqlType::Null),
+            )?);
+        }
+    }
+    Ok(values)
+}
+
 impl PgBackend {
+    /// CLOSEs the cursors released since the last statement. One the server has closed already
+    /// (its transaction ended) is forgotten with the transaction, so CLOSE never names a missing
+    /// cursor (which would abort the transaction).
+    fn close_released(&mut self) -> Result<(), EngineError> {
+        if self.to_close.is_empty() {
+            return Ok(());
+        }
+        let sql: String = self
+            .to_close
+            .drain(..)
+            .filter(|id| self.cursors.remove(id).is_some())
+            .map(|id| format!("CLOSE {};", cursor_name(id)))
+            .collect();
+        if !sql.is_empty() {
+            block_on(self.conn.execute(AssertSqlSafe(sql)))?.map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    /// The transaction ends, and the server closes its cursors with it.
+    fn end_cursors(&mut self) {
+        self.ended.extend(self.cursors.drain().map(|(id, _)| id));
+    }
+
+    async fn fetch_chunk(
+        conn: &mut PgConnection,
+        id: CursorId,
+        cursor: &PgCursor,
+        n: usize,
+    ) -> Result<Rows, EngineError> {
+        // Not kept in the statement cache: each cursor has its own name.
+        let sql = format!("FETCH FORWARD {n} FROM {}", cursor_name(id));
+        let pg_rows = sqlx::query(AssertSqlSafe(sql))
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map_err)?;
+        Ok(Rows {
+            columns: cursor.columns.iter().map(|(n, _)| n.clone()).collect(),
+            values: decode_rows(&pg_rows, &cursor.columns, &cursor.types)?,
+        })
+    }
+
     /// A plain INSERT's executemany as multi-row VALUES statements (no generated ids to report:
     /// the flush asks for those with RETURNING, which never batches here).
     async fn run_batched(
@@ -266,11 +344,80 @@ impl Backend for PgBackend {
         })?
     }
 
+    fn open_cursor(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        types: &[SqlType],
+        first: usize,
+    ) -> Result<(CursorId, Rows), EngineError> {
+        self.autobegin()?;
+        let id = self.next_cursor;
+        self.next_cursor += 1;
+        let conn = &mut self.conn;
+        let (cursor, rows) = block_on(async move {
+            // The statement's own description gives the columns (and is cached for the next
+            // time); the parameters are bound to the DECLARE through the extended protocol.
+            let stmt = conn
+                .prepare_with(AssertSqlSafe(sql.to_owned()).into_sql_str(), &[])
+                .await
+                .map_err(map_err)?;
+            let cursor = PgCursor {
+                columns: stmt
+                    .columns()
+                    .iter()
+                    .map(|c| (c.name().to_owned(), c.type_info().clone()))
+                    .collect(),
+                types: types.to_vec(),
+            };
+            let declare = format!("DECLARE {} NO SCROLL CURSOR FOR {sql}", cursor_name(id));
+            Self::run(conn, &declare, params, &[]).await?;
+            let rows = Self::fetch_chunk(conn, id, &cursor, first).await?;
+            Ok::<_, EngineError>((cursor, rows))
+        })??;
+        self.cursors.insert(id, cursor);
+        Ok((id, rows))
+    }
+
+    fn fetch_cursor(&mut self, id: CursorId, n: usize) -> Result<Rows, EngineError> {
+        self.close_released()?;
+        let Some(cursor) = self.cursors.get(&id) else {
+            if self.ended.contains(&id) {
+                let mut err = EngineError::new(
+                    ErrorKind::Programming,
+                    format!("cursor \"{}\" does not exist", cursor_name(id)),
+                );
+                err.sqlstate = Some("34000".into());
+                return Err(err);
+            }
+            return Ok(Rows::default());
+        };
+        block_on(Self::fetch_chunk(&mut self.conn, id, cursor, n))?
+    }
+
+    fn close_cursor(&mut self, id: CursorId) {
+        self.ended.remove(&id);
+        if self.cursors.contains_key(&id) {
+            self.to_close.push(id);
+        }
+    }
+
+    fn close_cursors(&mut self) {
+        self.to_close.extend(self.cursors.keys().copied());
+        self.ended.clear();
+        // Best effort: the pool rolls back next, which closes them anyway.
+        let _ = self.close_released();
+    }
+
     fn commit(&mut self) -> Result<(), EngineError> {
+        self.close_released()?;
+        self.end_cursors();
         end_transaction(&mut self.conn, &mut self.in_txn, "COMMIT", map_err)
     }
 
     fn rollback(&mut self) -> Result<(), EngineError> {
+        self.to_close.clear();
+        self.end_cursors();
         end_transaction(&mut self.conn, &mut self.in_txn, "ROLLBACK", map_err)
     }
 

@@ -24,7 +24,7 @@ use crate::orm::IdentityMap;
 use crate::processors::{ColumnValues, RunDialect};
 use crate::sql::PyStmt;
 pub use params::{build_execution, param_keys};
-use result::{keys_new, CursorResult};
+use result::{keys_new, CursorResult, Stream};
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
 pub struct Engine {
@@ -139,6 +139,7 @@ impl Engine {
             .map_err(|e| driver_error(py, &e, None, None))?;
         Ok(Connection {
             checkout: Mutex::new(Some(checkout)),
+            cursors: Mutex::new(Vec::new()),
             dialect: self.dialect,
             cache: self.cache.clone(),
             py_dialect: self.py_dialect.clone_ref(py),
@@ -198,6 +199,9 @@ impl Engine {
 #[pyclass(frozen, module = "ferroalchemy._core")]
 pub struct Connection {
     checkout: Mutex<Option<Checkout>>,
+    /// The cursors of this Connection's open streamed results, closed with it (a shared pool's
+    /// slot outlives the Connection, so the pool cannot tell whose cursors are whose).
+    pub cursors: Mutex<Vec<ferro_engine::CursorId>>,
     pub dialect: Dialect,
     pub cache: Arc<StatementCache>,
     pub py_dialect: Py<PyAny>,
@@ -236,6 +240,10 @@ impl Batch {
 impl Connection {
     fn lock(&self) -> MutexGuard<'_, Option<Checkout>> {
         self.checkout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn open_cursors(&self) -> MutexGuard<'_, Vec<ferro_engine::CursorId>> {
+        self.cursors.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn closed_error(py: Python<'_>) -> PyErr {
@@ -332,10 +340,13 @@ impl Connection {
     /// `plan`, rows become ORM objects through the identity map.
     /// An executemany of INSERT ... RETURNING goes out in pages of `page_size` rows
     /// (`insertmanyvalues_page_size`; the connection's when None).
-    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false, page_size=None))]
+    ///
+    /// `stream` = (first, max, growth) reads the rows through a cursor as they are fetched:
+    /// `first` rows now, then chunks growing by `growth` up to `max` (fixed when `growth` is 0).
+    #[pyo3(signature = (stmt, params=None, plan=None, identity_map=None, log=None, defaults=Vec::new(), populate_existing=false, page_size=None, stream=None))]
     #[allow(clippy::too_many_arguments)]
     fn execute(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         stmt: &Bound<'_, PyStmt>,
         params: Option<&Bound<'_, PyAny>>,
@@ -345,19 +356,74 @@ impl Connection {
         defaults: Vec<(String, Py<PyAny>)>,
         populate_existing: bool,
         page_size: Option<usize>,
+        stream: Option<(usize, usize, usize)>,
     ) -> PyResult<CursorResult> {
+        let this = slf.get();
         let stmt = &stmt.get().0;
         let keys = param_keys(stmt, params, &defaults)?;
-        let compiled = self.compiled_for(py, stmt, &keys)?;
+        let compiled = this.compiled_for(py, stmt, &keys)?;
         let rd = RunDialect {
-            d: self.dialect,
-            py_dialect: self.py_dialect.bind(py),
+            d: this.dialect,
+            py_dialect: this.py_dialect.bind(py),
         };
         let (compiled, batch) = build_execution(py, rd, stmt, compiled, params, &defaults)?;
+        if let (Some((first, max, growth)), Batch::One(p)) = (stream, &batch) {
+            if !compiled.is_dml {
+                let after = match log {
+                    Some(log) => {
+                        let (driver_params, many) = batch.driver_params(py)?;
+                        before_execute(log, &compiled.sql, driver_params, many)?
+                    }
+                    None => None,
+                };
+                let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
+                let first = first.max(1);
+                let opened = py.detach(|| {
+                    let guard = this.lock();
+                    let Some(checkout) = guard.as_ref() else {
+                        return Err(None);
+                    };
+                    let mut conn = checkout.conn();
+                    conn.open_cursor(&compiled.sql, p, &types, first)
+                        .map(|(id, rows)| (checkout.slot.clone(), id, rows))
+                        .map_err(Some)
+                });
+                let (slot, id, rows) =
+                    opened.map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
+                this.open_cursors().push(id);
+                if let Some(after) = after {
+                    after.call0()?;
+                }
+                let keys = match plan {
+                    Some(plan) => plan.get().keys.clone(),
+                    // A textual SELECT's columns are known once it ran.
+                    None if compiled.columns.len() != rows.width() => {
+                        keys_new(py, rows.columns.clone())?
+                    }
+                    None => keys_new(
+                        py,
+                        compiled.columns.iter().map(|c| c.name.clone()).collect(),
+                    )?,
+                };
+                let stream = Stream {
+                    conn: slf.clone().unbind(),
+                    slot,
+                    id,
+                    bufsize: first,
+                    max: max.max(1),
+                    growth,
+                    types,
+                    plan: plan.map(|p| p.clone().unbind()),
+                    identity_map: identity_map.map(|m| m.clone().unbind()),
+                    populate_existing,
+                };
+                return CursorResult::streamed(py, stream, &rows, keys);
+            }
+        }
         let outcome = match &batch {
             Batch::Many(rows) if compiled.is_insert && compiled.returns_rows && rows.len() > 1 => {
-                let page_size = self.page_size(page_size);
-                self.run_returning_pages(py, &compiled, rows, page_size, log)?
+                let page_size = this.page_size(page_size);
+                this.run_returning_pages(py, &compiled, rows, page_size, log)?
             }
             _ => {
                 let after = match log {
@@ -367,7 +433,7 @@ impl Connection {
                     }
                     None => None,
                 };
-                let outcome = self
+                let outcome = this
                     .run(py, &compiled, &batch)
                     .map_err(|e| Self::raise_run_error(py, e, &compiled, &batch))?;
                 if let Some(after) = after {
@@ -516,7 +582,16 @@ impl Connection {
     /// Returns the connection to the pool (which rolls back what was not committed).
     fn close(&self, py: Python<'_>) {
         let taken = self.lock().take();
-        py.detach(move || drop(taken));
+        let cursors = std::mem::take(&mut *self.open_cursors());
+        py.detach(move || {
+            if let Some(checkout) = &taken {
+                let mut conn = checkout.conn();
+                for id in cursors {
+                    conn.close_cursor(id);
+                }
+            }
+            drop(taken)
+        });
     }
 
     #[getter]
@@ -570,6 +645,32 @@ impl Connection {
             }
         });
         r.map_err(|e| driver_error(py, &e, None, None))
+    }
+}
+
+/// A streamed chunk's decoded rows as the tuples a result hands out: ORM objects through the plan
+/// and identity map, or column values through the type processors.
+pub fn rows_to_tuples(
+    py: Python<'_>,
+    conn: &Connection,
+    rows: &ferro_engine::Rows,
+    types: &[SqlType],
+    plan: Option<&Bound<'_, LoadPlan>>,
+    identity_map: Option<&Bound<'_, IdentityMap>>,
+    populate_existing: bool,
+) -> PyResult<Vec<Py<PyTuple>>> {
+    let processed = ColumnValues::new(py, rows, types, conn.py_dialect.bind(py))?;
+    match plan {
+        Some(plan) => hydrate(
+            py,
+            plan.get(),
+            rows,
+            &processed,
+            identity_map,
+            populate_existing,
+        ),
+        None if !processed.is_empty() => crate::processors::tuples(py, rows, &processed),
+        None => result::plain_tuples(py, rows),
     }
 }
 

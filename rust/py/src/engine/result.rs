@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::RecordBatchIterator;
-use ferro_engine::Rows;
+use ferro_engine::pool::Slot;
+use ferro_engine::{CursorId, Rows};
 use ferro_sql::SqlType;
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -14,6 +15,10 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyCapsule, PyDict, PyList, PySlice, PyString, PyTuple};
 
 use crate::convert::{py_to_value, value_to_py};
+use crate::engine::Connection;
+use crate::errors::{driver_error, exc};
+use crate::orm::loading::LoadPlan;
+use crate::orm::IdentityMap;
 
 /// The column names of a result, shared by all its rows.
 pub struct KeysInner {
@@ -300,6 +305,65 @@ impl RowMapping {
     }
 }
 
+/// An open streaming cursor behind a result: where its next rows come from, how many to ask for,
+/// and how they become Python tuples.
+pub struct Stream {
+    pub conn: Py<Connection>,
+    /// The pooled connection the cursor lives on: fetches go through `conn` (refused once it is
+    /// closed), the release straight to the slot, which a shared pool (StaticPool) keeps open
+    /// after this Connection closed.
+    pub slot: Arc<Slot>,
+    pub id: CursorId,
+    /// Rows per fetch from the database; it grows by `growth` up to `max` (SQLAlchemy's
+    /// BufferedRowCursorFetchStrategy), or stays at `max` when `growth` is 0 (yield_per).
+    pub bufsize: usize,
+    pub max: usize,
+    pub growth: usize,
+    pub types: Vec<SqlType>,
+    pub plan: Option<Py<LoadPlan>>,
+    pub identity_map: Option<Py<IdentityMap>>,
+    pub populate_existing: bool,
+}
+
+impl Stream {
+    /// The next up to `n` decoded rows, read and decoded with the GIL released.
+    fn fetch(&self, py: Python<'_>, n: usize) -> PyResult<Rows> {
+        let conn = self.conn.get();
+        let out = py.detach(|| match conn.lock().as_ref() {
+            Some(c) if Arc::ptr_eq(&c.slot, &self.slot) => {
+                c.conn().fetch_cursor(self.id, n).map_err(Some)
+            }
+            _ => Err(None),
+        });
+        out.map_err(|e| match e {
+            Some(e) => driver_error(py, &e, None, None),
+            None => exc(py, "ResourceClosedError", "This Connection is closed"),
+        })
+    }
+
+    fn tuples(&self, py: Python<'_>, rows: &Rows) -> PyResult<Vec<Py<PyTuple>>> {
+        let conn = self.conn.get();
+        crate::engine::rows_to_tuples(
+            py,
+            conn,
+            rows,
+            &self.types,
+            self.plan.as_ref().map(|p| p.bind(py)),
+            self.identity_map.as_ref().map(|m| m.bind(py)),
+            self.populate_existing,
+        )
+    }
+}
+
+/// A result closed, exhausted or garbage collected tells the backend its cursor is done with (no
+/// I/O: see `Backend::close_cursor`).
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.conn.get().open_cursors().retain(|id| *id != self.id);
+        self.slot.lock().close_cursor(self.id);
+    }
+}
+
 /// A buffered result: rows as tuples until fetched, so `scalars()` never builds Row objects.
 /// A plain (non-ORM) result keeps its decoded rows in Rust until a fetch needs tuples, so an Arrow
 /// export reads them without building Python objects.
@@ -315,6 +379,11 @@ pub struct CursorResult {
     rowcount: i64,
     #[pyo3(get)]
     lastrowid: Option<i64>,
+    /// Set while rows are still in the database (a streamed result).
+    stream: Option<Stream>,
+    /// Called with each chunk's rows as they arrive (the ORM's per-chunk eager loads).
+    #[pyo3(get, set)]
+    on_chunk: Option<Py<PyAny>>,
 }
 
 impl CursorResult {
@@ -327,6 +396,8 @@ impl CursorResult {
             keys: None,
             rowcount,
             lastrowid,
+            stream: None,
+            on_chunk: None,
         }
     }
 
@@ -344,6 +415,76 @@ impl CursorResult {
             keys: Some(keys),
             rowcount,
             lastrowid,
+            stream: None,
+            on_chunk: None,
+        }
+    }
+
+    /// A result whose rows are read from an open cursor as they are fetched; `rows` are the ones
+    /// its opening read.
+    pub fn streamed(
+        py: Python<'_>,
+        mut stream: Stream,
+        first: &Rows,
+        keys: Keys,
+    ) -> PyResult<Self> {
+        let exhausted = first.len() < stream.bufsize;
+        let rows = stream.tuples(py, first)?;
+        if stream.growth > 0 {
+            // After its one-row first fetch, SQLAlchemy's buffer starts at the growth factor.
+            stream.bufsize = stream.growth.min(stream.max);
+        }
+        let mut r = Self::with_rows(rows, keys, -1, None);
+        r.stream = Some(stream);
+        if exhausted {
+            r.end_stream();
+        }
+        Ok(r)
+    }
+
+    fn end_stream(&mut self) {
+        self.stream = None;
+    }
+
+    /// Reads chunks from the cursor until `want` rows are buffered (all of them for None).
+    fn fill(&mut self, py: Python<'_>, want: Option<usize>) -> PyResult<()> {
+        loop {
+            let Some(s) = self.stream.as_mut() else {
+                return Ok(());
+            };
+            let have = self.rows.len() - self.pos;
+            let ask = match want {
+                Some(n) if have >= n => return Ok(()),
+                // One row (fetchone, iteration) refills the buffer; several (fetchmany) read just
+                // the missing ones, as SQLAlchemy's BufferedRowCursorFetchStrategy does: what is
+                // read ahead matters on MySQL, where the next statement discards the unread rest.
+                Some(1) => s.bufsize,
+                Some(n) => n - have,
+                None => s.bufsize.max(s.max),
+            };
+            let chunk = s.fetch(py, ask)?;
+            if s.growth > 0 && s.bufsize < s.max {
+                s.bufsize = (s.bufsize * s.growth).min(s.max);
+            }
+            let tuples = s.tuples(py, &chunk)?;
+            let exhausted = chunk.len() < ask;
+            drop(chunk);
+            if exhausted {
+                self.end_stream();
+            }
+            // Rows already handed out leave the buffer, so memory holds about one chunk.
+            self.rows.drain(..self.pos);
+            self.pos = 0;
+            if let Some(cb) = &self.on_chunk {
+                if !tuples.is_empty() {
+                    let batch = PyList::new(py, tuples.iter().map(|t| t.clone_ref(py)))?;
+                    cb.call1(py, (batch,))?;
+                }
+            }
+            self.rows.extend(tuples);
+            if exhausted {
+                return Ok(());
+            }
         }
     }
 
@@ -372,6 +513,7 @@ impl CursorResult {
 
     /// The unfetched rows as decoded values, consuming them.
     fn take_values(&mut self, py: Python<'_>, names: Vec<String>) -> PyResult<Rows> {
+        self.fill(py, None)?;
         if let Some(mut rows) = self.pending.take() {
             rows.columns = names;
             return Ok(rows);
@@ -435,10 +577,26 @@ impl CursorResult {
             .unwrap_or_default()
     }
 
-    fn remaining(&self) -> usize {
-        match &self.pending {
+    fn remaining(&mut self, py: Python<'_>) -> PyResult<usize> {
+        self.fill(py, None)?;
+        Ok(match &self.pending {
             Some(rows) => rows.len(),
             None => self.rows.len() - self.pos,
+        })
+    }
+
+    /// True while rows are read from an open cursor as they are fetched.
+    #[getter]
+    fn streaming(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// Fixes the rows read per fetch from the database at `n` (`Result.yield_per()`).
+    fn set_yield_per(&mut self, n: usize) {
+        if let Some(s) = self.stream.as_mut() {
+            s.bufsize = n.max(1);
+            s.max = n.max(1);
+            s.growth = 0;
         }
     }
 
@@ -447,6 +605,7 @@ impl CursorResult {
     fn fetch_rows(&mut self, py: Python<'_>, n: Option<usize>) -> PyResult<Vec<Py<Row>>> {
         let keys = self.keys.clone().ok_or_else(no_rows_error)?;
         self.materialize(py)?;
+        self.fill(py, n)?;
         let chunk = self.take(n);
         chunk
             .iter()
@@ -466,6 +625,7 @@ impl CursorResult {
     #[pyo3(signature = (n=None))]
     fn fetch_tuples(&mut self, py: Python<'_>, n: Option<usize>) -> PyResult<Vec<Py<PyTuple>>> {
         self.materialize(py)?;
+        self.fill(py, n)?;
         Ok(self.take(n).iter().map(|t| t.clone_ref(py)).collect())
     }
 
@@ -478,6 +638,7 @@ impl CursorResult {
         n: Option<usize>,
     ) -> PyResult<Vec<Py<PyAny>>> {
         self.materialize(py)?;
+        self.fill(py, n)?;
         self.take(n)
             .iter()
             .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
@@ -488,15 +649,21 @@ impl CursorResult {
     /// read the parent objects of a result before the caller does).
     fn peek_column(&mut self, py: Python<'_>, index: usize) -> PyResult<Vec<Py<PyAny>>> {
         self.materialize(py)?;
+        self.fill(py, None)?;
         self.rows[self.pos..]
             .iter()
             .map(|t| Ok(t.bind(py).get_item(index)?.unbind()))
             .collect()
     }
 
-    /// The remaining rows as tuples, without consuming them.
-    fn peek_tuples(&mut self, py: Python<'_>) -> PyResult<Vec<Py<PyTuple>>> {
+    /// The remaining rows as tuples, without consuming them; with `buffered_only`, only those a
+    /// streamed result has read so far.
+    #[pyo3(signature = (buffered_only=false))]
+    fn peek_tuples(&mut self, py: Python<'_>, buffered_only: bool) -> PyResult<Vec<Py<PyTuple>>> {
         self.materialize(py)?;
+        if !buffered_only {
+            self.fill(py, None)?;
+        }
         Ok(self.rows[self.pos..]
             .iter()
             .map(|t| t.clone_ref(py))
@@ -506,6 +673,7 @@ impl CursorResult {
     /// Keeps only the first `n` columns of every row (drops columns a joined eager load added).
     fn truncate_columns(&mut self, py: Python<'_>, n: usize) -> PyResult<()> {
         self.materialize(py)?;
+        self.fill(py, None)?;
         for t in self.rows.iter_mut() {
             let b = t.bind(py);
             if b.len() > n {
@@ -522,6 +690,7 @@ impl CursorResult {
 
     fn fetchone(&mut self, py: Python<'_>) -> PyResult<Option<Py<Row>>> {
         self.materialize(py)?;
+        self.fill(py, Some(1))?;
         if self.pos >= self.rows.len() {
             return Ok(None);
         }
@@ -536,6 +705,7 @@ impl CursorResult {
     }
 
     fn close(&mut self) {
+        self.end_stream();
         self.rows.clear();
         self.pending = None;
         self.pos = 0;
