@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ferro_sql::{SqlType, Value};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{
     PgArgumentBuffer, PgArguments, PgConnectOptions, PgConnection, PgRow, PgSslMode, PgTypeInfo,
 };
@@ -195,10 +196,18 @@ impl PgBackend {
                 ..Default::default()
             });
         }
-        let pg_rows = query.fetch_all(&mut *conn).await.map_err(map_err)?;
-        let values = decode_rows(&pg_rows, &columns, types)?;
+        // Each row is decoded as it arrives rather than after all are collected: one live PgRow at
+        // a time, its buffer still in cache.
+        let mut values = Vec::new();
+        let mut count = 0usize;
+        let mut rows = query.fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await.map_err(map_err)? {
+            decode_row(&row, &columns, types, &mut values)?;
+            count += 1;
+        }
+        drop(rows);
         Ok(Outcome {
-            rowcount: i64::try_from(pg_rows.len()).unwrap_or(i64::MAX),
+            rowcount: i64::try_from(count).unwrap_or(i64::MAX),
             rows: Some(Rows {
                 columns: columns.into_iter().map(|(n, _)| n).collect(),
                 values,
@@ -217,23 +226,33 @@ fn decode_rows(
 ) -> Result<Vec<Value>, EngineError> {
     let mut values = Vec::with_capacity(pg_rows.len() * columns.len());
     for row in pg_rows {
-        for (i, (_, ty)) in columns.iter().enumerate() {
-            let raw = row.try_get_raw(i).map_err(map_err)?;
-            if raw.is_null() {
-                values.push(Value::Null);
-                continue;
-            }
-            let bytes = raw
-                .as_bytes()
-                .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
-            values.push(types::decode(
-                bytes,
-                ty,
-                types.get(i).unwrap_or(&SqlType::Null),
-            )?);
-        }
+        decode_row(row, columns, types, &mut values)?;
     }
     Ok(values)
+}
+
+fn decode_row(
+    row: &PgRow,
+    columns: &[(String, PgTypeInfo)],
+    types: &[SqlType],
+    values: &mut Vec<Value>,
+) -> Result<(), EngineError> {
+    for (i, (_, ty)) in columns.iter().enumerate() {
+        let raw = row.try_get_raw(i).map_err(map_err)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let bytes = raw
+            .as_bytes()
+            .map_err(|e| EngineError::new(ErrorKind::Interface, e.to_string()))?;
+        values.push(types::decode(
+            bytes,
+            ty,
+            types.get(i).unwrap_or(&SqlType::Null),
+        )?);
+    }
+    Ok(())
 }
 
 impl PgBackend {

@@ -549,14 +549,36 @@ impl CursorResult {
 
     fn row(&self, py: Python<'_>, t: &Py<PyTuple>) -> PyResult<Py<Row>> {
         let keys = self.keys.clone().ok_or_else(no_rows_error)?;
-        Py::new(
-            py,
-            Row {
-                values: t.clone_ref(py),
-                keys,
-            },
-        )
+        new_row(py, t, keys)
     }
+}
+
+/// A Row over `values`. Every pyclass is a GC type, but a row whose values the collector does not
+/// track (ints, strings, floats, dates, Decimals: no containers) can never be part of a reference
+/// cycle: its tuple is immutable and its keys are strings. Such a row leaves the collector's lists at
+/// once, as CPython's own tuples of atomic values do, so building a large `.all()` does not make
+/// every collection on the way traverse all the rows built so far.
+fn new_row(py: Python<'_>, values: &Py<PyTuple>, keys: Keys) -> PyResult<Py<Row>> {
+    let atomic = values
+        .bind(py)
+        .iter()
+        // SAFETY: `v` is a live object borrowed from the tuple for the duration of the call.
+        .all(|v| unsafe { pyo3::ffi::PyObject_GC_IsTracked(v.as_ptr()) } == 0);
+    let row = Py::new(
+        py,
+        Row {
+            values: values.clone_ref(py),
+            keys,
+        },
+    )?;
+    if atomic {
+        // SAFETY: `row` is a live instance of a GC type (every pyclass is one), created above and
+        // not yet shared; untracking it only removes it from the collector's generation lists,
+        // which is sound for an object that cannot be in a cycle (see above). pyo3's dealloc
+        // untracks again, a no-op for an untracked object.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(row.as_ptr().cast()) };
+    }
+    Ok(row)
 }
 
 fn no_rows_error() -> PyErr {
@@ -607,18 +629,7 @@ impl CursorResult {
         self.materialize(py)?;
         self.fill(py, n)?;
         let chunk = self.take(n);
-        chunk
-            .iter()
-            .map(|t| {
-                Py::new(
-                    py,
-                    Row {
-                        values: t.clone_ref(py),
-                        keys: keys.clone(),
-                    },
-                )
-            })
-            .collect()
+        chunk.iter().map(|t| new_row(py, t, keys.clone())).collect()
     }
 
     /// Up to `n` rows as plain tuples (for filters built in Python).
