@@ -318,15 +318,24 @@ class Connection:
             return
         outcome = _run_handle_error(self.engine, self, e)
         if outcome is None:
+            if getattr(e, "connection_invalidated", False):
+                self._on_disconnect(e, invalidate_pool=True)
             return
         ctx, newraise = outcome
-        if ctx.is_disconnect and not self._invalidated and not self._core.closed:
-            if ctx.invalidate_pool_on_disconnect:
-                # The other pooled connections are presumed gone too: they are closed, not reused.
-                self.engine._close_idle()
-            self.invalidate(ctx.original_exception)
+        if ctx.is_disconnect:
+            self._on_disconnect(ctx.original_exception, ctx.invalidate_pool_on_disconnect)
         if newraise is not None:
             raise newraise.with_traceback(e.__traceback__) from ctx.original_exception
+
+    def _on_disconnect(self, exception: BaseException, invalidate_pool: bool) -> None:
+        """The connection is gone: discard it (and, as SQLAlchemy's default, the idle ones, which
+        the same server restart most likely ended too)."""
+        if not self._invalidated and not self._core.closed:
+            if invalidate_pool:
+                # The other pooled connections are presumed gone too: each is replaced at its
+                # next checkout.
+                self.engine._core.pool_invalidate()
+            self.invalidate(exception)
 
     def __enter__(self) -> Connection:
         return self
@@ -566,9 +575,11 @@ class Engine:
         self.logging_name = None
         self._created = time.monotonic()
         self._records: dict[int, _ConnectionRecord] = {}
+        # When each SQL string was first compiled, for echo's "[generated in]" / "[cached since]".
+        self._compiled_at: dict[str, float] = {}
         self._first_connect_done = False
         self._pool: Any = None
-        self._reset_on_return = bool(core_args.get("reset_on_return", True))
+        self._reset_on_return = core_args.get("reset_on_return", "rollback") != "none"
         self._pool_logger = logging.getLogger(f"sqlalchemy.pool.impl.{pool_cls.__name__}")
 
     def _core_engine(self) -> Any:
@@ -646,9 +657,17 @@ class Engine:
         return _EngineBegin(self)
 
     def dispose(self, close: bool = True) -> None:
+        """Starts a new pool. With close=False the idle connections are let go without the pool's
+        close moment (SQLAlchemy leaves them to the garbage collector, for a forked child process
+        not to end its parent's connections): here they are dropped without the protocol's
+        goodbye, so the server session ends only when no process holds the socket any more."""
         if self._core is not None:
-            self._close_idle()
-            self._pool_logger.info("Pool disposed. %s", self.pool.status())
+            if close:
+                self._close_idle()
+                self._pool_logger.info("Pool disposed. %s", self.pool.status())
+            else:
+                self._records.clear()
+                self._core.dispose()
             self._pool_logger.info("Pool recreating")
         event.dispatch(self._event_chain(), "engine_disposed", self)
 
