@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import dbapi, event, exc
 from ..pool import PoolResetState
-from ..sql.util import _repr_params
 from .driver_sql import ordered
+from .echo import _echo_statement, _log_parameters, echo_rows
 from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
@@ -181,7 +181,7 @@ class Connection:
             if self._core.closed:
                 raise exc.ResourceClosedError("This Connection is closed")
             self._transaction = Transaction(self)
-            if self.engine.echo:
+            if _logger.isEnabledFor(logging.INFO):
                 _logger.info("BEGIN (implicit)")
             event.dispatch(self.engine._event_chain(), "begin", self)
 
@@ -209,8 +209,9 @@ class Connection:
         return NestedTransaction(self, name)
 
     def _savepoint_sql(self, sql: str) -> None:
-        if self.engine.echo:
+        if _logger.isEnabledFor(logging.INFO):
             _logger.info(sql)
+            _log_parameters(self.engine, "no key 0.00000s", None, False)
         try:
             self._core.exec_driver_sql(sql, None)
         except Exception as e:
@@ -219,7 +220,7 @@ class Connection:
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None
-        if self.engine.echo:
+        if _logger.isEnabledFor(logging.INFO):
             _logger.info("COMMIT" if commit else "ROLLBACK")
         try:
             if commit:
@@ -429,9 +430,9 @@ class Connection:
         # As in SQLAlchemy 2.x, driver SQL fires the cursor events but not before/after_execute.
         self._autobegin()
         parameters = _driver_batch(parameters)
-        if self.engine.echo:
+        if _logger.isEnabledFor(logging.INFO):
             _logger.info(statement)
-            _logger.info("[raw sql] %r", parameters or ())
+            _log_parameters(self.engine, "raw sql", parameters or None, False)
         sql, names = self.dialect._driver_sql(statement) if parameters is not None else (statement, None)
         if names is not None:
             # Named values go to the Rust drivers in placeholder order.
@@ -442,25 +443,29 @@ class Connection:
         elif isinstance(parameters, dict) or (isinstance(parameters, list) and isinstance(parameters[0], dict)):
             raise exc.ArgumentError("Named parameters were given to driver SQL that names no parameter")
         try:
-            return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
+            cursor = self._core.exec_driver_sql(sql, parameters)
         except Exception as e:
             self._handle_error(e)
             raise
+        if _logger.isEnabledFor(logging.DEBUG):
+            cursor = echo_rows(cursor, _logger)
+        return CursorResult(cursor, None)
 
-    def _log(self) -> Any:
+    def _log(self, element: Any = None, ddl: bool = False) -> Any:
         """The statement hook the Rust core calls before each statement (echo, before_cursor_execute);
-        it returns the after_cursor_execute call, if any. None when nothing listens (the usual case)."""
+        it returns the after_cursor_execute call, if any. None when nothing listens (the usual case).
+        `element` is the statement executed, whose display form the log shows; `ddl` marks DDL, which
+        SQLAlchemy compiles without a cache key."""
         chain = self.engine._event_chain()
         before = event.listeners_for(chain, "before_cursor_execute")
         after = event.listeners_for(chain, "after_cursor_execute")
-        echo = self.engine.echo
+        echo = _logger.isEnabledFor(logging.INFO)
         if not (echo or before or after):
             return None
 
         def hook(sql: str, params: Any, executemany: bool) -> Any:
             if echo:
-                _logger.info(sql)
-                _logger.info("[generated in %.5fs] %r", 0.0, _repr_params(params, 10, ismulti=executemany))
+                _echo_statement(self.engine, element, ddl, sql, params, executemany)
             cursor = self._record.dbapi_connection.cursor()
             context = ExecutionContext(sql, params, executemany)
             for fn in before:
@@ -486,11 +491,13 @@ class Connection:
             raise exc.ArgumentError("List argument must consist only of dictionaries")
         try:
             cursor = self._core.execute(
-                stmt, params, plan, identity_map, self._log(), list(defaults), populate_existing
+                stmt, params, plan, identity_map, self._log(element), list(defaults), populate_existing
             )
         except Exception as e:
             self._handle_error(e)
             raise
+        if plan is None and _logger.isEnabledFor(logging.DEBUG):
+            cursor = echo_rows(cursor, _logger)
         result = CursorResult(cursor, element, params)
         yield_per = getattr(element, "_execution_options", {}).get("yield_per") or self._execution_options.get(
             "yield_per"
@@ -502,7 +509,7 @@ class Connection:
     def _execute_ddl(self, stmt: Any) -> CursorResult:
         self._autobegin()
         try:
-            cursor = self._core.execute(stmt, None, None, None, self._log())
+            cursor = self._core.execute(stmt, None, None, None, self._log(ddl=True))
         except Exception as e:
             self._handle_error(e)
             raise
