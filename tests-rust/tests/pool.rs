@@ -318,12 +318,26 @@ fn an_invalidated_connection_is_not_reused() {
     };
     assert_eq!(
         (p.checked_in(), p.overflow()),
-        (0, -1),
-        "closed, not queued"
+        (1, 0),
+        "keeps its place, as SQLAlchemy's connection record does"
     );
     let c = p.checkout().expect("a new connection");
     assert_ne!(c.slot.id, first);
     assert_eq!(opened.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn invalidate_all_replaces_every_connection_opened_before() {
+    let (p, opened) = pool(queue(2, 0, 100));
+    let (a, b) = (p.checkout().expect("a"), p.checkout().expect("b"));
+    let ids = [a.slot.id, b.slot.id];
+    drop(a);
+    p.invalidate_all();
+    drop(b);
+    let again = p.checkout().expect("checkout");
+    assert!(!ids.contains(&again.slot.id));
+    assert_eq!(opened.load(Ordering::SeqCst), 3);
+    assert_eq!((p.checked_in(), p.checked_out()), (1, 1));
 }
 
 #[test]
