@@ -162,3 +162,18 @@ def test_echo_of_orm_reads(backend: str, caplog: pytest.LogCaptureFixture) -> No
     ours = _captured(caplog, ferro, backend, _orm_reads, echo=True)
     assert ours == theirs
     assert len([m for _, m in ours if m.startswith("SELECT")]) == 2
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_echo_is_per_engine_and_can_be_switched_off(sa: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    loud, quiet = sa.create_engine("sqlite://", echo=True), sa.create_engine("sqlite://")
+    caplog.clear()
+    for engine, value in ((loud, 1), (quiet, 2)):
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT :x"), {"x": value})
+    loud.echo = False
+    with loud.connect() as conn:
+        conn.execute(sa.text("SELECT :x"), {"x": 3})
+    messages = [r.getMessage() for r in caplog.records if r.name == _LOGGER]
+    # Only the echoing engine logged, and only until its echo was switched off.
+    assert [_TIMING.sub("T]", m) for m in messages if m.startswith("[")] == ["[generated in T] (1,)"]

@@ -10,11 +10,9 @@ from typing import Any
 from .. import dbapi, event, exc
 from ..pool import PoolResetState
 from .driver_sql import ordered
-from .echo import _echo_statement, _log_parameters, echo_rows
+from .echo import _echo_statement, _log_parameters, add_default_handler, echo_rows, enabled, log
 from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
-
-_logger = logging.getLogger("sqlalchemy.engine.Engine")
 
 
 class Transaction:
@@ -181,8 +179,7 @@ class Connection:
             if self._core.closed:
                 raise exc.ResourceClosedError("This Connection is closed")
             self._transaction = Transaction(self)
-            if _logger.isEnabledFor(logging.INFO):
-                _logger.info("BEGIN (implicit)")
+            log(self.engine, logging.INFO, "BEGIN (implicit)")
             event.dispatch(self.engine._event_chain(), "begin", self)
 
     def begin(self) -> Transaction:
@@ -209,8 +206,8 @@ class Connection:
         return NestedTransaction(self, name)
 
     def _savepoint_sql(self, sql: str) -> None:
-        if _logger.isEnabledFor(logging.INFO):
-            _logger.info(sql)
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, sql)
             _log_parameters(self.engine, "no key 0.00000s", None, False)
         try:
             self._core.exec_driver_sql(sql, None)
@@ -220,8 +217,7 @@ class Connection:
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None
-        if _logger.isEnabledFor(logging.INFO):
-            _logger.info("COMMIT" if commit else "ROLLBACK")
+        log(self.engine, logging.INFO, "COMMIT" if commit else "ROLLBACK")
         try:
             if commit:
                 self._core.commit()
@@ -430,8 +426,8 @@ class Connection:
         # As in SQLAlchemy 2.x, driver SQL fires the cursor events but not before/after_execute.
         self._autobegin()
         parameters = _driver_batch(parameters)
-        if _logger.isEnabledFor(logging.INFO):
-            _logger.info(statement)
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, statement)
             _log_parameters(self.engine, "raw sql", parameters or None, False)
         sql, names = self.dialect._driver_sql(statement) if parameters is not None else (statement, None)
         if names is not None:
@@ -447,8 +443,8 @@ class Connection:
         except Exception as e:
             self._handle_error(e)
             raise
-        if _logger.isEnabledFor(logging.DEBUG):
-            cursor = echo_rows(cursor, _logger)
+        if enabled(self.engine, logging.DEBUG):
+            cursor = echo_rows(cursor, self.engine)
         return CursorResult(cursor, None)
 
     def _log(self, element: Any = None, ddl: bool = False) -> Any:
@@ -459,7 +455,7 @@ class Connection:
         chain = self.engine._event_chain()
         before = event.listeners_for(chain, "before_cursor_execute")
         after = event.listeners_for(chain, "after_cursor_execute")
-        echo = _logger.isEnabledFor(logging.INFO)
+        echo = enabled(self.engine, logging.INFO)
         if not (echo or before or after):
             return None
 
@@ -496,8 +492,8 @@ class Connection:
         except Exception as e:
             self._handle_error(e)
             raise
-        if plan is None and _logger.isEnabledFor(logging.DEBUG):
-            cursor = echo_rows(cursor, _logger)
+        if plan is None and enabled(self.engine, logging.DEBUG):
+            cursor = echo_rows(cursor, self.engine)
         result = CursorResult(cursor, element, params)
         yield_per = getattr(element, "_execution_options", {}).get("yield_per") or self._execution_options.get(
             "yield_per"
@@ -588,6 +584,17 @@ class Engine:
         self._pool: Any = None
         self._reset_on_return = core_args.get("reset_on_return", "rollback") != "none"
         self._pool_logger = logging.getLogger(f"sqlalchemy.pool.impl.{pool_cls.__name__}")
+
+    @property
+    def echo(self) -> Any:
+        """When true, this engine logs its statements to `sqlalchemy.engine.Engine` ("debug": rows
+        too), whatever the logger's level; others are not affected."""
+        return self._echo
+
+    @echo.setter
+    def echo(self, value: Any) -> None:
+        self._echo = value
+        add_default_handler(value)
 
     def _core_engine(self) -> Any:
         core = self._core

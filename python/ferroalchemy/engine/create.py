@@ -140,8 +140,6 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         cache_size=int(kwargs.get("query_cache_size", 500)),
     )
     echo = kwargs.get("echo", False)
-    if echo:
-        _enable_echo(echo)
     echo_pool = kwargs.get("echo_pool", False)
     if echo_pool:
         _enable_echo(echo_pool, f"sqlalchemy.pool.impl.{poolclass.__name__}")

@@ -5,21 +5,52 @@ driver ran its own spelling; everything here runs only when the logger is enable
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from typing import Any
 
 from ..sql.util import _repr_params, _repr_row
 
 _logger = logging.getLogger("sqlalchemy.engine.Engine")
+# As importing SQLAlchemy does: its loggers stay quiet below WARNING unless configured, so a
+# program's logging.basicConfig(level=INFO) does not turn statement logging on.
+_root = logging.getLogger("sqlalchemy")
+if _root.level == logging.NOTSET:
+    _root.setLevel(logging.WARNING)
+# What an engine's `echo` flag makes it log, as SQLAlchemy's InstanceLogger reads it; NOTSET defers
+# to the logger's configured level.
+_ECHO_LEVELS: dict[Any, int] = {None: logging.NOTSET, False: logging.NOTSET, True: logging.INFO, "debug": logging.DEBUG}
+
+
+def enabled(engine: Any, level: int) -> bool:
+    """Whether `engine` logs at `level`: its echo flag decides when set (per engine, leaving the
+    logger's level alone), the `sqlalchemy.engine` logging configuration otherwise."""
+    echo_level = _ECHO_LEVELS.get(engine.echo, logging.INFO)
+    if echo_level == logging.NOTSET:
+        return _logger.isEnabledFor(level)
+    return level >= echo_level and _logger.manager.disable < level
+
+
+def log(engine: Any, level: int, msg: str, *args: Any) -> None:
+    if enabled(engine, level):
+        _logger._log(level, msg, args)
+
+
+def add_default_handler(echo: Any) -> None:
+    """echo=True's stdout handler, once, unless the logger has a handler already (as SQLAlchemy)."""
+    if _ECHO_LEVELS.get(echo, logging.INFO) != logging.NOTSET and not _logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        _logger.addHandler(handler)
 
 
 def _log_parameters(engine: Any, stats: str, parameters: Any, ismulti: bool) -> None:
     if engine.hide_parameters:
-        _logger.info("[%s] [SQL parameters hidden due to hide_parameters=True]", stats)
+        log(engine, logging.INFO, "[%s] [SQL parameters hidden due to hide_parameters=True]", stats)
     else:
         if parameters is None:
             parameters = () if engine.dialect.positional else {}
-        _logger.info("[%s] %r", stats, _repr_params(parameters, 10, ismulti=ismulti))
+        log(engine, logging.INFO, "[%s] %r", stats, _repr_params(parameters, 10, ismulti=ismulti))
 
 
 def _display(engine: Any, element: Any, sql: str, params: Any, executemany: bool) -> tuple[str, Any]:
@@ -45,7 +76,7 @@ def _display(engine: Any, element: Any, sql: str, params: Any, executemany: bool
 
 def _echo_statement(engine: Any, element: Any, ddl: bool, sql: str, params: Any, executemany: bool) -> None:
     text, shown = (sql, None) if ddl else _display(engine, element, sql, params, executemany)
-    _logger.info(text)
+    log(engine, logging.INFO, text)
     now = time.perf_counter()
     if ddl:
         stats = f"no key {0.0:.5f}s"
@@ -64,11 +95,11 @@ class echo_rows:
     """A result cursor whose fetched rows are logged as SQLAlchemy's echo="debug" logs them: the
     column names once, then each row as it is fetched."""
 
-    def __init__(self, cursor: Any, logger: logging.Logger) -> None:
+    def __init__(self, cursor: Any, engine: Any) -> None:
         self._inner = cursor
-        self._logger = logger
+        self._engine = engine
         if cursor.returns_rows:
-            logger.debug("Col %r", tuple(cursor.keys()))
+            log(engine, logging.DEBUG, "Col %r", tuple(cursor.keys()))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -76,7 +107,7 @@ class echo_rows:
     def fetch_rows(self, n: int | None) -> list[Any]:
         rows = self._inner.fetch_rows(n)
         for row in rows:
-            self._logger.debug("Row %r", _repr_row(row))
+            log(self._engine, logging.DEBUG, "Row %r", _repr_row(row))
         return rows  # type: ignore[no-any-return]
 
     def fetch_scalars(self, index: int, n: int | None) -> list[Any]:
