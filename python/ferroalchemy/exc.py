@@ -343,6 +343,7 @@ def _wrap_driver_error(
     sqlite_errorname: str | None,
     sqlstate: str | None,
     ismulti: bool | None = None,
+    disconnect: bool = False,
 ) -> DBAPIError:
     """Builds the wrapped error for a driver failure reported by the Rust engine; `params` are the
     driver's (a tuple, or a list of tuples for executemany), as SQLAlchemy keeps them."""
@@ -354,7 +355,7 @@ def _wrap_driver_error(
     orig.sqlstate = sqlstate
     if params is None:
         params = ()
-    return wrapper(statement, params, orig, ismulti=ismulti)
+    return wrapper(statement, params, orig, ismulti=ismulti, connection_invalidated=disconnect)
 
 
 def _processor_error(orig: BaseException, statement: str, params: Any) -> StatementError:

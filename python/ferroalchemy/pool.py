@@ -85,7 +85,9 @@ class SingletonThreadPool(Pool):
     _kind = "singleton"
 
     def status(self) -> str:
-        return "SingletonThreadPool"
+        # As SQLAlchemy's: the connections it holds, one per thread that connected.
+        size = len(self._core.pool_idle_ids()) if self._core is not None else 0
+        return f"SingletonThreadPool id:{id(self)} size: {size}"
 
 
 class AssertionPool(Pool):

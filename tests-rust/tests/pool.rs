@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use ferro_engine::pool::Factory;
 use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
-use ferro_engine::{Backend, EngineError, ErrorKind, Outcome, Pool, PoolKind, PoolOptions};
+use ferro_engine::{
+    Backend, EngineError, ErrorKind, Outcome, Pool, PoolKind, PoolOptions, ResetOnReturn,
+};
 use ferro_sql::{SqlType, Value};
 
 fn memory() -> Box<dyn Backend> {
@@ -291,7 +293,7 @@ fn return_rolls_back_uncommitted_work() {
 #[test]
 fn without_reset_on_return_the_transaction_stays_open() {
     let (p, _) = pool(PoolOptions {
-        reset_on_return: false,
+        reset_on_return: ResetOnReturn::Nothing,
         ..queue(1, 0, 100)
     });
     {
@@ -316,12 +318,26 @@ fn an_invalidated_connection_is_not_reused() {
     };
     assert_eq!(
         (p.checked_in(), p.overflow()),
-        (0, -1),
-        "closed, not queued"
+        (1, 0),
+        "keeps its place, as SQLAlchemy's connection record does"
     );
     let c = p.checkout().expect("a new connection");
     assert_ne!(c.slot.id, first);
     assert_eq!(opened.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn invalidate_all_replaces_every_connection_opened_before() {
+    let (p, opened) = pool(queue(2, 0, 100));
+    let (a, b) = (p.checkout().expect("a"), p.checkout().expect("b"));
+    let ids = [a.slot.id, b.slot.id];
+    drop(a);
+    p.invalidate_all();
+    drop(b);
+    let again = p.checkout().expect("checkout");
+    assert!(!ids.contains(&again.slot.id));
+    assert_eq!(opened.load(Ordering::SeqCst), 3);
+    assert_eq!((p.checked_in(), p.checked_out()), (1, 1));
 }
 
 #[test]
@@ -333,6 +349,37 @@ fn dispose_closes_idle_connections() {
     assert_eq!((p.checked_in(), p.overflow()), (0, -2));
     assert_ne!(p.checkout().expect("new").slot.id, first);
     assert_eq!(opened.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_connection_checked_out_across_dispose_closes_on_return() {
+    let (p, opened) = pool(queue(2, 0, 100));
+    let held = p.checkout().expect("checkout");
+    let first = held.slot.id;
+    p.dispose();
+    assert_eq!((p.checked_out(), p.overflow()), (0, -2));
+    drop(held);
+    assert_eq!((p.checked_in(), p.checked_out()), (0, 0), "not taken back");
+    assert_ne!(p.checkout().expect("new").slot.id, first);
+    assert_eq!(opened.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn commit_on_return_keeps_the_pending_work() {
+    let (p, _) = pool(PoolOptions {
+        reset_on_return: ResetOnReturn::Commit,
+        ..queue(1, 0, 100)
+    });
+    {
+        let c = p.checkout().expect("checkout");
+        let mut conn = c.conn();
+        conn.execute("CREATE TABLE t (name TEXT)", &[], &[], false)
+            .expect("ddl");
+        conn.execute("INSERT INTO t VALUES ('pending')", &[], &[], true)
+            .expect("insert");
+    }
+    let c = p.checkout().expect("same connection back");
+    assert!(!c.conn().in_transaction());
 }
 
 /// A backend whose liveness the test controls, for pre-ping.

@@ -10,12 +10,11 @@ from typing import Any
 
 from .. import dbapi, event, exc
 from ..pool import PoolResetState
-from ..sql.util import _repr_params
 from .driver_sql import ordered
+from .echo import _echo_statement, _log_parameters, add_default_handler, echo_rows, enabled, log
 from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
 
-_logger = logging.getLogger("sqlalchemy.engine.Engine")
 # SQLAlchemy's default insertmanyvalues_page_size, which the Rust connection starts with.
 _DEFAULT_PAGE_SIZE = 1000
 
@@ -213,8 +212,7 @@ class Connection:
             if self._core.closed:
                 raise exc.ResourceClosedError("This Connection is closed")
             self._transaction = Transaction(self)
-            if self.engine.echo:
-                _logger.info("BEGIN (implicit)")
+            log(self.engine, logging.INFO, "BEGIN (implicit)")
             event.dispatch(self.engine._event_chain(), "begin", self)
 
     def begin(self) -> Transaction:
@@ -241,8 +239,9 @@ class Connection:
         return NestedTransaction(self, name)
 
     def _savepoint_sql(self, sql: str) -> None:
-        if self.engine.echo:
-            _logger.info(sql)
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, sql)
+            _log_parameters(self.engine, "no key 0.00000s", None, False)
         try:
             self._core.exec_driver_sql(sql, None)
         except Exception as e:
@@ -251,8 +250,7 @@ class Connection:
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None
-        if self.engine.echo:
-            _logger.info("COMMIT" if commit else "ROLLBACK")
+        log(self.engine, logging.INFO, "COMMIT" if commit else "ROLLBACK")
         try:
             if commit:
                 self._core.commit()
@@ -350,15 +348,24 @@ class Connection:
             return
         outcome = _run_handle_error(self.engine, self, e)
         if outcome is None:
+            if getattr(e, "connection_invalidated", False):
+                self._on_disconnect(e, invalidate_pool=True)
             return
         ctx, newraise = outcome
-        if ctx.is_disconnect and not self._invalidated and not self._core.closed:
-            if ctx.invalidate_pool_on_disconnect:
-                # The other pooled connections are presumed gone too: they are closed, not reused.
-                self.engine._close_idle()
-            self.invalidate(ctx.original_exception)
+        if ctx.is_disconnect:
+            self._on_disconnect(ctx.original_exception, ctx.invalidate_pool_on_disconnect)
         if newraise is not None:
             raise newraise.with_traceback(e.__traceback__) from ctx.original_exception
+
+    def _on_disconnect(self, exception: BaseException, invalidate_pool: bool) -> None:
+        """The connection is gone: discard it (and, as SQLAlchemy's default, the idle ones, which
+        the same server restart most likely ended too)."""
+        if not self._invalidated and not self._core.closed:
+            if invalidate_pool:
+                # The other pooled connections are presumed gone too: each is replaced at its
+                # next checkout.
+                self.engine._core.pool_invalidate()
+            self.invalidate(exception)
 
     def __enter__(self) -> Connection:
         return self
@@ -454,9 +461,9 @@ class Connection:
         # As in SQLAlchemy 2.x, driver SQL fires the cursor events but not before/after_execute.
         self._autobegin()
         parameters = _driver_batch(parameters)
-        if self.engine.echo:
-            _logger.info(statement)
-            _logger.info("[raw sql] %r", parameters or ())
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, statement)
+            _log_parameters(self.engine, "raw sql", parameters or None, False)
         sql, names = self.dialect._driver_sql(statement) if parameters is not None else (statement, None)
         if names is not None:
             # Named values go to the Rust drivers in placeholder order.
@@ -467,25 +474,29 @@ class Connection:
         elif isinstance(parameters, dict) or (isinstance(parameters, list) and isinstance(parameters[0], dict)):
             raise exc.ArgumentError("Named parameters were given to driver SQL that names no parameter")
         try:
-            return CursorResult(self._core.exec_driver_sql(sql, parameters), None)
+            cursor = self._core.exec_driver_sql(sql, parameters)
         except Exception as e:
             self._handle_error(e)
             raise
+        if enabled(self.engine, logging.DEBUG):
+            cursor = echo_rows(cursor, self.engine)
+        return CursorResult(cursor, None)
 
-    def _log(self) -> Any:
+    def _log(self, element: Any = None, ddl: bool = False) -> Any:
         """The statement hook the Rust core calls before each statement (echo, before_cursor_execute);
-        it returns the after_cursor_execute call, if any. None when nothing listens (the usual case)."""
+        it returns the after_cursor_execute call, if any. None when nothing listens (the usual case).
+        `element` is the statement executed, whose display form the log shows; `ddl` marks DDL, which
+        SQLAlchemy compiles without a cache key."""
         chain = self.engine._event_chain()
         before = event.listeners_for(chain, "before_cursor_execute")
         after = event.listeners_for(chain, "after_cursor_execute")
-        echo = self.engine.echo
+        echo = enabled(self.engine, logging.INFO)
         if not (echo or before or after):
             return None
 
         def hook(sql: str, params: Any, executemany: bool) -> Any:
             if echo:
-                _logger.info(sql)
-                _logger.info("[generated in %.5fs] %r", 0.0, _repr_params(params, 10, ismulti=executemany))
+                _echo_statement(self.engine, element, ddl, sql, params, executemany)
             cursor = self._record.dbapi_connection.cursor()
             context = ExecutionContext(sql, params, executemany)
             for fn in before:
@@ -524,7 +535,7 @@ class Connection:
                 params,
                 plan,
                 identity_map,
-                self._log(),
+                self._log(element),
                 list(defaults),
                 populate_existing,
                 None if page_size is None else int(page_size),
@@ -533,6 +544,8 @@ class Connection:
         except Exception as e:
             self._handle_error(e)
             raise
+        if plan is None and enabled(self.engine, logging.DEBUG):
+            cursor = echo_rows(cursor, self.engine)
         result = CursorResult(cursor, element, params)
         if yield_per:
             result._yield_per = int(yield_per)
@@ -544,7 +557,7 @@ class Connection:
     def _execute_ddl(self, stmt: Any) -> CursorResult:
         self._autobegin()
         try:
-            cursor = self._core.execute(stmt, None, None, None, self._log())
+            cursor = self._core.execute(stmt, None, None, None, self._log(ddl=True))
         except Exception as e:
             self._handle_error(e)
             raise
@@ -617,10 +630,23 @@ class Engine:
         self.logging_name = None
         self._created = time.monotonic()
         self._records: dict[int, _ConnectionRecord] = {}
+        # When each SQL string was first compiled, for echo's "[generated in]" / "[cached since]".
+        self._compiled_at: dict[str, float] = {}
         self._first_connect_done = False
         self._pool: Any = None
-        self._reset_on_return = bool(core_args.get("reset_on_return", True))
+        self._reset_on_return = core_args.get("reset_on_return", "rollback") != "none"
         self._pool_logger = logging.getLogger(f"sqlalchemy.pool.impl.{pool_cls.__name__}")
+
+    @property
+    def echo(self) -> Any:
+        """When true, this engine logs its statements to `sqlalchemy.engine.Engine` ("debug": rows
+        too), whatever the logger's level; others are not affected."""
+        return self._echo
+
+    @echo.setter
+    def echo(self, value: Any) -> None:
+        self._echo = value
+        add_default_handler(value)
 
     def _core_engine(self) -> Any:
         core = self._core
@@ -697,9 +723,17 @@ class Engine:
         return _EngineBegin(self)
 
     def dispose(self, close: bool = True) -> None:
+        """Starts a new pool. With close=False the idle connections are let go without the pool's
+        close moment (SQLAlchemy leaves them to the garbage collector, for a forked child process
+        not to end its parent's connections): here they are dropped without the protocol's
+        goodbye, so the server session ends only when no process holds the socket any more."""
         if self._core is not None:
-            self._close_idle()
-            self._pool_logger.info("Pool disposed. %s", self.pool.status())
+            if close:
+                self._close_idle()
+                self._pool_logger.info("Pool disposed. %s", self.pool.status())
+            else:
+                self._records.clear()
+                self._core.dispose()
             self._pool_logger.info("Pool recreating")
         event.dispatch(self._event_chain(), "engine_disposed", self)
 

@@ -44,8 +44,29 @@ _ACCEPTED = {
 }
 
 # libpq connection options psycopg2/asyncpg users pass in connect_args; the rest mean nothing here.
-_PG_CONNECT_ARGS = {"sslmode", "application_name", "host", "connect_timeout"}
-_MYSQL_CONNECT_ARGS = {"charset", "unix_socket", "ssl"}
+_PG_CONNECT_ARGS = {
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "application_name",
+    "host",
+    "connect_timeout",
+}
+_MYSQL_CONNECT_ARGS = {
+    "charset",
+    "unix_socket",
+    "connect_timeout",
+    "ssl",
+    "ssl_ca",
+    "ssl_cert",
+    "ssl_key",
+    "ssl_capath",
+    "ssl_cipher",
+    "ssl_check_hostname",
+}
+# PyMySQL's ssl={...} keys, as the URL query spells them (SQLAlchemy maps ssl_ca= to ssl={"ca": ...}).
+_MYSQL_SSL_KEYS = ("ca", "cert", "key", "capath", "cipher", "check_hostname")
 
 _NOT_YET = {"creator": "create_engine(creator=...)", "pool": "create_engine(pool=...)", "strategy": "strategy="}
 
@@ -98,6 +119,8 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     else:
         # The Rust driver reads the driver options it knows from the URL's query; connect_args join them.
         known = _PG_CONNECT_ARGS if dialect.name == "postgresql" else _MYSQL_CONNECT_ARGS
+        if dialect.name != "postgresql":
+            connect_args.update(_mysql_ssl_args(connect_args.pop("ssl", None)))
         options = {k: str(v) for k, v in connect_args.items() if k in known}
         core_args = {
             "dialect": "postgresql" if dialect.name == "postgresql" else "mysql",
@@ -115,12 +138,10 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
         pool_timeout=float(kwargs.get("pool_timeout", 30.0)),
         pool_recycle=None if recycle is None or recycle < 0 else float(recycle),
         pool_pre_ping=bool(kwargs.get("pool_pre_ping", False)),
-        reset_on_return=kwargs.get("pool_reset_on_return", "rollback") not in (None, False),
+        reset_on_return=_reset_on_return(kwargs.get("pool_reset_on_return", "rollback")),
         cache_size=int(kwargs.get("query_cache_size", 500)),
     )
     echo = kwargs.get("echo", False)
-    if echo:
-        _enable_echo(echo)
     echo_pool = kwargs.get("echo_pool", False)
     if echo_pool:
         _enable_echo(echo_pool, f"sqlalchemy.pool.impl.{poolclass.__name__}")
@@ -135,6 +156,26 @@ def create_engine(url: Any, **kwargs: Any) -> Engine:
     )
     engine._connect_isolation_level = isolation
     return engine
+
+
+def _reset_on_return(value: Any) -> str:
+    """pool_reset_on_return's spellings, as SQLAlchemy's Pool accepts them."""
+    if value is True or value == "rollback":
+        return "rollback"
+    if value is None or value is False:
+        return "none"
+    if value == "commit":
+        return "commit"
+    raise exc.ArgumentError(f"Invalid value for 'reset_on_return': {value!r}")
+
+
+def _mysql_ssl_args(ssl: Any) -> dict[str, Any]:
+    """PyMySQL's ssl={...} as the URL options the Rust driver reads; an empty or false one is no TLS."""
+    if not ssl:
+        return {}
+    if not isinstance(ssl, dict):
+        raise NotImplementedError("ferroalchemy: connect_args ssl= must be a dict (an SSLContext is not supported)")
+    return {"ssl": "true", **{f"ssl_{k}": v for k, v in ssl.items() if k in _MYSQL_SSL_KEYS}}
 
 
 def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:

@@ -32,6 +32,11 @@ class Dialect:
             self.driver = driver
         self.paramstyle = self._driver_paramstyles.get(self.driver, type(self).paramstyle)
 
+    @property
+    def positional(self) -> bool:
+        """True when the driver's paramstyle takes values by position (a tuple), not by name."""
+        return self.paramstyle in ("qmark", "format", "numeric", "numeric_dollar")
+
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
 

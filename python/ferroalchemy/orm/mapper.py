@@ -199,9 +199,9 @@ class Mapper:
         return ("entity", self.spec, [(i, offset + i) for i in range(n)])
 
     def _get_statement(self) -> Select:
-        """``SELECT <columns> FROM t WHERE pk = :pk_0 ...``, built once; session.get() binds the key."""
+        """``SELECT <columns> FROM t WHERE pk = :pk_1 ...``, built once; session.get() binds the key."""
         if self._get_stmt is None:
-            crit = [c == BindParameter(f"pk_{i}", None, c.type) for i, c in enumerate(self.primary_key)]
+            crit = [c == BindParameter(f"pk_{i}", None, c.type) for i, c in enumerate(self.primary_key, 1)]
             self._get_stmt = Select(self.class_).where(*crit)
         return self._get_stmt
 

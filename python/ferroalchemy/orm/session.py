@@ -476,7 +476,7 @@ class Session:
         if self._needs_rollback is None and self.autoflush and not self._flushing and not self._no_autoflush:
             self.flush()
         mapper = state.mapper
-        params = {f"pk_{i}": v for i, v in enumerate(state.identity)}
+        params = {f"pk_{i}": v for i, v in enumerate(state.identity, 1)}
         if self._load_by_pk(mapper, params) is None:
             raise ObjectDeletedError(
                 f"Instance '{state_str(obj)}' has been deleted, or its row is otherwise not present."
@@ -616,7 +616,7 @@ class Session:
                         return None
                 return obj
         self._autoflush()
-        params = {f"pk_{i}": v for i, v in enumerate(pk)}
+        params = {f"pk_{i}": v for i, v in enumerate(pk, 1)}
         return self._load_by_pk(mapper, params, populate_existing)
 
     def _load_by_pk(self, mapper: Any, params: dict[str, Any], populate_existing: bool = False) -> Any:
@@ -627,7 +627,7 @@ class Session:
         stmt = mapper._get_statement()
         conn._autobegin()
         cursor = conn._core.execute(
-            stmt._stmt(), params, loading.plan_for(stmt), self.identity_map, conn._log(), [], populate_existing
+            stmt._stmt(), params, loading.plan_for(stmt), self.identity_map, conn._log(stmt), [], populate_existing
         )
         found = cursor.fetch_scalars(0, 2)
         if len(found) > 1:

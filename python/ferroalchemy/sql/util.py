@@ -81,3 +81,17 @@ class _repr_params:  # noqa: N801 - SQLAlchemy's name
             return f"{open_}{show(first)} ... {cut} parameters truncated ... {show(second)}{close}"
         single_tuple = "," if typ == _TUPLE and len(first) == 1 else ""
         return f"{open_}{show(first)}{single_tuple}{close}"
+
+
+class _repr_row:  # noqa: N801 - SQLAlchemy's name
+    """A row as echo="debug" logs it: its values' truncated reprs in a tuple."""
+
+    __slots__ = ("row", "max_chars")
+
+    def __init__(self, row: Sequence[Any], max_chars: int = 300) -> None:
+        self.row = row
+        self.max_chars = max_chars
+
+    def __repr__(self) -> str:
+        trunc = _repr_params((), 1, max_chars=self.max_chars).trunc
+        return "({}{})".format(", ".join(trunc(v) for v in self.row), "," if len(self.row) == 1 else "")

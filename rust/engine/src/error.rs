@@ -26,6 +26,9 @@ pub struct EngineError {
     pub sqlite_code: Option<(i32, String)>,
     /// The SQLSTATE for server databases (`pgcode`).
     pub sqlstate: Option<String>,
+    /// The connection is gone (server closed it, network failure): SQLAlchemy's `is_disconnect`,
+    /// which invalidates the pooled connection instead of returning it.
+    pub disconnect: bool,
 }
 
 impl EngineError {
@@ -35,7 +38,14 @@ impl EngineError {
             message: message.into(),
             sqlite_code: None,
             sqlstate: None,
+            disconnect: false,
         }
+    }
+
+    /// Marks the error as a lost connection.
+    pub fn disconnected(mut self) -> Self {
+        self.disconnect = true;
+        self
     }
 }
 

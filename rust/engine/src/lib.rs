@@ -16,6 +16,6 @@ pub mod url;
 
 pub use backend::{Backend, CursorId, Outcome};
 pub use error::{EngineError, ErrorKind};
-pub use pool::{Checkout, Pool, PoolKind, PoolOptions};
+pub use pool::{Checkout, Pool, PoolKind, PoolOptions, ResetOnReturn};
 pub use rows::Rows;
 pub use url::Url;

@@ -30,7 +30,16 @@ pub struct PoolOptions {
     /// Connections older than this are replaced at checkout; None never.
     pub recycle: Option<Duration>,
     pub pre_ping: bool,
-    pub reset_on_return: bool,
+    pub reset_on_return: ResetOnReturn,
+}
+
+/// What the pool does to a connection's open transaction when it comes back
+/// (`pool_reset_on_return`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetOnReturn {
+    Rollback,
+    Commit,
+    Nothing,
 }
 
 impl Default for PoolOptions {
@@ -42,7 +51,7 @@ impl Default for PoolOptions {
             timeout: Duration::from_secs(30),
             recycle: None,
             pre_ping: false,
-            reset_on_return: true,
+            reset_on_return: ResetOnReturn::Rollback,
         }
     }
 }
@@ -56,6 +65,9 @@ pub struct Slot {
     /// Set until the first checkout has seen it: the pool's "connect" event fires then.
     pub fresh: std::sync::atomic::AtomicBool,
     created: Instant,
+    /// The pool generation it was opened in: `dispose()` starts a new one, and a connection of an
+    /// older generation is closed when returned instead of rejoining the pool.
+    generation: u64,
     /// Set when the connection must not return to the pool (invalidated, or mid-protocol).
     pub invalid: std::sync::atomic::AtomicBool,
 }
@@ -73,6 +85,7 @@ struct State {
     checked_out: usize,
     shared: Option<Arc<Slot>>,
     per_thread: HashMap<ThreadId, Arc<Slot>>,
+    generation: u64,
 }
 
 pub struct Pool {
@@ -80,6 +93,8 @@ pub struct Pool {
     factory: Factory,
     state: Mutex<State>,
     available: Condvar,
+    /// Connections opened before this are stale (`invalidate_all()`, after a disconnect).
+    invalidated_at: Mutex<Option<Instant>>,
 }
 
 /// A checkout; returning it to the pool happens on drop.
@@ -125,8 +140,10 @@ impl Pool {
                 checked_out: 0,
                 shared: None,
                 per_thread: HashMap::new(),
+                generation: 0,
             }),
             available: Condvar::new(),
+            invalidated_at: Mutex::new(None),
         })
     }
 
@@ -138,10 +155,12 @@ impl Pool {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn new_slot(&self) -> Result<Arc<Slot>, EngineError> {
+    /// Opens a connection for pool generation `generation` (the caller may hold the state lock).
+    fn new_slot(&self, generation: u64) -> Result<Arc<Slot>, EngineError> {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Arc::new(Slot {
             conn: Mutex::new((self.factory)()?),
+            generation,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             fresh: std::sync::atomic::AtomicBool::new(true),
             created: Instant::now(),
@@ -158,18 +177,28 @@ impl Pool {
                 return false;
             }
         }
+        let invalidated_at = *self
+            .invalidated_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if invalidated_at.is_some_and(|t| slot.created <= t) {
+            return false;
+        }
         !self.opts.pre_ping || slot.lock().ping()
     }
 
     pub fn checkout(self: &Arc<Self>) -> Result<Checkout, EngineError> {
         let slot = match self.opts.kind {
-            PoolKind::Null => self.new_slot()?,
+            PoolKind::Null => {
+                let generation = self.lock().generation;
+                self.new_slot(generation)?
+            }
             PoolKind::Static => {
                 let mut st = self.lock();
                 match &st.shared {
                     Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
                     _ => {
-                        let s = self.new_slot()?;
+                        let s = self.new_slot(st.generation)?;
                         st.shared = Some(s.clone());
                         s
                     }
@@ -181,7 +210,7 @@ impl Pool {
                 match st.per_thread.get(&tid) {
                     Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
                     _ => {
-                        let s = self.new_slot()?;
+                        let s = self.new_slot(st.generation)?;
                         st.per_thread.insert(tid, s.clone());
                         s
                     }
@@ -211,7 +240,7 @@ impl Pool {
                     return Ok(slot);
                 }
                 // Stale: replace it with a fresh connection in the same place.
-                let fresh = self.new_slot();
+                let fresh = self.new_slot(slot.generation);
                 st = self.lock();
                 match fresh {
                     Ok(s) => return Ok(s),
@@ -224,8 +253,9 @@ impl Pool {
             }
             if st.open < limit {
                 st.open += 1;
+                let generation = st.generation;
                 drop(st);
-                return self.new_slot().inspect_err(|_| {
+                return self.new_slot(generation).inspect_err(|_| {
                     self.lock().open -= 1;
                     self.available.notify_one();
                 });
@@ -258,19 +288,31 @@ impl Pool {
             // releases its own cursor when it goes.
             slot.lock().close_cursors();
         }
-        if !invalid && self.opts.reset_on_return {
+        if !invalid && self.opts.reset_on_return != ResetOnReturn::Nothing {
             let mut c = slot.lock();
-            if c.in_transaction() && c.rollback().is_err() {
-                slot.invalid
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            if c.in_transaction() {
+                let done = match self.opts.reset_on_return {
+                    ResetOnReturn::Commit => c.commit(),
+                    _ => c.rollback(),
+                };
+                if done.is_err() {
+                    slot.invalid
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
         }
-        let invalid = slot.invalid.load(std::sync::atomic::Ordering::Relaxed);
         let mut st = self.lock();
+        if slot.generation != st.generation {
+            // Checked out before dispose(): it belongs to the pool dispose() replaced, which
+            // keeps no count of it; it closes here.
+            return;
+        }
         st.checked_out = st.checked_out.saturating_sub(1);
         if self.opts.kind == PoolKind::Queue {
-            if invalid || st.idle.len() >= self.opts.size {
-                // Overflow connections close on return; so do invalidated ones.
+            // An invalidated connection keeps its place, as SQLAlchemy's connection record does:
+            // the checkout that finds it opens a new one (`usable()` is false).
+            if st.idle.len() >= self.opts.size {
+                // Overflow connections close on return.
                 st.open -= 1;
             } else {
                 st.idle.push(slot.clone());
@@ -279,14 +321,32 @@ impl Pool {
         }
     }
 
-    /// Closes idle connections (engine.dispose()); checked-out ones close when returned.
+    /// Every connection open now is replaced at its next checkout, as SQLAlchemy's pool does
+    /// after a disconnect (`invalidate_pool_on_disconnect`): the server that dropped one most
+    /// likely dropped them all.
+    pub fn invalidate_all(&self) {
+        *self
+            .invalidated_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+    }
+
+    /// Closes idle connections and starts afresh, as SQLAlchemy's `dispose()` replaces the pool
+    /// with a new one: connections checked out now close when returned, uncounted.
     pub fn dispose(&self) {
-        let mut st = self.lock();
-        let idle = st.idle.len();
-        st.idle.clear();
-        st.open -= idle;
-        st.shared = None;
-        st.per_thread.clear();
+        let dropped = {
+            let mut st = self.lock();
+            st.generation += 1;
+            st.open = 0;
+            st.checked_out = 0;
+            let mut dropped: Vec<Arc<Slot>> = std::mem::take(&mut st.idle);
+            dropped.extend(st.shared.take());
+            dropped.extend(st.per_thread.drain().map(|(_, s)| s));
+            self.available.notify_all();
+            dropped
+        };
+        // Closing talks to the server: outside the state lock.
+        drop(dropped);
     }
 
     pub fn size(&self) -> usize {

@@ -106,6 +106,9 @@ pub fn driver_error_multi(
                 code_name.into_pyobject(py)?.into_any(),
                 e.sqlstate.clone().into_pyobject(py)?.into_any(),
                 pyo3::types::PyBool::new(py, ismulti).to_owned().into_any(),
+                pyo3::types::PyBool::new(py, e.disconnect)
+                    .to_owned()
+                    .into_any(),
             ],
         )?;
         Ok(PyErr::from_value(f.call1(args)?))

@@ -6,6 +6,8 @@
 mod stream;
 mod types;
 
+use std::time::Duration;
+
 use ferro_sql::{SqlType, Value};
 use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
 use sqlx::{AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Statement, ValueRef};
@@ -18,9 +20,15 @@ use crate::runtime::{block_on, end_transaction};
 use crate::url::Url;
 
 #[derive(Clone, Debug)]
-pub struct MySqlOptions(MySqlConnectOptions);
+pub struct MySqlOptions {
+    opts: MySqlConnectOptions,
+    connect_timeout: Option<Duration>,
+}
 
 impl MySqlOptions {
+    /// TLS follows PyMySQL: off unless asked; any `ssl_*` option (SQLAlchemy turns the URL's
+    /// `ssl_ca=...` into PyMySQL's `ssl={"ca": ...}`) requires it, a CA verifies the server's
+    /// certificate and, unless `ssl_check_hostname` is false, its name.
     pub fn from_url(url: &Url) -> Result<Self, EngineError> {
         let mut o = MySqlConnectOptions::new()
             .host(url.host.as_deref().unwrap_or("localhost"))
@@ -28,8 +36,7 @@ impl MySqlOptions {
             .statement_cache_capacity(500)
             // The server's own sql_mode, as PyMySQL leaves it: `||` stays OR.
             .pipes_as_concat(false)
-            .no_engine_substitution(false)
-            .ssl_mode(MySqlSslMode::Disabled);
+            .no_engine_substitution(false);
         if let Some(user) = &url.username {
             o = o.username(user);
         }
@@ -39,21 +46,40 @@ impl MySqlOptions {
         if let Some(db) = &url.database {
             o = o.database(db);
         }
+        let mut tls = false;
+        let mut ca = false;
+        let mut check_hostname = true;
+        let mut connect_timeout = None;
         for (k, v) in &url.query {
             match k.as_str() {
                 "charset" => o = o.charset(v),
                 "unix_socket" => o = o.socket(v),
-                "ssl" | "ssl_ca" | "ssl_mode" | "ssl_cert" => {
-                    return Err(EngineError::new(
-                        ErrorKind::NotSupported,
-                        "ferroalchemy: TLS connections to MySQL are not implemented yet",
-                    ))
+                "ssl" => tls |= !matches!(v.to_ascii_lowercase().as_str(), "" | "0" | "false"),
+                "ssl_ca" => {
+                    o = o.ssl_ca(v);
+                    (tls, ca) = (true, true);
                 }
+                "ssl_cert" => (o, tls) = (o.ssl_client_cert(v), true),
+                "ssl_key" => (o, tls) = (o.ssl_client_key(v), true),
+                "ssl_check_hostname" => {
+                    check_hostname = !matches!(v.to_ascii_lowercase().as_str(), "0" | "false")
+                }
+                "ssl_capath" | "ssl_cipher" => tls = true,
+                "connect_timeout" => connect_timeout = crate::postgres::parse_timeout(v)?,
                 // Options of the drivers we replace that change nothing observable here.
                 _ => {}
             }
         }
-        Ok(MySqlOptions(o))
+        let mode = match (tls, ca, check_hostname) {
+            (false, _, _) => MySqlSslMode::Disabled,
+            (true, false, _) => MySqlSslMode::Required,
+            (true, true, false) => MySqlSslMode::VerifyCa,
+            (true, true, true) => MySqlSslMode::VerifyIdentity,
+        };
+        Ok(MySqlOptions {
+            opts: o.ssl_mode(mode),
+            connect_timeout,
+        })
     }
 }
 
@@ -76,8 +102,8 @@ pub struct MySqlBackend {
 
 impl MySqlBackend {
     pub fn connect(opts: &MySqlOptions) -> Result<Self, EngineError> {
-        block_on(async {
-            let mut conn = MySqlConnection::connect_with(&opts.0)
+        block_on(crate::postgres::with_timeout(opts.connect_timeout, async {
+            let mut conn = MySqlConnection::connect_with(&opts.opts)
                 .await
                 .map_err(map_err)?;
             conn.execute("SET autocommit = 0").await.map_err(map_err)?;
@@ -88,7 +114,7 @@ impl MySqlBackend {
                 in_txn: false,
                 id_step: None,
             })
-        })?
+        }))?
     }
 
     /// One execution per parameter set, each reporting its own generated id.
@@ -397,11 +423,24 @@ pub fn map_err(e: sqlx::Error) -> EngineError {
             };
             let mut err = EngineError::new(kind_of(number), format!("({number}, {quoted})"));
             err.sqlstate = db.code().map(|c| c.into_owned());
+            // Server gone / lost / killed / shutting down, as SQLAlchemy's MySQL dialects list them.
+            err.disconnect = matches!(
+                number,
+                1053 | 1927 | 2006 | 2013 | 2014 | 2045 | 2055 | 4031
+            );
             err
         }
-        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => {
-            EngineError::new(ErrorKind::Operational, e.to_string())
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => {
+            EngineError::new(ErrorKind::Operational, e.to_string()).disconnected()
         }
+        // PyMySQL's words and number for the one TLS failure a server can cause by itself.
+        sqlx::Error::Tls(t) if t.to_string().contains("server does not support TLS") => {
+            EngineError::new(
+                ErrorKind::Operational,
+                "(2026, \"SSL is required but the server doesn't support it\")",
+            )
+        }
+        sqlx::Error::Tls(_) => EngineError::new(ErrorKind::Operational, e.to_string()),
         _ => EngineError::new(ErrorKind::Interface, e.to_string()),
     }
 }

@@ -13,7 +13,9 @@ use ferro_engine::mysql::{MySqlBackend, MySqlOptions};
 use ferro_engine::pool::Factory;
 use ferro_engine::postgres::{PgBackend, PgOptions};
 use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
-use ferro_engine::{Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions};
+use ferro_engine::{
+    Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions, ResetOnReturn,
+};
 use ferro_sql::{Compiled, Dialect, SqlType, StatementCache, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -44,7 +46,7 @@ fn server_url(py: Python<'_>, url: Option<&str>) -> PyResult<ferro_engine::Url> 
 impl Engine {
     /// Opens nothing yet: connections are made by the pool on first checkout.
     #[new]
-    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return=true, cache_size=500, py_dialect=None))]
+    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return="rollback", cache_size=500, py_dialect=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -59,7 +61,7 @@ impl Engine {
         pool_timeout: f64,
         pool_recycle: Option<f64>,
         pool_pre_ping: bool,
-        reset_on_return: bool,
+        reset_on_return: &str,
         cache_size: usize,
         py_dialect: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
@@ -74,6 +76,18 @@ impl Engine {
                     py,
                     "ArgumentError",
                     format!("unknown pool kind {other}"),
+                ))
+            }
+        };
+        let reset_on_return = match reset_on_return {
+            "rollback" => ResetOnReturn::Rollback,
+            "commit" => ResetOnReturn::Commit,
+            "none" => ResetOnReturn::Nothing,
+            other => {
+                return Err(exc(
+                    py,
+                    "ArgumentError",
+                    format!("Invalid value for 'reset_on_return': {other:?}"),
                 ))
             }
         };
@@ -149,6 +163,11 @@ impl Engine {
 
     fn dispose(&self) {
         self.pool.dispose();
+    }
+
+    /// Marks every connection open now stale (replaced at its next checkout).
+    fn pool_invalidate(&self) {
+        self.pool.invalidate_all();
     }
 
     #[getter]
