@@ -464,19 +464,10 @@ impl Backend for SqliteBackend {
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.autobegin(is_dml)?;
         let mut stmt = self.conn.prepare_cached(sql).map_err(map_err)?;
-        let expected = stmt.parameter_count();
         let mut total = 0i64;
         let mut ids = Vec::with_capacity(param_sets.len());
         for params in param_sets {
-            if expected != params.len() {
-                return Err(map_err(rusqlite::Error::InvalidParameterCount(
-                    params.len(),
-                    expected,
-                )));
-            }
-            for (i, p) in params.iter().enumerate() {
-                stmt.raw_bind_parameter(i + 1, Param(p)).map_err(map_err)?;
-            }
+            bind_all(&mut stmt, params)?;
             total += stmt.raw_execute().map_err(map_err)? as i64;
             ids.push(self.conn.last_insert_rowid());
         }
