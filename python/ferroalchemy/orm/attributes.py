@@ -93,10 +93,10 @@ def record_change(obj: Any, state: Any, key: str, d: dict[str, Any]) -> None:
         cs[key] = d.get(key, NO_VALUE)
     if not state.modified:
         state.modified = True
-        _register_dirty(obj, state)
+        register_dirty(obj, state)
 
 
-def _register_dirty(obj: Any, state: Any) -> None:
+def register_dirty(obj: Any, state: Any) -> None:
     session = session_for_state(state)
     if session is not None:
         state.strong = obj
@@ -104,14 +104,7 @@ def _register_dirty(obj: Any, state: Any) -> None:
 
 
 def instrumented_setattr(self: Any, key: str, value: Any) -> None:
-    mapper = type(self).__mapper__
-    if key in mapper._plain_column_keys:
-        # ColumnProperty.set() and record_change() in one Rust call.
-        state = _core.set_column(self, key, value, NO_VALUE)
-        if state is not None:
-            _register_dirty(self, state)
-        return
-    prop = mapper._props.get(key)
+    prop = type(self).__mapper__._props.get(key)
     if prop is None:
         object.__setattr__(self, key, value)
         return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attributes import detached_error, record_change
-from .base import instance_state, session_for_state
+from .. import _core
+from .attributes import detached_error, register_dirty
+from .base import NO_VALUE, instance_state, session_for_state
 
 
 class ColumnProperty:
@@ -18,13 +19,12 @@ class ColumnProperty:
         self.parent: Any = None
 
     def set(self, obj: Any, value: Any) -> None:
-        d = obj.__dict__
-        state = d.get("_sa_instance_state")
-        if state is None:
-            state = instance_state(obj)
-        if state.identity is not None:
-            record_change(obj, state, self.key, d)
-        d[self.key] = value
+        if "_sa_instance_state" not in obj.__dict__:
+            instance_state(obj)
+        # Store the value and, on an object with an identity, its history, in one Rust call.
+        state = _core.set_column(obj, self.key, value, NO_VALUE)
+        if state is not None:
+            register_dirty(obj, state)
 
     def load_missing(self, obj: Any) -> Any:
         """The attribute is not in ``__dict__``: never set (None), or unloaded/expired (load it)."""

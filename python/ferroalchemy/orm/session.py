@@ -245,17 +245,21 @@ class Session:
 
     def rollback(self) -> None:
         self._nested.clear()
+        # After a failed flush there is no transaction left: it was rolled back, and said so, then.
+        had_transaction = self._rollback_database()
+        self._needs_rollback = None
+        self._restore_snapshot()
+        if had_transaction:
+            event.dispatch(self._event_chain(), "after_rollback", self)
+
+    def _rollback_database(self) -> bool:
+        """Rolls the database transaction back and lets its connection go; whether there was one."""
         had_transaction = self._transaction is not None
         if self._connection is not None:
             self._connection.rollback()
             self._release_connection()
         self._transaction = None
-        failed_flush = self._needs_rollback is not None
-        self._needs_rollback = None
-        self._restore_snapshot()
-        # A failed flush already rolled the database back and said so.
-        if had_transaction and not failed_flush:
-            event.dispatch(self._event_chain(), "after_rollback", self)
+        return had_transaction
 
     def _restore_snapshot(self) -> None:
         """The session as the database is after a rollback: objects added in the transaction leave the
@@ -774,11 +778,7 @@ class Session:
             else:
                 # As SQLAlchemy: the transaction is rolled back at once and the objects restored to
                 # what the database holds; statements are refused until rollback() is called.
-                had_transaction = self._transaction is not None
-                if self._connection is not None:
-                    self._connection.rollback()
-                    self._release_connection()
-                self._transaction = None
+                had_transaction = self._rollback_database()
                 self._restore_snapshot()
                 self._needs_rollback = e
                 if had_transaction:

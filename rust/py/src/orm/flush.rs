@@ -6,13 +6,12 @@ use std::collections::HashMap;
 
 use ferro_orm::IdentityKey;
 use ferro_sql::{Dialect, ParamRef, Value};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::identity::IdentityMap;
 use super::spec::{pk_param, MapperSpec};
-use super::state::InstanceState;
+use super::state::{instance_dict, InstanceState};
 use crate::convert::{convert_plain, py_to_value, BindError};
 use crate::engine::{Batch, Connection};
 use crate::errors::{driver_error, exc};
@@ -48,9 +47,7 @@ fn obj_dict<'py>(
             "object was garbage collected during flush",
         )
     })?;
-    let d = obj
-        .getattr(intern!(py, "__dict__"))?
-        .cast_into::<PyDict>()?;
+    let d = instance_dict(&obj)?;
     Ok((obj, d))
 }
 

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use ferro_orm::IdentityKey;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyList, PyTuple};
 
-use super::state::InstanceState;
+use super::state::{instance_dict, InstanceState};
 use crate::convert::{convert_plain, BindError, TypeHandle};
 
 #[pyclass(module = "ferroalchemy._core")]
@@ -155,9 +155,7 @@ impl IdentityMap {
                     names
                 }
             };
-            let dict = obj
-                .getattr(pyo3::intern!(py, "__dict__"))?
-                .cast_into::<PyDict>()?;
+            let dict = instance_dict(&obj)?;
             for name in names.try_iter()? {
                 let name = name?;
                 if dict.contains(&name)? {

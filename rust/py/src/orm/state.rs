@@ -147,6 +147,13 @@ impl InstanceState {
     }
 }
 
+/// A mapped object's `__dict__`, where its loaded attribute values and its state live.
+pub fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    Ok(obj
+        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
+        .cast_into::<PyDict>()?)
+}
+
 /// The default constructor's fast part: gives a new object its state and stores keyword arguments
 /// that name plain column attributes (`plain`) straight into `__dict__` (a new object has no
 /// identity, so there is no history to record). Stops at the first other key and returns the keys
@@ -159,9 +166,7 @@ pub fn init_new<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
     plain: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let dict = obj
-        .getattr(pyo3::intern!(py, "__dict__"))?
-        .cast_into::<PyDict>()?;
+    let dict = instance_dict(obj)?;
     let state_key = pyo3::intern!(py, "_sa_instance_state");
     if !dict.contains(state_key)? {
         let state = Py::new(py, InstanceState::py_new(mapper, obj)?)?;
@@ -180,7 +185,7 @@ pub fn init_new<'py>(
     Ok(rest)
 }
 
-/// Setting a plain column attribute: stores the value and, on an object with an identity, keeps the
+/// Setting a column attribute: stores the value and, on an object with an identity, keeps the
 /// value it had when loaded (once) in `committed_state`. Returns the state when this change is the
 /// object's first since its last flush, so Python registers it with its session as dirty.
 #[pyfunction]
@@ -191,9 +196,7 @@ pub fn set_column<'py>(
     value: &Bound<'py, PyAny>,
     no_value: &Bound<'py, PyAny>,
 ) -> PyResult<Option<Bound<'py, InstanceState>>> {
-    let dict = obj
-        .getattr(pyo3::intern!(py, "__dict__"))?
-        .cast_into::<PyDict>()?;
+    let dict = instance_dict(obj)?;
     let state_key = pyo3::intern!(py, "_sa_instance_state");
     let Some(state) = dict.get_item(state_key)? else {
         dict.set_item(key, value)?;
