@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import _core
 from ..sql.elements import ColumnOperators
-from .base import NO_VALUE, instance_state, session_for_state, state_str
+from .base import NO_VALUE, instance_state, state_str
 
 
 class QueryableAttribute(ColumnOperators):
@@ -97,10 +97,7 @@ def record_change(obj: Any, state: Any, key: str, d: dict[str, Any]) -> None:
 
 
 def register_dirty(obj: Any, state: Any) -> None:
-    session = session_for_state(state)
-    if session is not None:
-        state.strong = obj
-        session._dirty_states[id(state)] = state
+    _core.mark_dirty(obj, state)
 
 
 def instrumented_setattr(self: Any, key: str, value: Any) -> None:

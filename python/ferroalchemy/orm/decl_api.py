@@ -13,7 +13,7 @@ from ..sql import sqltypes
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
 from .base import Mapped
-from .mapper import Mapper
+from .mapper import MAPPER_ARGS, Mapper
 from .properties import ColumnProperty
 from .relationships import RelationshipProperty
 
@@ -369,7 +369,7 @@ def _map_class(cls: type, reg: registry) -> Mapper:
             ordered[col.key] = props.pop(col.key)
         ordered.update(props)
         props = ordered
-    mapper = Mapper(cls, table, reg, props)
+    mapper = Mapper(cls, table, reg, props, **_mapper_args(cls, table))
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     cls.__table__ = table  # type: ignore[attr-defined]
     reg._class_registry[cls.__name__] = cls
@@ -377,6 +377,32 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper
+
+
+def _mapper_args(cls: type, table: Any) -> dict[str, Any]:
+    """``__mapper_args__`` as Mapper keywords, with column references (a mapped_column() from the
+    class body, a Column, a class attribute) resolved to the mapped table's column."""
+    args = getattr(cls, "__mapper_args__", None)
+    if args is None:
+        return {}
+    if callable(args):
+        args = args()
+    if not isinstance(args, dict):
+        raise exc.ArgumentError("__mapper_args__ must be a dictionary")
+    for key in args:
+        if key not in MAPPER_ARGS:
+            raise NotImplementedError(f"ferroalchemy: __mapper_args__ key {key!r} is not implemented yet")
+    out = dict(args)
+    col = out.get("version_id_col")
+    if col is not None:
+        if isinstance(col, MappedColumn):
+            col = col.column
+        col = getattr(col, "__clause_element__", lambda: col)()
+        name = getattr(col, "key", None)
+        if col is None or name not in table.c:
+            raise exc.ArgumentError(f"version_id_col {args['version_id_col']!r} is not a column of {table.name!r}")
+        out["version_id_col"] = table.c[name]
+    return out
 
 
 def _looks_like_relationship(inner: Any, reg: registry) -> bool:

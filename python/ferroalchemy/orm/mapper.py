@@ -15,8 +15,26 @@ from .relationships import RelationshipAttribute, RelationshipProperty
 _ids = itertools.count(1)
 
 
+# __mapper_args__ keys this mapper honours; any other raises NotImplementedError naming it.
+MAPPER_ARGS = frozenset({"version_id_col", "version_id_generator", "eager_defaults"})
+
+
+def _next_version(version: Any) -> int:
+    """SQLAlchemy's default version_id_generator: 1, then one more each UPDATE."""
+    return (version or 0) + 1
+
+
 class Mapper:
-    def __init__(self, class_: type, local_table: Any, registry: Any, props: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        class_: type,
+        local_table: Any,
+        registry: Any,
+        props: dict[str, Any],
+        version_id_col: Any = None,
+        version_id_generator: Any = None,
+        eager_defaults: Any = "auto",
+    ) -> None:
         self.class_ = class_
         self.local_table = local_table
         self.persist_selectable = local_table
@@ -34,6 +52,15 @@ class Mapper:
                 f"columns for mapped table '{local_table.name}'"
             )
         self.primary_key = tuple(pk)
+        self.version_id_col = version_id_col
+        if version_id_generator is None:
+            version_id_generator = _next_version
+        elif version_id_generator is not False and not callable(version_id_generator):
+            raise exc.ArgumentError("version_id_generator must be a callable or False")
+        self.version_id_generator = version_id_generator
+        self.eager_defaults = eager_defaults
+        if version_id_col is not None:
+            self._attr_for_column(version_id_col)  # raises when the column is not mapped here
         self._spec: Any = None
         self._get_stmt: Any = None
 
@@ -191,7 +218,11 @@ class Mapper:
                     pk_idx.append(i)
             by_name = {c[0]: i for i, c in enumerate(cols)}
             pk_idx = [by_name[c.name] for c in self.primary_key]
-            self._spec = _core.MapperSpec(self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx)
+            version = None if self.version_id_col is None else by_name[self.version_id_col.name]
+            gen = None if self.version_id_generator is False else self.version_id_generator
+            self._spec = _core.MapperSpec(
+                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen
+            )
         return self._spec
 
     def _entity_plan_item(self, offset: int) -> tuple[Any, ...]:

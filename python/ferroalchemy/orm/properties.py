@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _core
-from .attributes import detached_error, register_dirty
+from .attributes import detached_error
 from .base import NO_VALUE, instance_state, session_for_state
 
 
@@ -21,10 +21,8 @@ class ColumnProperty:
     def set(self, obj: Any, value: Any) -> None:
         if "_sa_instance_state" not in obj.__dict__:
             instance_state(obj)
-        # Store the value and, on an object with an identity, its history, in one Rust call.
-        state = _core.set_column(obj, self.key, value, NO_VALUE)
-        if state is not None:
-            register_dirty(obj, state)
+        # Stores the value and, on an object with an identity, its history and dirty mark.
+        _core.set_column(obj, self.key, value, NO_VALUE)
 
     def load_missing(self, obj: Any) -> Any:
         """The attribute is not in ``__dict__``: never set (None), or unloaded/expired (load it)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -124,6 +125,9 @@ class Session:
         self.identity_map = _core.IdentityMap(self.hash_key)
         self._new: dict[int, Any] = {}
         self._dirty_states: dict[int, Any] = {}
+        # A column set registers its object here from Rust (see _core.set_column).
+        _core.register_session(self.hash_key, self._dirty_states)
+        weakref.finalize(self, _core.unregister_session, self.hash_key)
         self._deleted: dict[int, Any] = {}
         self._flushed_deleted: dict[int, Any] = {}
         self._flushed_new: dict[int, Any] = {}
@@ -320,7 +324,7 @@ class Session:
                 f"Class '{type(instance).__module__}.{type(instance).__name__}' is not mapped"
             ) from None
 
-    def _save_or_update(self, instance: Any) -> None:
+    def _save_or_update(self, instance: Any, deleting: bool = False) -> None:
         state = getattr(instance, "__dict__", {}).get("_sa_instance_state") or self._state_of(instance)
         if state.session_id == self.hash_key:
             return
@@ -331,7 +335,7 @@ class Session:
                     f"Object '{state_str(instance)}' is already attached to session '{other.hash_key}' "
                     f"(this is '{self.hash_key}')"
                 )
-        if state.was_deleted:
+        if state.was_deleted and not deleting:
             raise exc.InvalidRequestError(
                 f"Instance '{state_str(instance)}' has been deleted.  Use the make_transient() function to send this object back to the transient state."
             )
@@ -364,7 +368,9 @@ class Session:
         if state.identity is None:
             raise exc.InvalidRequestError(f"Instance '{state_str(instance)}' is not persisted")
         if state.session_id != self.hash_key:
-            self._save_or_update(instance)
+            # As SQLAlchemy: even an object deleted before may be deleted again (its DELETE then
+            # matches no row).
+            self._save_or_update(instance, deleting=True)
         state.strong = instance
         self._deleted[id(state)] = state
 

@@ -3,9 +3,10 @@ the Rust executor INSERT, UPDATE and DELETE each mapper's objects in batches."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from .. import _core, event
+from .. import _core, event, exc
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
 
@@ -50,6 +51,17 @@ def cascade_save(session: Any, obj: Any) -> None:
                 if state.session_id != session.hash_key:
                     session._save_or_update(t)
                 stack.append(t)
+
+
+def _load_versions(mapper: Any, states: list[Any]) -> None:
+    """An UPDATE or DELETE matches the version the row had when loaded: load it where expired."""
+    if mapper.version_id_col is None:
+        return
+    key = mapper._attr_for_column(mapper.version_id_col)
+    for state in states:
+        obj = state.obj()
+        if obj is not None and key not in obj.__dict__:
+            getattr(obj, key)
 
 
 def _mapper_order(mappers: list[Any]) -> list[Any]:
@@ -115,8 +127,9 @@ def _null_foreign_keys(prop: Any, parent: Any, child: Any) -> None:
             setattr(child, fkattr, None)
 
 
-def _process_cascades(session: Any) -> None:
-    """Before a flush: delete cascades and orphans, and foreign keys of children left without a parent."""
+def _process_cascades(session: Any, walk: bool) -> None:
+    """Before a flush: delete cascades and orphans, and foreign keys of children left without a parent.
+    `walk`: whether any object to write has relationships (the orphan pass has nothing to do otherwise)."""
     pending = list(session._deleted.values())
     seen = {id(s) for s in pending}
     while pending:
@@ -140,6 +153,8 @@ def _process_cascades(session: Any) -> None:
                         session._expunge_state(cstate)
                 elif id(cstate) not in seen:
                     _null_foreign_keys(prop, obj, child)
+    if not walk:
+        return
     for obj, d, prop in _relationships([*session._new.values(), *session._dirty_states.values()]):
         if prop.direction == ONETOMANY and d.get(prop.key) is not None:
             for child in _removed(d[prop.key]):
@@ -181,8 +196,10 @@ def _any_relationships(session: Any) -> bool:
 
 
 def flush(session: Any) -> None:
-    _process_cascades(session)
     walk = _any_relationships(session)
+    _process_cascades(session, walk)
+    if not walk and session._deleted:  # delete cascades may have added objects of other mappers
+        walk = _any_relationships(session)
     for state in _with_relationships([*session._new.values(), *session._dirty_states.values()]) if walk else ():
         obj = state.obj()
         if obj is not None:
@@ -219,6 +236,7 @@ def flush(session: Any) -> None:
                 if s.mapper is mapper and s.modified and id(s) not in session._deleted and s.identity is not None
             ]
             if upd:
+                _load_versions(mapper, upd)
                 _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
                 _mapper_events(mapper, "after_update", connection, upd)
@@ -228,8 +246,17 @@ def flush(session: Any) -> None:
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
+                _load_versions(mapper, dels)
                 _mapper_events(mapper, "before_delete", connection, dels)
-                _core.flush_delete(conn, mapper.spec, dels, log)
+                expected, matched = _core.flush_delete(conn, mapper.spec, dels, log)
+                if matched >= 0 and matched != expected:
+                    warnings.warn(
+                        f"DELETE statement on table '{mapper.local_table.name}' expected to delete {expected} "
+                        f"row(s); {matched} were matched.  Please set confirm_deleted_rows=False within the "
+                        "mapper configuration to prevent this warning.",
+                        exc.SAWarning,
+                        stacklevel=4,
+                    )
                 _mapper_events(mapper, "after_delete", connection, dels)
     except BaseException:
         # The transaction is rolled back by the caller; objects go back to what they were.
@@ -241,10 +268,7 @@ def flush(session: Any) -> None:
     for s in inserted:
         session._new.pop(id(s), None)
         session._flushed_new[id(s)] = s
-    for s in list(session._dirty_states.values()):
-        s.committed_state = None
-        s.modified = False
-        s.strong = None
+    _core.clear_changes(list(session._dirty_states.values()))
     session._dirty_states.clear()
     del keep_alive
     for s in deleted:

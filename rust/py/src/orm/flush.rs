@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use super::identity::IdentityMap;
-use super::spec::{pk_param, MapperSpec};
+use super::spec::{pk_param, version_param, MapperSpec};
 use super::state::{instance_dict, InstanceState};
 use crate::convert::{convert_plain, py_to_value, BindError};
 use crate::engine::{Batch, Connection};
@@ -107,6 +107,10 @@ fn flush_insert(
     let mut unloaded = vec![false; states.len()];
     for (oi, st) in states.iter().enumerate() {
         let (_obj, d) = obj_dict(py, st)?;
+        if let (Some(vi), Some(gen)) = (s.version, &s.version_gen) {
+            // A new row's version is the generator's first, whatever the object held.
+            d.set_item(s.cols[vi].attr.bind(py), gen.bind(py).call1((py.None(),))?)?;
+        }
         let mut mask = Vec::with_capacity(s.cols.len());
         let mut sql_cols = Vec::new();
         let mut row = Vec::with_capacity(s.cols.len());
@@ -311,6 +315,27 @@ fn flush_update(
         if !any {
             continue;
         }
+        if let Some(vi) = s.version {
+            // The row must still hold the version this object loaded (or last flushed).
+            let c = &s.cols[vi];
+            let attr = c.attr.bind(py);
+            let old = match committed.get_item(attr)? {
+                Some(v) => v,
+                None => d
+                    .get_item(attr)?
+                    .unwrap_or_else(|| py.None().into_bound(py)),
+            };
+            named.insert(
+                version_param(&c.name),
+                bind(py, &old, &c.ty, "UPDATE", conn)?,
+            );
+            if let (false, Some(gen)) = (mask[vi], &s.version_gen) {
+                let new = gen.bind(py).call1((&old,))?;
+                d.set_item(attr, &new)?;
+                mask[vi] = true;
+                named.insert(c.name.to_string(), bind(py, &new, &c.ty, "UPDATE", conn)?);
+            }
+        }
         let mut sql_cols = Vec::new();
         for (ci, c) in s.cols.iter().enumerate() {
             if !mask[ci] {
@@ -383,7 +408,9 @@ fn flush_update(
     Ok(total)
 }
 
-/// DELETEs objects by primary key.
+/// DELETEs objects by primary key (and version, with a version column). Returns (rows expected,
+/// rows matched) so Python can warn as SQLAlchemy does when they differ without versioning;
+/// with versioning a difference raises StaleDataError.
 #[pyfunction]
 #[pyo3(signature = (conn, spec, states, log=None))]
 fn flush_delete(
@@ -392,11 +419,11 @@ fn flush_delete(
     spec: &Bound<'_, MapperSpec>,
     states: Vec<Bound<'_, InstanceState>>,
     log: Option<&Bound<'_, PyAny>>,
-) -> PyResult<usize> {
+) -> PyResult<(usize, i64)> {
     let s = spec.get();
     let conn = conn.get();
     if states.is_empty() {
-        return Ok(0);
+        return Ok((0, 0));
     }
     let compiled = conn.compiled_for(py, &s.delete, &[])?;
     let mut rows = Vec::with_capacity(states.len());
@@ -412,15 +439,47 @@ fn flush_delete(
                 bind(py, &identity.get_item(k)?, &c.ty, "DELETE", conn)?,
             );
         }
+        if let Some(vi) = s.version {
+            let c = &s.cols[vi];
+            let attr = c.attr.bind(py);
+            let committed = st
+                .borrow()
+                .committed_state
+                .as_ref()
+                .map(|c| c.clone_ref(py));
+            let old = match committed.map(|cs| cs.bind(py).get_item(attr)).transpose()? {
+                Some(Some(v)) => v,
+                _ => {
+                    let (_obj, d) = obj_dict(py, st)?;
+                    d.get_item(attr)?
+                        .unwrap_or_else(|| py.None().into_bound(py))
+                }
+            };
+            named.insert(
+                version_param(&c.name),
+                bind(py, &old, &c.ty, "DELETE", conn)?,
+            );
+        }
         rows.push(ordered(&compiled, &named));
     }
     let n = rows.len();
     let batch = Batch::Many(rows);
     let hook = echo(py, log, &compiled.sql, &batch)?;
-    conn.run(py, &compiled, &batch)
+    let out = conn
+        .run(py, &compiled, &batch)
         .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
     after(hook)?;
-    Ok(n)
+    if s.version.is_some() && out.rowcount >= 0 && out.rowcount as usize != n {
+        return Err(exc(
+            py,
+            "StaleDataError",
+            format!(
+                "DELETE statement on table '{}' expected to delete {} row(s); {} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.",
+                s.table.name, n, out.rowcount
+            ),
+        ));
+    }
+    Ok((n, out.rowcount))
 }
 
 /// Sorts tables for a flush: `deps[i]` lists the tables table `i` references.

@@ -143,23 +143,26 @@ impl IdentityMap {
     /// because commit runs it over the whole identity map.
     fn expire_all(&mut self, py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<()> {
         self.sweep(py);
-        let mut by_mapper: Vec<(Py<PyAny>, Bound<'_, PyAny>)> = Vec::new();
+        // Each mapper's attribute names, read once per call rather than once per object.
+        let mut by_mapper: Vec<(Py<PyAny>, Vec<Bound<'_, PyAny>>)> = Vec::new();
         for state in self.map.values() {
             let mut st = state.borrow_mut(py);
             let Some(obj) = st.object(py) else { continue };
-            let names = match by_mapper.iter().find(|(m, _)| m.is(&st.mapper)) {
-                Some((_, names)) => names.clone(),
+            let i = match by_mapper.iter().position(|(m, _)| m.is(&st.mapper)) {
+                Some(i) => i,
                 None => {
-                    let names = keys.call1((st.mapper.bind(py),))?;
-                    by_mapper.push((st.mapper.clone_ref(py), names.clone()));
-                    names
+                    let names = keys
+                        .call1((st.mapper.bind(py),))?
+                        .try_iter()?
+                        .collect::<PyResult<Vec<_>>>()?;
+                    by_mapper.push((st.mapper.clone_ref(py), names));
+                    by_mapper.len() - 1
                 }
             };
             let dict = instance_dict(&obj)?;
-            for name in names.try_iter()? {
-                let name = name?;
-                if dict.contains(&name)? {
-                    dict.del_item(&name)?;
+            for name in &by_mapper[i].1 {
+                if dict.contains(name)? {
+                    dict.del_item(name)?;
                 }
             }
             st.expired = true;

@@ -1,5 +1,6 @@
 //! ORM bindings: instance state, the identity map, mapper specs, hydration and the flush executor.
 
+pub mod dirty;
 pub mod flush;
 pub mod identity;
 pub mod loading;
@@ -17,6 +18,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<loading::LoadPlan>()?;
     m.add_function(wrap_pyfunction!(state::init_new, m)?)?;
     m.add_function(wrap_pyfunction!(state::set_column, m)?)?;
+    m.add_function(wrap_pyfunction!(state::clear_changes, m)?)?;
+    m.add_function(wrap_pyfunction!(dirty::register_session, m)?)?;
+    m.add_function(wrap_pyfunction!(dirty::unregister_session, m)?)?;
+    m.add_function(wrap_pyfunction!(dirty::py_mark_dirty, m)?)?;
     flush::register(m)?;
     Ok(())
 }

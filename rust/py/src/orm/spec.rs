@@ -42,6 +42,11 @@ pub struct MapperSpec {
     /// `UPDATE t SET ... WHERE pk = :pk__<col>`, SET columns chosen per flush by parameter keys.
     pub update: Statement,
     pub delete: Statement,
+    /// `version_id_col`: its index into `cols`; UPDATE and DELETE also match its old value.
+    pub version: Option<usize>,
+    /// `version_id_generator`: the next version from the old one (None for the first); None when
+    /// the application sets versions itself (`version_id_generator=False`).
+    pub version_gen: Option<Py<PyAny>>,
 }
 
 /// The name of the WHERE parameter for a primary-key column in flush UPDATE/DELETE.
@@ -49,11 +54,17 @@ pub fn pk_param(col: &str) -> String {
     format!("pk__{col}")
 }
 
+/// The name of the WHERE parameter for the version column's old value.
+pub fn version_param(col: &str) -> String {
+    format!("version__{col}")
+}
+
 #[pymethods]
 impl MapperSpec {
     /// `cols`: (column name, attribute name, type, default callable, server_generated, onupdate callable)
     #[new]
-    #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (cls, mapper, mapper_id, table, cols, pk, version=None, version_gen=None))]
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         cls: Py<PyType>,
@@ -69,6 +80,8 @@ impl MapperSpec {
             Option<Bound<'_, PyAny>>,
         )>,
         pk: Vec<usize>,
+        version: Option<usize>,
+        version_gen: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let table = table.get().0.clone();
         // A default is a zero-argument callable, or an `Expr` handle for a SQL expression.
@@ -98,7 +111,7 @@ impl MapperSpec {
                 }
             })
             .collect();
-        if pk.iter().any(|&i| i >= cols.len()) {
+        if pk.iter().chain(version.iter()).any(|&i| i >= cols.len()) {
             return Err(pyo3::exceptions::PyValueError::new_err(
                 "pk index out of range",
             ));
@@ -108,16 +121,18 @@ impl MapperSpec {
             .map(|c| (c.name.clone(), c.ty.clone()))
             .collect();
         let pk_where = {
+            let term = |i: usize, param: String| {
+                let c: &ColSpec = &cols[i];
+                Expr::binary(
+                    Expr::column(Some(table.clone()), &c.name, c.ty.clone()),
+                    BinOp::Eq,
+                    Expr::bind(&param, None, c.ty.clone(), false),
+                )
+            };
             let terms: Vec<_> = pk
                 .iter()
-                .map(|&i| {
-                    let c = &cols[i];
-                    Expr::binary(
-                        Expr::column(Some(table.clone()), &c.name, c.ty.clone()),
-                        BinOp::Eq,
-                        Expr::bind(&pk_param(&c.name), None, c.ty.clone(), false),
-                    )
-                })
+                .map(|&i| term(i, pk_param(&cols[i].name)))
+                .chain(version.map(|i| term(i, version_param(&cols[i].name))))
                 .collect();
             if terms.len() == 1 {
                 terms.into_iter().next()
@@ -171,6 +186,8 @@ impl MapperSpec {
             insert,
             update,
             delete,
+            version,
+            version_gen,
         })
     }
 

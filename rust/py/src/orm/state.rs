@@ -186,8 +186,8 @@ pub fn init_new<'py>(
 }
 
 /// Setting a column attribute: stores the value and, on an object with an identity, keeps the
-/// value it had when loaded (once) in `committed_state`. Returns the state when this change is the
-/// object's first since its last flush, so Python registers it with its session as dirty.
+/// value it had when loaded (once) in `committed_state`; the object's first change since its last
+/// flush puts it in its session's dirty set.
 #[pyfunction]
 pub fn set_column<'py>(
     py: Python<'py>,
@@ -195,12 +195,12 @@ pub fn set_column<'py>(
     key: &Bound<'py, PyAny>,
     value: &Bound<'py, PyAny>,
     no_value: &Bound<'py, PyAny>,
-) -> PyResult<Option<Bound<'py, InstanceState>>> {
+) -> PyResult<()> {
     let dict = instance_dict(obj)?;
     let state_key = pyo3::intern!(py, "_sa_instance_state");
     let Some(state) = dict.get_item(state_key)? else {
         dict.set_item(key, value)?;
-        return Ok(None);
+        return Ok(());
     };
     let state = state.cast_into::<InstanceState>()?;
     let mut first = false;
@@ -226,5 +226,19 @@ pub fn set_column<'py>(
         }
     }
     dict.set_item(key, value)?;
-    Ok(first.then_some(state))
+    if first {
+        super::dirty::mark_dirty(py, &state, obj)?;
+    }
+    Ok(())
+}
+
+/// After a flush wrote them: the objects' changes are history, and the session stops holding them.
+#[pyfunction]
+pub fn clear_changes(states: Vec<Bound<'_, InstanceState>>) {
+    for st in states {
+        let mut st = st.borrow_mut();
+        st.committed_state = None;
+        st.modified = false;
+        st.strong = None;
+    }
 }
