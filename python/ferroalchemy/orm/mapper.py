@@ -58,6 +58,9 @@ class Mapper:
         elif version_id_generator is not False and not callable(version_id_generator):
             raise exc.ArgumentError("version_id_generator must be a callable or False")
         self.version_id_generator = version_id_generator
+        if eager_defaults not in ("auto", False):
+            # Server defaults load on first access after the flush (eager_defaults=False).
+            raise NotImplementedError("ferroalchemy: __mapper_args__ eager_defaults=True is not implemented yet")
         self.eager_defaults = eager_defaults
         if version_id_col is not None:
             self._attr_for_column(version_id_col)  # raises when the column is not mapped here

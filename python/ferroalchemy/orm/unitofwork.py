@@ -155,7 +155,7 @@ def _process_cascades(session: Any, walk: bool) -> None:
                     _null_foreign_keys(prop, obj, child)
     if not walk:
         return
-    for obj, d, prop in _relationships([*session._new.values(), *session._dirty_states.values()]):
+    for obj, d, prop in _relationships(_with_relationships([*session._new.values(), *session._dirty_states.values()])):
         if prop.direction == ONETOMANY and d.get(prop.key) is not None:
             for child in _removed(d[prop.key]):
                 cstate = instance_state(child)
@@ -169,17 +169,13 @@ def _process_cascades(session: Any, walk: bool) -> None:
 
 
 def _with_relationships(states: Any) -> list[Any]:
-    """The states whose mapper has relationships a flush writes through (most flushes have none)."""
-    has: dict[int, bool] = {}
-    out = []
-    for s in states:
-        m = s.mapper
-        r = has.get(id(m))
-        if r is None:
-            r = has[id(m)] = bool(m._writable_relationships)
-        if r:
-            out.append(s)
-    return out
+    """The states whose objects hold a loaded relationship a flush writes through: the others have
+    nothing to cascade, sync or associate (read in Rust: bulk flushes have thousands of objects)."""
+    return _core.with_loaded_keys(list(states), _writable_relationship_keys)  # type: ignore[no-any-return]
+
+
+def _writable_relationship_keys(mapper: Any) -> tuple[str, ...]:
+    return tuple(p.key for p in mapper._writable_relationships)
 
 
 def _any_relationships(session: Any) -> bool:

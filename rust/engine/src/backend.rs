@@ -51,6 +51,20 @@ pub trait Backend: Send {
         self.execute_many(sql, param_sets, true)
     }
 
+    /// A flush's UPDATE run once per parameter set; `columns[i]` names parameter i's column (quoted)
+    /// and whether it is matched in WHERE (a key) or set. Returns the rows matched in all. A
+    /// backend may send many rows per statement; by default it is `execute_many`.
+    fn update_many(
+        &mut self,
+        sql: &str,
+        table: &str,
+        columns: &[(String, bool)],
+        param_sets: &[Vec<Value>],
+    ) -> Result<i64, EngineError> {
+        let _ = (table, columns);
+        self.execute_many(sql, param_sets, true).map(|(n, _)| n)
+    }
+
     /// Opens a streaming cursor over a row-returning statement and reads its first `first` rows
     /// (their column names come with them, as SQLAlchemy reads a server cursor's description
     /// from its first fetch). Rows stay in the database until `fetch_cursor` asks for them.

@@ -7,6 +7,7 @@
 mod array;
 pub mod numeric;
 pub mod types;
+mod update_values;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use sqlx::postgres::{
 };
 use sqlx::{
     Arguments, AssertSqlSafe, Column, Connection, Either, Executor, Row, SqlSafeStr, Statement,
-    ValueRef,
+    TypeInfo, ValueRef,
 };
 
 use crate::backend::{Backend, CursorId, Outcome};
@@ -412,6 +413,59 @@ impl Backend for PgBackend {
             }
             Ok((total, ids))
         })?
+    }
+
+    fn update_many(
+        &mut self,
+        sql: &str,
+        table: &str,
+        columns: &[(String, bool)],
+        param_sets: &[Vec<Value>],
+    ) -> Result<i64, EngineError> {
+        if param_sets.len() < 2 || !columns.iter().any(|c| c.1) || !columns.iter().any(|c| !c.1) {
+            return self.execute_many(sql, param_sets, true).map(|(n, _)| n);
+        }
+        self.autobegin()?;
+        let conn = &mut self.conn;
+        let fallback = block_on(async move {
+            // The plain statement's parameter types, as the server infers them from its columns
+            // (prepared once and cached by the connection).
+            let stmt = conn
+                .prepare_with(AssertSqlSafe(sql.to_owned()).into_sql_str(), &[])
+                .await
+                .map_err(map_err)?;
+            let names: Vec<String> = match stmt.parameters() {
+                Some(Either::Left(t)) => t.iter().map(|t| t.name().to_owned()).collect(),
+                _ => Vec::new(),
+            };
+            let casts: Option<Vec<&str>> =
+                names.iter().map(|n| update_values::cast_name(n)).collect();
+            let Some(casts) = casts.filter(|c| c.len() == columns.len()) else {
+                return Ok(None);
+            };
+            let per = update_values::rows_per_statement(columns.len());
+            let full = update_values::values_sql(table, columns, &casts, per);
+            let mut total = 0i64;
+            for chunk in param_sets.chunks(per) {
+                let sql = if chunk.len() == per {
+                    Cow::Borrowed(full.as_str())
+                } else {
+                    Cow::Owned(update_values::values_sql(
+                        table,
+                        columns,
+                        &casts,
+                        chunk.len(),
+                    ))
+                };
+                let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
+                total += Self::run(conn, &sql, &flat, &[]).await?.rowcount.max(0);
+            }
+            Ok::<_, EngineError>(Some(total))
+        })??;
+        match fallback {
+            Some(n) => Ok(n),
+            None => self.execute_many(sql, param_sets, true).map(|(n, _)| n),
+        }
     }
 
     fn open_cursor(

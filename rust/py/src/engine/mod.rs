@@ -290,6 +290,26 @@ impl Connection {
         self.run_with(py, compiled, batch, true)
     }
 
+    /// A flush's UPDATE for many rows (`Backend::update_many`): returns the rows matched.
+    pub fn run_update_many(
+        &self,
+        py: Python<'_>,
+        compiled: &Compiled,
+        table: &str,
+        columns: &[(String, bool)],
+        rows: &[Vec<Value>],
+    ) -> Result<i64, Option<EngineError>> {
+        py.detach(|| {
+            let guard = self.lock();
+            let Some(checkout) = guard.as_ref() else {
+                return Err(None);
+            };
+            let mut conn = checkout.conn();
+            conn.update_many(&compiled.sql, table, columns, rows)
+                .map_err(Some)
+        })
+    }
+
     fn run_with(
         &self,
         py: Python<'_>,

@@ -19,6 +19,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(state::init_new, m)?)?;
     m.add_function(wrap_pyfunction!(state::set_column, m)?)?;
     m.add_function(wrap_pyfunction!(state::clear_changes, m)?)?;
+    m.add_function(wrap_pyfunction!(state::with_loaded_keys, m)?)?;
     m.add_function(wrap_pyfunction!(dirty::register_session, m)?)?;
     m.add_function(wrap_pyfunction!(dirty::unregister_session, m)?)?;
     m.add_function(wrap_pyfunction!(dirty::py_mark_dirty, m)?)?;

@@ -242,3 +242,50 @@ pub fn clear_changes(states: Vec<Bound<'_, InstanceState>>) {
         st.strong = None;
     }
 }
+
+/// The states whose object holds a value for one of `keys(mapper)` (a tuple of attribute names):
+/// in a flush, the objects with loaded relationships, the only ones its relationship passes
+/// (cascades, foreign-key sync, association rows) have anything to do for.
+#[pyfunction]
+pub fn with_loaded_keys<'py>(
+    py: Python<'py>,
+    states: Vec<Bound<'py, InstanceState>>,
+    keys: &Bound<'py, PyAny>,
+) -> PyResult<Vec<Bound<'py, InstanceState>>> {
+    let mut by_mapper: Vec<(Py<PyAny>, Vec<Bound<'py, PyAny>>)> = Vec::new();
+    let mut out = Vec::new();
+    for st in states {
+        let (obj, i) = {
+            let b = st.borrow();
+            let Some(obj) = b.object(py) else { continue };
+            let i = match by_mapper.iter().position(|(m, _)| m.is(&b.mapper)) {
+                Some(i) => i,
+                None => {
+                    let names = keys
+                        .call1((b.mapper.bind(py),))?
+                        .try_iter()?
+                        .collect::<PyResult<Vec<_>>>()?;
+                    by_mapper.push((b.mapper.clone_ref(py), names));
+                    by_mapper.len() - 1
+                }
+            };
+            (obj, i)
+        };
+        let names = &by_mapper[i].1;
+        if names.is_empty() {
+            continue;
+        }
+        let d = instance_dict(&obj)?;
+        let mut loaded = false;
+        for k in names {
+            if d.contains(k)? {
+                loaded = true;
+                break;
+            }
+        }
+        if loaded {
+            out.push(st);
+        }
+    }
+    Ok(out)
+}
