@@ -15,7 +15,7 @@ from .attributes import instrumented_init, instrumented_setattr
 from .base import Mapped
 from .mapper import Mapper
 from .properties import ColumnProperty
-from .relationships import RelationshipProperty
+from .relationships import RelationshipProperty, install_backrefs
 
 
 class MappedColumn:
@@ -215,16 +215,15 @@ def _mapped_inner(ann: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def _relationship_target(inner: Any) -> tuple[Any, bool | None]:
-    """(target class or name, is collection) from ``Mapped[list["B"]]`` / ``Mapped["B"]``."""
+def _relationship_target(inner: Any) -> tuple[Any, Any]:
+    """(target class or name, collection type or None) from ``Mapped[list["B"]]`` /
+    ``Mapped[set["B"]]`` / ``Mapped["B"]``."""
     _, inner = _unwrap_optional(inner)
     origin = typing.get_origin(inner)
-    if origin in (list, set, list, set) or (isinstance(origin, type) and issubclass(origin, (list, set))):
-        if origin in (set, set):
-            raise NotImplementedError("ferroalchemy: set collections (Mapped[set[...]]) are not implemented yet")
+    if isinstance(origin, type) and issubclass(origin, (list, set)):
         args = typing.get_args(inner)
-        return _target_name(args[0]) if args else None, True
-    return _target_name(inner), False
+        return _target_name(args[0]) if args else None, set if issubclass(origin, set) else list
+    return _target_name(inner), None
 
 
 def _target_name(t: Any) -> Any:
@@ -250,6 +249,8 @@ class registry:
         self.type_annotation_map = dict(type_annotation_map or {})
         self._class_registry: dict[str, type] = {}
         self.mappers: set[Mapper] = set()
+        # Relationships whose backref waits for its target class to be mapped.
+        self._pending_backrefs: list[RelationshipProperty] = []
 
     def _type_for(self, python_type: Any) -> sqltypes.TypeEngine | None:
         if python_type in self.type_annotation_map:
@@ -320,7 +321,9 @@ def _map_class(cls: type, reg: registry) -> Mapper:
                 target, coll = _relationship_target(inner)
                 if prop.argument is None:
                     prop.argument = target
-                prop._annotation_collection = coll
+                prop._annotation_collection = coll is not None
+                if coll is set and prop._collection_class is None:
+                    prop._collection_class = set
             if prop.argument is None:
                 raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
             props[key] = prop
@@ -374,6 +377,10 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     cls.__table__ = table  # type: ignore[attr-defined]
     reg._class_registry[cls.__name__] = cls
     reg.mappers.add(mapper)
+    reg._pending_backrefs.extend(
+        p for p in props.values() if isinstance(p, RelationshipProperty) and p._backref is not None
+    )
+    install_backrefs(reg)
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper
