@@ -481,6 +481,10 @@ class RelationshipAttribute:
             return self
         return self.prop.load_missing(obj)
 
+    @property
+    def property(self) -> RelationshipProperty:
+        return self.prop
+
     def _join_target(self) -> tuple[Any, Any, Any]:
         return self.prop._join_target()
 

@@ -331,26 +331,9 @@ def _self_levels(mapper: Any, states: list[Any], parents_of: Any) -> list[list[A
 
 
 def _insert_batches(mapper: Any, states: list[Any]) -> list[list[Any]]:
-    """INSERT batches: one for most tables. A self-referential table goes level by level, and (as
-    SQLAlchemy's per-row cycle handling does) a row whose key the database generates is inserted by
-    itself, while rows with their keys given share a statement."""
-    if not _self_relationships(mapper):
-        return [states]
-    pk = [mapper._attr_for_column(c) for c in mapper.primary_key]
-    batches: list[list[Any]] = []
-    for level in _self_levels(mapper, states, _row_parent_by_relationship):
-        batch: list[Any] = []
-        for s in level:
-            if all(s.obj().__dict__.get(a) is not None for a in pk):
-                batch.append(s)
-                continue
-            if batch:
-                batches.append(batch)
-                batch = []
-            batches.append([s])
-        if batch:
-            batches.append(batch)
-    return batches
+    """INSERT batches: one for most tables; a self-referential table goes level by level, so each
+    row can take its parent's generated key."""
+    return _self_levels(mapper, states, _row_parent_by_relationship)
 
 
 def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) -> None:
