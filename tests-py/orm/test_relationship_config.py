@@ -12,152 +12,127 @@ from typing import Any
 
 import pytest
 
-from conftest import record_sql
 from orm.rel_config_models import build
-from sql.backends import BACKENDS, ferro, fresh_schema, make_engine, real
-
-Out = list[Any]
-
-
-class _Sent(list):  # type: ignore[type-arg]
-    """The statements an engine sent; on SQLite INSERTs are not counted: SQLAlchemy inserts one row
-    per statement there (no RETURNING order guarantee) where ferroalchemy batches them."""
-
-    sqlite = False
-
-
-def _record(engine: Any) -> _Sent:
-    sent = _Sent()
-    sent.sqlite = engine.dialect.name == "sqlite"
-    log = record_sql(engine)
-    sent.source = log  # type: ignore[attr-defined]
-    return sent
-
-
-def _phase(out: Out, log: _Sent, name: str, value: Any) -> None:
-    """Records a phase's observable value and the statements it sent (transaction control aside)."""
-    skip = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"} | ({"INSERT"} if log.sqlite else set())
-    source = log.source  # type: ignore[attr-defined]
-    out.append((name, value, len([s for s in source if s.split()[0] not in skip])))
-    source.clear()
+from orm.scenario_log import Out, phase, record, run_both
+from sql.backends import BACKENDS, ferro, real
 
 
 def adjacency_list(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
     Node = m["Node"]
-    log = _record(engine)
+    log = record(engine)
     with orm.Session(engine) as s:
         root = Node(name="root")
         c1 = Node(name="c1", parent=root)
         Node(name="g", parent=c1)
         root.children.append(Node(name="c0"))
-        _phase(out, log, "in memory", ([c.name for c in root.children], c1.parent is root))
+        phase(out, log, "in memory", ([c.name for c in root.children], c1.parent is root))
         s.add(root)
         s.commit()
-        _phase(out, log, "insert", None)
+        phase(out, log, "insert", None)
     with orm.Session(engine) as s:
         r = s.scalars(sa.select(Node).where(Node.name == "root")).one()
         shape = [(c.name, [g.name for g in c.children]) for c in r.children]
-        _phase(out, log, "lazy children", (shape, r.parent))
+        phase(out, log, "lazy children", (shape, r.parent))
         g = s.scalars(sa.select(Node).where(Node.name == "g")).one()
-        _phase(out, log, "lazy parent", (g.parent.name, g.parent.parent.name))
+        phase(out, log, "lazy parent", (g.parent.name, g.parent.parent.name))
         g.parent = r
         s.commit()
-        _phase(out, log, "move", sorted(c.name for c in r.children))
+        phase(out, log, "move", sorted(c.name for c in r.children))
     with orm.Session(engine) as s:
         nodes = s.scalars(sa.select(Node).options(orm.selectinload(Node.children))).all()
-        _phase(out, log, "selectin", sorted((n.name, sorted(c.name for c in n.children)) for n in nodes))
+        phase(out, log, "selectin", sorted((n.name, sorted(c.name for c in n.children)) for n in nodes))
     with orm.Session(engine) as s:
         for n in s.scalars(sa.select(Node).order_by(Node.id)).all():
             s.delete(n)
         s.commit()
-        _phase(out, log, "delete all", s.scalar(sa.select(sa.func.count()).select_from(Node)))
+        phase(out, log, "delete all", s.scalar(sa.select(sa.func.count()).select_from(Node)))
 
 
 def backref_and_order_by(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
     Author, Book = m["Author"], m["Book"]
-    log = _record(engine)
+    log = record(engine)
     with orm.Session(engine) as s:
         b1, b2 = Book(title="b", published=True), Book(title="c", published=False)
         a = Author(name="ann", books=[b1, b2])
         b3 = Book(title="a", published=True, author=a)
-        _phase(out, log, "in memory", (b1.author is a, [b.title for b in a.books]))
+        phase(out, log, "in memory", (b1.author is a, [b.title for b in a.books]))
         s.add(b3)
         s.commit()
-        _phase(out, log, "insert", None)
+        phase(out, log, "insert", None)
         a.books.remove(b2)
         s.commit()
-        _phase(out, log, "remove", (b2.author, b2.author_id))
+        phase(out, log, "remove", (b2.author, b2.author_id))
     with orm.Session(engine) as s:
         a = s.scalars(sa.select(Author)).one()
-        _phase(out, log, "lazy ordered", [b.title for b in a.books])
-        _phase(out, log, "primaryjoin extra criteria", [b.title for b in a.published])
-        _phase(out, log, "backref lazy", a.books[0].author is a)
+        phase(out, log, "lazy ordered", [b.title for b in a.books])
+        phase(out, log, "primaryjoin extra criteria", [b.title for b in a.published])
+        phase(out, log, "backref lazy", a.books[0].author is a)
         joined = s.execute(sa.select(Author.name, Book.title).join(Author.published).order_by(Book.title)).all()
-        _phase(out, log, "join along primaryjoin", [tuple(r) for r in joined])
+        phase(out, log, "join along primaryjoin", [tuple(r) for r in joined])
         books = s.scalars(sa.select(Book).options(orm.selectinload(Book.author)).order_by(Book.title)).all()
-        _phase(out, log, "selectin backref", [(b.title, b.author.name if b.author else None) for b in books])
+        phase(out, log, "selectin backref", [(b.title, b.author.name if b.author else None) for b in books])
 
 
 def set_collection_m2m_backref(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
     Author, Tag = m["Author"], m["Tag"]
-    log = _record(engine)
+    log = record(engine)
     with orm.Session(engine) as s:
         py, db = Tag(name="py"), Tag(name="db")
         s.add_all([py, db])
         a = Author(name="ann", tags={py})
         a.tags.add(db)
         a.tags.add(db)
-        _phase(out, log, "in memory", (isinstance(a.tags, set), sorted(t.name for t in a.tags), len(py.authors)))
+        phase(out, log, "in memory", (isinstance(a.tags, set), sorted(t.name for t in a.tags), len(py.authors)))
         s.add(a)
         s.commit()
-        _phase(out, log, "insert", None)
+        phase(out, log, "insert", None)
     with orm.Session(engine) as s:
         a = s.scalars(sa.select(Author)).one()
         tags = a.tags
-        _phase(out, log, "lazy", (isinstance(tags, set), sorted(t.name for t in tags)))
+        phase(out, log, "lazy", (isinstance(tags, set), sorted(t.name for t in tags)))
         db = next(t for t in tags if t.name == "db")
         tags.discard(db)
-        _phase(out, log, "discard syncs backref", [x.name for x in db.authors])
+        phase(out, log, "discard syncs backref", [x.name for x in db.authors])
         s.commit()
         link = m["Base"].metadata.tables["rc_author_tag"]
         rows = s.execute(sa.select(link.c.tag_id)).all()
-        _phase(out, log, "association rows", [tuple(r) for r in rows])
+        phase(out, log, "association rows", [tuple(r) for r in rows])
 
 
 def several_foreign_keys(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
     Customer, Place = m["Customer"], m["Place"]
-    log = _record(engine)
+    log = record(engine)
     with orm.Session(engine) as s:
         home = Place(street="home")
         s.add(Customer(name="c", billing=home, shipping=Place(street="work")))
         s.add(Customer(name="d", billing=home, shipping=home))
         s.commit()
-        _phase(out, log, "insert", None)
+        phase(out, log, "insert", None)
     with orm.Session(engine) as s:
         cs = s.scalars(sa.select(Customer).order_by(Customer.name)).all()
-        _phase(out, log, "lazy", [(c.billing.street, c.shipping.street) for c in cs])
+        phase(out, log, "lazy", [(c.billing.street, c.shipping.street) for c in cs])
         rows = s.execute(sa.select(Customer.name, Place.street).join(Customer.shipping).order_by(Customer.name)).all()
-        _phase(out, log, "join", [tuple(r) for r in rows])
+        phase(out, log, "join", [tuple(r) for r in rows])
 
 
 def self_referential_m2m(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
     Person = m["Person"]
-    log = _record(engine)
+    log = record(engine)
     with orm.Session(engine) as s:
         a, b, c = Person(name="a"), Person(name="b"), Person(name="c")
         a.friends = [c, b]
         c.friends.append(a)
         s.add_all([a, b, c])
         s.commit()
-        _phase(out, log, "insert", None)
+        phase(out, log, "insert", None)
     with orm.Session(engine) as s:
         a = s.scalars(sa.select(Person).where(Person.name == "a")).one()
-        _phase(out, log, "lazy ordered", [p.name for p in a.friends])
+        phase(out, log, "lazy ordered", [p.name for p in a.friends])
         b = a.friends[0]
-        _phase(out, log, "other side", [p.name for p in b.friends])
+        phase(out, log, "other side", [p.name for p in b.friends])
         a.friends.remove(b)
         s.commit()
-        _phase(out, log, "remove", s.execute(sa.select(sa.func.count()).select_from(m["friendship"])).scalar())
+        phase(out, log, "remove", s.execute(sa.select(sa.func.count()).select_from(m["friendship"])).scalar())
 
 
 SCENARIOS: list[Callable[..., None]] = [
@@ -169,25 +144,11 @@ SCENARIOS: list[Callable[..., None]] = [
 ]
 
 
-def _run(sa: ModuleType, backend: str, scenario: Callable[..., None]) -> Out:
-    orm = importlib.import_module(sa.__name__ + ".orm")
-    m = build(sa)
-    engine = make_engine(sa, backend)
-    try:
-        fresh_schema(engine, m["Base"].metadata)
-        out: Out = []
-        scenario(sa, orm, m, engine, out)
-        m["Base"].metadata.drop_all(engine)
-        return out
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
 def test_same_as_sqlalchemy(backend: str, scenario: Callable[..., None]) -> None:
-    expected = _run(real, backend, scenario)
-    assert _run(ferro, backend, scenario) == expected
+    expected, got = run_both(build, backend, scenario)
+    assert got == expected
 
 
 def _ambiguous_error(sa: ModuleType, **kw: Any) -> tuple[str, str]:

@@ -464,6 +464,27 @@ def _parse_cascade(cascade: str | None) -> frozenset[str]:
     return frozenset(parts & _CASCADES)
 
 
+def cascade_iterator(obj: Any, cascade: str) -> list[Any]:
+    """The objects reached from `obj` through loaded relationships carrying `cascade` (depth first,
+    each once, `obj` itself not included); unloaded relationships are not loaded."""
+    out: list[Any] = []
+    stack = [obj]
+    seen = {id(obj)}
+    while stack:
+        cur = stack.pop()
+        d = cur.__dict__
+        for prop in type(cur).__mapper__._props.values():
+            if not prop.is_relationship or cascade not in prop.cascade or prop.key not in d:
+                continue
+            value = d[prop.key]
+            for t in value if prop.uselist else ([value] if value is not None else []):
+                if id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
+                    stack.append(t)
+    return out
+
+
 def _state_str(obj: Any) -> str:
     return f"<{type(obj).__name__} at {hex(id(obj))}>"
 

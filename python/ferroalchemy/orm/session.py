@@ -13,6 +13,7 @@ from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
 from . import eager, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
+from .relationships import cascade_iterator
 from .exc import ObjectDeletedError, UnmappedInstanceError
 
 _session_ids = itertools.count(1)
@@ -372,7 +373,12 @@ class Session:
         state = self._state_of(instance)
         if state.session_id != self.hash_key:
             raise exc.InvalidRequestError(f"Instance {state_str(instance)} is not present in this Session")
+        # The expunge cascade goes first: expunging drops what it walks through.
+        cascaded = [instance_state(o) for o in cascade_iterator(instance, "expunge")]
         self._expunge_state(state)
+        for st in cascaded:
+            if st.session_id == self.hash_key:
+                self._expunge_state(st)
 
     def _expunge_state(self, state: Any) -> None:
         self._new.pop(id(state), None)
@@ -428,6 +434,23 @@ class Session:
 
     # -- expiry -------------------------------------------------------------------------
     def _expire_state(self, state: Any, attribute_names: Any = None) -> None:
+        obj = state.obj()
+        if obj is None:
+            return
+        if attribute_names is None:
+            # refresh-expire cascade: related objects expire too (pending ones leave the session),
+            # collected before this object's relationships are dropped.
+            for other in cascade_iterator(obj, "refresh-expire"):
+                st = instance_state(other)
+                if st.session_id != self.hash_key:
+                    continue
+                if st.identity is None:
+                    self._expunge_state(st)
+                else:
+                    self._expire_one(st, None)
+        self._expire_one(state, attribute_names)
+
+    def _expire_one(self, state: Any, attribute_names: Any) -> None:
         obj = state.obj()
         if obj is None:
             return

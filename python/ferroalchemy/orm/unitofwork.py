@@ -125,7 +125,10 @@ def _process_cascades(session: Any) -> None:
         for prop in state.mapper._props.values():
             if not prop.is_relationship or prop.viewonly or prop.direction == MANYTOMANY:
                 continue
-            if "delete" not in prop.cascade and (prop.direction != ONETOMANY or prop.passive_deletes):
+            if "delete" not in prop.cascade and (prop.direction != ONETOMANY or prop.passive_deletes == "all"):
+                continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                # The database's ON DELETE takes care of rows not loaded: no SELECT for them.
                 continue
             value = getattr(obj, prop.key)
             related = list(value) if prop.uselist else ([value] if value is not None else [])
