@@ -14,27 +14,25 @@ from sql.backends import ferro, fresh_schema, make_engine, real
 Out = list[Any]
 
 
-class _Sent(list):  # type: ignore[type-arg]
-    """The statements an engine sent; on SQLite INSERTs are not counted: SQLAlchemy inserts one row
-    per statement there (no RETURNING order guarantee) where ferroalchemy batches them."""
+class Sent:
+    """The statements an engine sends. On SQLite INSERTs are not counted: SQLAlchemy inserts one row
+    per statement there (SQLite gives no RETURNING order guarantee) where ferroalchemy batches them."""
 
-    sqlite = False
-
-
-def record(engine: Any) -> _Sent:
-    sent = _Sent()
-    sent.sqlite = engine.dialect.name == "sqlite"
-    log = record_sql(engine)
-    sent.source = log  # type: ignore[attr-defined]
-    return sent
+    def __init__(self, engine: Any) -> None:
+        self.statements = record_sql(engine)
+        self.skip = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+        if engine.dialect.name == "sqlite":
+            self.skip.add("INSERT")
 
 
-def phase(out: Out, log: _Sent, name: str, value: Any) -> None:
-    """Records a phase's observable value and the statements it sent (transaction control aside)."""
-    skip = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"} | ({"INSERT"} if log.sqlite else set())
-    source = log.source  # type: ignore[attr-defined]
-    out.append((name, value, len([s for s in source if s.split()[0] not in skip])))
-    source.clear()
+def record(engine: Any) -> Sent:
+    return Sent(engine)
+
+
+def phase(out: Out, log: Sent, name: str, value: Any) -> None:
+    """Records a phase's observable value and how many statements it sent (transaction control aside)."""
+    out.append((name, value, len([s for s in log.statements if s.split()[0] not in log.skip])))
+    log.statements.clear()
 
 
 def run(

@@ -3,6 +3,7 @@ keeping both sides of a bidirectional pair in step in memory."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import exc
@@ -69,6 +70,13 @@ class RelationshipProperty:
             )
         if back_populates and backref:
             raise exc.ArgumentError("backref and back_populates keyword arguments are mutually exclusive")
+        if lazy == "noload":
+            warnings.warn(
+                "The ``noload`` loader strategy is deprecated and will be removed in a future release.  This "
+                "option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
+                exc.SADeprecationWarning,
+                stacklevel=2,
+            )
         self.lazy = lazy
         self.cascade = _parse_cascade(cascade)
         self.passive_deletes = passive_deletes

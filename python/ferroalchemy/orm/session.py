@@ -13,8 +13,8 @@ from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
 from . import eager, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
-from .relationships import cascade_iterator
 from .exc import ObjectDeletedError, UnmappedInstanceError
+from .relationships import cascade_iterator
 
 _session_ids = itertools.count(1)
 _insert_order = itertools.count(1)
@@ -760,6 +760,10 @@ class Session:
             elif "merge" in prop.cascade:
                 value = d[key]
                 if prop.uselist:
+                    if load and instance_state(target).identity is not None:
+                        # As SQLAlchemy: the destination's collection loads first, so merging its
+                        # members finds them in the identity map instead of one SELECT each.
+                        getattr(target, key)
                     setattr(target, key, [self._merge(v, load, merged) for v in value])
                 else:
                     setattr(target, key, None if value is None else self._merge(value, load, merged))
