@@ -146,3 +146,135 @@ def test_same_as_sqlalchemy(backend: str, scenario: Callable[..., None]) -> None
 def test_noload_is_deprecated_as_in_sqlalchemy_2_1(sa: ModuleType) -> None:
     with pytest.warns(sa.exc.SADeprecationWarning, match="``noload`` loader strategy is deprecated"):
         build(sa)["Base"].registry.configure()
+
+
+def build_writers(sa: ModuleType) -> dict[str, Any]:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+    Mapped, mapped_column, relationship = orm.Mapped, orm.mapped_column, orm.relationship
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Owner(Base):
+        __tablename__ = "ro_owner"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        items: orm.WriteOnlyMapped["Item"] = relationship(
+            order_by="Item.id", back_populates="owner", passive_deletes=True
+        )
+        dyn: orm.DynamicMapped["Item"] = relationship(order_by="Item.id", viewonly=True)
+        labels = relationship("Label", secondary="ro_owner_label", lazy="dynamic", order_by="Label.id")
+
+    class Item(Base):
+        __tablename__ = "ro_item"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(sa.String(20))
+        owner_id: Mapped[Optional[int]] = mapped_column(  # noqa: UP045
+            sa.ForeignKey("ro_owner.id", ondelete="SET NULL")
+        )
+        owner = relationship("Owner", back_populates="items")
+
+    class Label(Base):
+        __tablename__ = "ro_label"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(sa.String(20))
+
+    sa.Table(
+        "ro_owner_label",
+        Base.metadata,
+        sa.Column("owner_id", sa.ForeignKey("ro_owner.id"), primary_key=True),
+        sa.Column("label_id", sa.ForeignKey("ro_label.id"), primary_key=True),
+    )
+    return {"Base": Base, "Owner": Owner, "Item": Item, "Label": Label}
+
+
+def write_only_and_dynamic(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
+    Owner, Item, Label = m["Owner"], m["Item"], m["Label"]
+    log = record(engine)
+    with orm.Session(engine) as s:
+        o = Owner(id=1, items=[Item(id=1, name="a"), Item(id=2, name="b")])
+        c = Item(id=3, name="c")
+        o.items.add(c)
+        tagged = Owner(id=2)
+        tagged.labels.extend([Label(id=1, name="x"), Label(id=2, name="y")])
+        phase(out, log, "pending", (c.owner is o, list(o.dyn), o.dyn.count(), [x.name for x in tagged.labels]))
+        phase(out, log, "iteration refused", _attempt(lambda: list(o.items)))
+        s.add_all([o, tagged])
+        s.commit()
+        phase(out, log, "insert", None)
+        phase(out, log, "select()", [x.name for x in s.scalars(o.items.select())])
+        dyn = o.dyn
+        shape = ([x.name for x in dyn], dyn.count(), dyn.filter(Item.name != "a").count(), dyn[1].name)
+        phase(out, log, "dynamic queries", (shape, [x.name for x in dyn[0:2]]))
+        o.items.remove(c)
+        s.commit()
+        phase(out, log, "remove", (c.owner_id, c.owner))
+        o.items.add_all([Item(id=4, name="d")])
+        s.flush()
+        phase(out, log, "add_all", [x.name for x in s.scalars(o.items.select())])
+        phase(out, log, "assignment refused", _attempt(lambda: setattr(o, "items", [])))
+        y = tagged.labels[1]
+        tagged.labels.remove(y)
+        tagged.labels.append(Label(id=3, name="z"))
+        phase(out, log, "dynamic many-to-many", [x.name for x in tagged.labels])
+        s.delete(o)
+        s.commit()
+        phase(out, log, "delete with passive_deletes", s.scalars(sa.select(Item.owner_id).order_by(Item.id)).all())
+
+
+def test_write_only_and_dynamic_same_as_sqlalchemy(backend: str = "sqlite") -> None:
+    expected, got = run_both(build_writers, backend, write_only_and_dynamic)
+    assert got == expected
+
+
+@pytest.mark.parametrize("backend", BACKENDS[1:])
+def test_write_only_and_dynamic_on_servers(backend: str) -> None:
+    test_write_only_and_dynamic_same_as_sqlalchemy(backend)
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_write_only_dml_is_scoped_to_the_parent(sa: ModuleType) -> None:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+    m = build_writers(sa)
+    Owner, Item = m["Owner"], m["Item"]
+    engine = sa.create_engine("sqlite://")
+    m["Base"].metadata.create_all(engine)
+    with orm.Session(engine) as s:
+        s.add_all([Owner(id=1, items=[Item(id=1, name="a")]), Owner(id=2, items=[Item(id=2, name="b")])])
+        s.commit()
+        o = s.get(Owner, 1)
+        s.execute(o.items.update().values(name="z"))
+        s.execute(o.items.insert().values(id=7, name="n"))
+        assert s.execute(sa.select(Item.id, Item.name, Item.owner_id).order_by(Item.id)).all() == [
+            (1, "z", 1),
+            (2, "b", 2),
+            (7, "n", 1),
+        ]
+        s.execute(o.items.delete())
+        assert s.scalars(sa.select(Item.id)).all() == [2]
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_deleting_the_parent_of_a_write_only_collection_needs_passive_deletes(sa: ModuleType) -> None:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Box(Base):
+        __tablename__ = "box"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        things = orm.relationship("Thing", lazy="write_only")
+
+    class Thing(Base):
+        __tablename__ = "thing"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        box_id = orm.mapped_column(sa.ForeignKey("box.id"))
+
+    engine = sa.create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with orm.Session(engine) as s:
+        s.add(Box(id=1, things=[Thing(id=1)]))
+        s.commit()
+        s.delete(s.get(Box, 1))
+        with pytest.raises(sa.exc.InvalidRequestError, match="Box.things can't load the existing state"):
+            s.flush()

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import exc  # noqa: F401
 from .attributes import InstrumentedAttribute, QueryableAttribute
-from .base import Mapped, object_session
+from .base import DynamicMapped, Mapped, WriteOnlyMapped, object_session
 from .collections import InstrumentedList
 from .decl_api import (
     DeclarativeBase,
@@ -41,6 +41,7 @@ from .strategy_options import (
     undefer,
     with_loader_criteria,
 )
+from .writeonly import AppenderQuery, WriteOnlyCollection
 
 
 def aliased(*args: Any, **kw: Any) -> Any:
@@ -52,6 +53,10 @@ def validates(*names: Any, **kw: Any) -> Any:
 
 
 __all__ = [
+    "AppenderQuery",
+    "DynamicMapped",
+    "WriteOnlyCollection",
+    "WriteOnlyMapped",
     "DeclarativeBase",
     "DeclarativeBaseNoMeta",
     "InstrumentedAttribute",

@@ -7,7 +7,28 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 
-class InstrumentedList(list):  # type: ignore[type-arg]
+class _FlushHistory:
+    """What the flush reads of a loaded collection: its members against the baseline `_orig` (the
+    members as loaded or last flushed)."""
+
+    __slots__ = ()
+    _orig: tuple[Any, ...]
+
+    def _members(self) -> Any:
+        return self
+
+    def _added_members(self) -> list[Any]:
+        orig = self._orig
+        return [c for c in self if not any(c is o for o in orig)]  # type: ignore[attr-defined]
+
+    def _removed_members(self) -> list[Any]:
+        return [o for o in self._orig if not any(o is c for c in self)]  # type: ignore[attr-defined]
+
+    def _settle(self) -> None:
+        self._orig = tuple(self)  # type: ignore[arg-type]
+
+
+class InstrumentedList(_FlushHistory, list):  # type: ignore[type-arg]
     __slots__ = ("_parent", "_prop", "_orig", "__weakref__")
 
     def _setup(self, parent: Any, prop: Any) -> InstrumentedList:
@@ -77,7 +98,8 @@ class InstrumentedList(list):  # type: ignore[type-arg]
 
     def _append_quiet(self, item: Any) -> None:
         """Adds without events (the other side of a pair already knows)."""
-        list.append(self, item)
+        if not any(x is item for x in self):
+            list.append(self, item)
 
     def _remove_quiet(self, item: Any) -> None:
         for i, x in enumerate(self):
@@ -86,7 +108,7 @@ class InstrumentedList(list):  # type: ignore[type-arg]
                 return
 
 
-class InstrumentedSet(set):  # type: ignore[type-arg]
+class InstrumentedSet(_FlushHistory, set):  # type: ignore[type-arg]
     """``collection_class=set`` / ``Mapped[set[...]]``."""
 
     __slots__ = ("_parent", "_prop", "_orig")
@@ -163,6 +185,10 @@ class InstrumentedSet(set):  # type: ignore[type-arg]
 
 def new_collection(parent: Any, prop: Any, members: Iterable[Any] = ()) -> Any:
     """An empty or filled collection of the relationship's collection class, owned by `parent`."""
+    if prop.lazy in ("write_only", "dynamic"):
+        from .writeonly import AppenderQuery, WriteOnlyCollection
+
+        return (WriteOnlyCollection if prop.lazy == "write_only" else AppenderQuery)(parent, prop, members)
     cls = InstrumentedSet if prop.collection_class is set else InstrumentedList
     return cls(members)._setup(parent, prop)
 

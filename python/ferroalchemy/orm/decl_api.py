@@ -12,7 +12,7 @@ from .. import exc
 from ..sql import sqltypes
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
-from .base import Mapped
+from .base import DynamicMapped, Mapped, WriteOnlyMapped
 from .mapper import Mapper
 from .properties import ColumnProperty
 from .relationships import RelationshipProperty, install_backrefs
@@ -181,7 +181,9 @@ def _eval_annotation(ann: Any, cls: type) -> Any:
         return ann
     m = _MAPPED_STR.match(ann)
     value = _eval_text(m.group(2) if m else ann, cls)
-    return Mapped[value] if m else value
+    if not m:
+        return value
+    return {"WriteOnlyMapped": WriteOnlyMapped, "DynamicMapped": DynamicMapped}.get(m.group(1), Mapped)[value]
 
 
 def _eval_text(text: str, cls: type) -> Any:
@@ -324,6 +326,12 @@ def _map_class(cls: type, reg: registry) -> Mapper:
                 prop._annotation_collection = coll is not None
                 if coll is set and prop._collection_class is None:
                     prop._collection_class = set
+                writer = {WriteOnlyMapped: "write_only", DynamicMapped: "dynamic"}.get(typing.get_origin(ann))
+                if writer is not None:
+                    # WriteOnlyMapped["B"] / DynamicMapped["B"] name the target; the collection is implied.
+                    prop._annotation_collection = None
+                    if prop.lazy == "select":
+                        prop.lazy = writer
             if prop.argument is None:
                 raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
             props[key] = prop

@@ -209,12 +209,13 @@ class RelationshipProperty:
             coll = self._annotation_collection
             if self._uselist is None and coll != (self._direction != MANYTOONE):
                 self._uselist = coll
+        self._resolved = True
         if self.lazy in ("write_only", "dynamic") and not self.uselist:
+            self._resolved = False
             raise exc.InvalidRequestError(
                 f"On relationship {self.parent.class_.__name__}.{self.key}, '{self.lazy}' loaders cannot be "
                 "used with many-to-one/one-to-one relationships and/or uselist=False."
             )
-        self._resolved = True
 
     def _secondary_table(self) -> Any:
         sec = self.secondary
@@ -313,8 +314,9 @@ class RelationshipProperty:
         state = d.get("_sa_instance_state")
         if state is None:
             state = instance_state(obj)
-        if state.identity is None:
-            # Transient or pending: nothing to load; a collection starts empty.
+        if state.identity is None or self.lazy in ("write_only", "dynamic"):
+            # Transient or pending: nothing to load; a collection starts empty. A write-only or
+            # dynamic collection never loads: it holds the changes the next flush writes.
             if self.uselist:
                 coll = new_collection(obj, self)
                 d[self.key] = coll
@@ -358,7 +360,9 @@ class RelationshipProperty:
         if state is None:
             state = instance_state(obj)
         reverse = self._reverse()
-        if self.uselist:
+        if self.uselist and self.lazy in ("write_only", "dynamic"):
+            self._set_writer(obj, state, value)
+        elif self.uselist:
             if value is None:
                 raise TypeError("Incompatible collection type: None is not list-like")
             old = d.get(self.key)
@@ -380,13 +384,26 @@ class RelationshipProperty:
             if reverse is not None and old is not value:
                 if old is not None and reverse.uselist:
                     coll = old.__dict__.get(reverse.key)
-                    if coll is not None and any(x is obj for x in coll):
+                    if coll is not None:
                         coll._remove_quiet(obj)
                 if value is not None:
                     reverse._back_add(value, obj)
             self._cascade(obj, value)
         if state.identity is not None:
             record_change(obj, state, self.key, d)
+
+    def _set_writer(self, obj: Any, state: Any, value: Any) -> None:
+        """Assigning a write-only or dynamic collection: only before the object is persistent, as
+        the members it replaces are never loaded."""
+        if state.identity is not None:
+            raise exc.InvalidRequestError(
+                f'Collection "{self.parent.class_.__name__}.{self.key}" does not support implicit iteration; '
+                "collection replacement operations can't be used"
+            )
+        old = obj.__dict__.get(self.key)
+        for item in old._members() if old is not None else ():
+            old.remove(item)
+        obj.__dict__[self.key] = new_collection(obj, self, value)
 
     def _set_scalar_quiet(self, obj: Any, value: Any) -> None:
         d = obj.__dict__
@@ -407,9 +424,8 @@ class RelationshipProperty:
                     return
                 coll = new_collection(obj, self)
                 d[self.key] = coll
-            if not any(x is item for x in coll):
-                coll._append_quiet(item)
-                self._mark(obj)
+            coll._append_quiet(item)
+            self._mark(obj)
         else:
             self._set_scalar_quiet(obj, item)
 
@@ -433,7 +449,7 @@ class RelationshipProperty:
         if reverse is not None:
             if reverse.uselist:
                 coll = item.__dict__.get(reverse.key)
-                if coll is not None and any(x is parent for x in coll):
+                if coll is not None:
                     coll._remove_quiet(parent)
                     reverse._mark(item)
             elif item.__dict__.get(reverse.key) is parent:
@@ -452,7 +468,7 @@ class RelationshipProperty:
         return f"<RelationshipProperty at {hex(id(self))}; {self.key}>"
 
 
-_LAZY = frozenset({"select", "selectin", "raise", "raise_on_sql", "noload"})
+_LAZY = frozenset({"select", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic"})
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
@@ -485,7 +501,7 @@ def cascade_iterator(obj: Any, cascade: str) -> list[Any]:
             if not prop.is_relationship or cascade not in prop.cascade or prop.key not in d:
                 continue
             value = d[prop.key]
-            for t in value if prop.uselist else ([value] if value is not None else []):
+            for t in value._members() if prop.uselist else ([value] if value is not None else []):
                 if id(t) not in seen:
                     seen.add(id(t))
                     out.append(t)

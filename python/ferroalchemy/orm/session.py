@@ -759,6 +759,11 @@ class Session:
                 setattr(target, key, d[key])
             elif "merge" in prop.cascade:
                 value = d[key]
+                if prop.uselist and prop.lazy in ("write_only", "dynamic"):
+                    raise NotImplementedError(
+                        f"ferroalchemy: merge() of the {prop.lazy} collection {cls.__name__}.{key} is not "
+                        "implemented yet"
+                    )
                 if prop.uselist:
                     if load and instance_state(target).identity is not None:
                         # As SQLAlchemy: the destination's collection loads first, so merging its

@@ -41,7 +41,7 @@ def cascade_save(session: Any, obj: Any) -> None:
             if prop.key not in d or "save-update" not in prop.cascade:
                 continue
             value = d[prop.key]
-            targets = value if prop.uselist else ([value] if value is not None else [])
+            targets = value._members() if prop.uselist else ([value] if value is not None else [])
             for t in targets:
                 if id(t) in seen:
                     continue
@@ -81,7 +81,7 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
         elif prop.direction == ONETOMANY and prop.mapper is mapper:
             pairs = prop._child_fk_attrs()
             value = d[prop.key]
-            children = value if prop.uselist else ([value] if value is not None else [])
+            children = value._members() if prop.uselist else ([value] if value is not None else [])
             for child in children:
                 cd = child.__dict__
                 for pattr, fkattr in pairs:
@@ -99,11 +99,6 @@ def _relationships(states: Any) -> Any:
         d = obj.__dict__
         for prop in state.mapper._writable_relationships:
             yield obj, d, prop
-
-
-def _removed(coll: Any) -> list[Any]:
-    """Members a loaded collection had when loaded (or last flushed) and no longer has."""
-    return [o for o in getattr(coll, "_orig", ()) if not any(o is c for c in coll)]
 
 
 def _null_foreign_keys(prop: Any, parent: Any, child: Any) -> None:
@@ -130,8 +125,15 @@ def _process_cascades(session: Any) -> None:
             if prop.passive_deletes and prop.key not in obj.__dict__:
                 # The database's ON DELETE takes care of rows not loaded: no SELECT for them.
                 continue
+            if prop.lazy in ("write_only", "dynamic") and not prop.passive_deletes:
+                raise exc.InvalidRequestError(
+                    f"Attribute {prop.parent.class_.__name__}.{prop.key} can't load the existing state from the "
+                    "database for this operation; full iteration is not permitted.  If this is a delete "
+                    f"operation, configure passive_deletes=True on the {prop.parent.class_.__name__}.{prop.key} "
+                    "relationship in order to resolve this error."
+                )
             value = getattr(obj, prop.key)
-            related = list(value) if prop.uselist else ([value] if value is not None else [])
+            related = list(value._members()) if prop.uselist else ([value] if value is not None else [])
             for child in related:
                 cstate = instance_state(child)
                 if "delete" in prop.cascade:
@@ -144,8 +146,8 @@ def _process_cascades(session: Any) -> None:
                 elif id(cstate) not in seen:
                     _null_foreign_keys(prop, obj, child)
     for obj, d, prop in _relationships([*session._new.values(), *session._dirty_states.values()]):
-        if prop.direction == ONETOMANY and d.get(prop.key) is not None:
-            for child in _removed(d[prop.key]):
+        if prop.direction == ONETOMANY and prop.uselist and d.get(prop.key) is not None:
+            for child in d[prop.key]._removed_members():
                 cstate = instance_state(child)
                 if "delete-orphan" in prop.cascade:
                     if cstate.identity is not None:
@@ -303,7 +305,7 @@ def _row_parent_by_relationship(mapper: Any, states: list[Any]) -> dict[int, lis
                 if id(t) in ids and t is not s:
                     deps.setdefault(id(s), []).append(t)
             else:
-                for child in value:
+                for child in value._members():
                     c = instance_state(child)
                     if id(c) in ids and c is not s:
                         deps.setdefault(id(c), []).append(s)
@@ -358,15 +360,12 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
         settled.append(coll)
         if prop.direction != MANYTOMANY:
             continue
-        orig = getattr(coll, "_orig", ())
-        for child in coll:
-            if not any(child is o for o in orig):
-                row = prop._secondary_row(obj, child)
-                inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
-        for old in orig:
-            if not any(old is c for c in coll):
-                row = prop._secondary_row(obj, old)
-                removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        for child in coll._added_members():
+            row = prop._secondary_row(obj, child)
+            inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        for old in coll._removed_members():
+            row = prop._secondary_row(obj, old)
+            removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
     for table, rows in removes.values():
         cols = list(next(iter(rows.values())))
         stmt = delete(table).where(
@@ -385,4 +384,4 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
             crit = [sec.c[c] == BindParameter(c, None, sec.c[c]._resolved_type()) for c in keys]
             connection.execute(delete(sec).where(and_(*crit)), keys)
     for coll in settled:
-        coll._orig = tuple(coll)
+        coll._settle()
