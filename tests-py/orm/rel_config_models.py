@@ -24,6 +24,10 @@ def build(sa: ModuleType) -> dict[str, Any]:
         parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("rc_node.id"))  # noqa: UP045
         children = relationship("Node", back_populates="parent", order_by="Node.name")
         parent = relationship("Node", back_populates="children", remote_side=[id])  # noqa: A003 - the spelling SQLAlchemy documents
+        kids = relationship(
+            "Node", primaryjoin="Node.id == remote(foreign(Node.parent_id))", viewonly=True, order_by="Node.name"
+        )
+        up = relationship("Node", primaryjoin="remote(Node.id) == foreign(Node.parent_id)", viewonly=True)
 
     class Author(Base):
         __tablename__ = "rc_author"
@@ -61,6 +65,13 @@ def build(sa: ModuleType) -> dict[str, Any]:
         __tablename__ = "rc_place"
         id: Mapped[int] = mapped_column(primary_key=True)
         street: Mapped[str] = mapped_column(sa.String(30))
+        notes = relationship("Note", primaryjoin="Place.id == foreign(Note.place_ref)", viewonly=True)
+
+    class Note(Base):
+        __tablename__ = "rc_note"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        text: Mapped[str] = mapped_column(sa.String(20))
+        place_ref: Mapped[int]
 
     class Customer(Base):
         __tablename__ = "rc_customer"

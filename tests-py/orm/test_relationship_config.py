@@ -35,6 +35,8 @@ def adjacency_list(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: A
         phase(out, log, "lazy children", (shape, r.parent))
         g = s.scalars(sa.select(Node).where(Node.name == "g")).one()
         phase(out, log, "lazy parent", (g.parent.name, g.parent.parent.name))
+        marked = (sorted(k.name for k in r.kids), g.up.name, r.up)
+        phase(out, log, "foreign()/remote() marked joins", marked)
         g.parent = r
         s.commit()
         phase(out, log, "move", sorted(c.name for c in r.children))
@@ -109,10 +111,18 @@ def several_foreign_keys(sa: ModuleType, orm: ModuleType, m: dict[str, Any], eng
         s.commit()
         phase(out, log, "insert", None)
     with orm.Session(engine) as s:
+        s.add(m["Note"](text="n", place_ref=cs_home_id(s, sa, Place)))
+        s.flush()
+        log.statements.clear()
         cs = s.scalars(sa.select(Customer).order_by(Customer.name)).all()
         phase(out, log, "lazy", [(c.billing.street, c.shipping.street) for c in cs])
         rows = s.execute(sa.select(Customer.name, Place.street).join(Customer.shipping).order_by(Customer.name)).all()
         phase(out, log, "join", [tuple(r) for r in rows])
+        phase(out, log, "foreign() without a ForeignKey", [n.text for n in cs[0].billing.notes])
+
+
+def cs_home_id(s: Any, sa: ModuleType, Place: Any) -> int:  # noqa: N803 - a mapped class
+    return s.scalar(sa.select(Place.id).where(Place.street == "home"))
 
 
 def self_referential_m2m(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:

@@ -21,6 +21,7 @@ from .decl_api import (
     registry,
     synonym,
 )
+from .join_condition import foreign, remote
 from .mapper import Mapper, class_mapper
 from .relationships import RelationshipProperty, backref, relationship
 from .scoping import scoped_session
@@ -94,6 +95,8 @@ __all__ = [
     "scoped_session",
     "selectin_polymorphic",
     "selectinload",
+    "foreign",
+    "remote",
     "sessionmaker",
     "subqueryload",
     "synonym",

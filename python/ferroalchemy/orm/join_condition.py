@@ -7,9 +7,52 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exc
-from ..sql.elements import BinaryExpression, BooleanClauseList, _unwrap
+from ..sql.elements import BinaryExpression, BooleanClauseList, ColumnElement, _unwrap
 
 ONETOMANY_NAME, MANYTOONE_NAME = "ONETOMANY", "MANYTOONE"
+
+
+class _Annotated(ColumnElement):
+    """``foreign(col)`` / ``remote(col)`` inside a primaryjoin: the column, marked for working out
+    which side holds the foreign key and which side is remote."""
+
+    __slots__ = ("element", "marks")
+
+    def __init__(self, element: Any, mark: str) -> None:
+        inner = _unwrap(element)
+        marks = {mark}
+        if isinstance(inner, _Annotated):
+            marks |= inner.marks
+            inner = inner.element
+        self.element = inner
+        self.marks = frozenset(marks)
+        self.type = inner.type
+        self._inner = None
+
+    def _expr(self) -> Any:
+        return self.element._expr()
+
+    def _froms(self) -> list[Any]:
+        return self.element._froms()
+
+
+def foreign(expr: Any) -> Any:
+    """Marks the column of a ``primaryjoin`` that holds the foreign key."""
+    return _Annotated(expr, "foreign")
+
+
+def remote(expr: Any) -> Any:
+    """Marks the column of a ``primaryjoin`` on the remote (related) side."""
+    return _Annotated(expr, "remote")
+
+
+def _plain(expr: Any, marks: dict[int, set[str]]) -> Any:
+    """The column under any foreign()/remote() marks, recording them in `marks` by column."""
+    expr = _unwrap(expr)
+    if isinstance(expr, _Annotated):
+        marks.setdefault(id(expr.element), set()).update(expr.marks)
+        return expr.element
+    return expr
 
 
 def evaluate(prop: Any, value: Any) -> Any:
@@ -19,6 +62,7 @@ def evaluate(prop: Any, value: Any) -> Any:
         import ferroalchemy
 
         namespace: dict[str, Any] = {k: v for k, v in vars(ferroalchemy).items() if not k.startswith("_")}
+        namespace.update(foreign=foreign, remote=remote)
         namespace.update(prop.parent.registry._class_registry)
         namespace.update(prop.parent.local_table.metadata.tables)
         try:
@@ -60,10 +104,10 @@ def terms(expr: Any) -> list[Any]:
     return [expr]
 
 
-def _column_pair(term: Any) -> tuple[Any, Any] | None:
+def _column_pair(term: Any, marks: dict[int, set[str]]) -> tuple[Any, Any] | None:
     if not isinstance(term, BinaryExpression) or term._op != "eq":
         return None
-    left, right = _unwrap(term.left), _unwrap(term.right)
+    left, right = _plain(term.left, marks), _plain(term.right, marks)
     if getattr(left, "table", None) is None or getattr(right, "table", None) is None:
         return None
     if not hasattr(left, "_fk_list") or not hasattr(right, "_fk_list"):
@@ -75,15 +119,22 @@ def _references(fk_col: Any, col: Any) -> bool:
     return any(fk.column is col for fk in fk_col._fk_list)
 
 
-def split_join(expr: Any, foreign: list[Any], tables: tuple[Any, Any]) -> tuple[list[tuple[Any, Any]], list[Any]]:
+def split_join(
+    expr: Any, foreign: list[Any], tables: tuple[Any, Any], remote: set[int] | None = None
+) -> tuple[list[tuple[Any, Any]], list[Any]]:
     """(referenced column, foreign key column) pairs of an explicit join condition between `tables`,
-    and the terms that are not such pairs (extra criteria). A column listed in `foreign` is the
-    foreign key side; otherwise the side whose ForeignKey points at the other column is."""
+    and the terms that are not such pairs (extra criteria). A column listed in `foreign` or marked
+    ``foreign()`` is the foreign key side; otherwise the side whose ForeignKey points at the other
+    column is. Columns marked ``remote()`` are added to `remote`."""
     pairs: list[tuple[Any, Any]] = []
     extra: list[Any] = []
+    marks: dict[int, set[str]] = {}
     fset = {id(c) for c in foreign}
     for term in terms(expr):
-        cols = _column_pair(term)
+        cols = _column_pair(term, marks)
+        fset |= {k for k, v in marks.items() if "foreign" in v}
+        if remote is not None:
+            remote |= {k for k, v in marks.items() if "remote" in v}
         if cols is None or not {id(cols[0].table), id(cols[1].table)} <= {id(t) for t in tables}:
             extra.append(term)
             continue
@@ -134,7 +185,7 @@ def direct(prop: Any, parent_t: Any, target_t: Any) -> tuple[str, list[tuple[Any
     remote = {id(c) for c in columns_of(prop, prop._remote_side_arg)}
     self_ref = parent_t is target_t
     if prop._primaryjoin_arg is not None:
-        pairs, extra = split_join(evaluate(prop, prop._primaryjoin_arg), foreign, (parent_t, target_t))
+        pairs, extra = split_join(evaluate(prop, prop._primaryjoin_arg), foreign, (parent_t, target_t), remote)
         if not pairs:
             raise exc.ArgumentError(
                 f"Could not locate any relevant foreign key columns for primary join condition on relationship "
