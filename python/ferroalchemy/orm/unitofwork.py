@@ -8,6 +8,7 @@ from typing import Any
 from .. import _core, event, exc
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
+from .row_order import insert_batches, row_parent_by_key, self_levels
 
 
 class FlushContext:
@@ -215,7 +216,7 @@ def flush(session: Any) -> None:
             ins = [s for s in new_states if s.mapper is mapper]
             if ins:
                 _mapper_events(mapper, "before_insert", connection, ins)
-                for n, batch in enumerate(_insert_batches(mapper, ins)):
+                for n, batch in enumerate(insert_batches(mapper, ins)):
                     if n:
                         # A self-referential row's parent was just inserted: take its key.
                         _sync_foreign_keys(mapper, _with_relationships(new_states))
@@ -239,7 +240,7 @@ def flush(session: Any) -> None:
             if dels:
                 _mapper_events(mapper, "before_delete", connection, dels)
                 # Children of a self-referential table go first.
-                for level in reversed(_self_levels(mapper, dels, _row_parent_by_key)):
+                for level in reversed(self_levels(mapper, dels, row_parent_by_key)):
                     _core.flush_delete(conn, mapper.spec, level, log)
                 _mapper_events(mapper, "after_delete", connection, dels)
     except BaseException:
@@ -263,82 +264,6 @@ def flush(session: Any) -> None:
         session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)
         session._flushed_deleted[id(s)] = s
     session._deleted.clear()
-
-
-def _self_relationships(mapper: Any) -> list[Any]:
-    return [p for p in mapper._writable_relationships if p.mapper is mapper and p.direction != MANYTOMANY]
-
-
-def _row_parent_by_key(mapper: Any, states: list[Any]) -> dict[int, list[Any]]:
-    """The rows each row of a self-referential table references, by column values."""
-    by_key: dict[tuple[Any, ...], Any] = {}
-    pairs: list[tuple[list[str], list[str]]] = []
-    for prop in _self_relationships(mapper):
-        ref = [mapper._attr_for_column(rc) for rc, _ in prop._pairs]
-        fks = [mapper._attr_for_column(fc) for _, fc in prop._pairs]
-        if (ref, fks) not in pairs:
-            pairs.append((ref, fks))
-    deps: dict[int, list[Any]] = {}
-    for ref, fks in pairs:
-        by_key = {tuple(s.obj().__dict__.get(a) for a in ref): s for s in states}
-        for s in states:
-            key = tuple(s.obj().__dict__.get(a) for a in fks)
-            parent = by_key.get(key) if None not in key else None
-            if parent is not None and parent is not s:
-                deps.setdefault(id(s), []).append(parent)
-    return deps
-
-
-def _row_parent_by_relationship(mapper: Any, states: list[Any]) -> dict[int, list[Any]]:
-    """The new rows each new row of a self-referential table must follow, from its relationships
-    (many-to-one targets, one-to-many parents) and from foreign key values already set."""
-    ids = {id(s) for s in states}
-    deps = _row_parent_by_key(mapper, states)
-    for s in states:
-        d = s.obj().__dict__
-        for prop in _self_relationships(mapper):
-            value = d.get(prop.key)
-            if value is None:
-                continue
-            if prop.direction == MANYTOONE:
-                t = instance_state(value)
-                if id(t) in ids and t is not s:
-                    deps.setdefault(id(s), []).append(t)
-            else:
-                for child in value._members():
-                    c = instance_state(child)
-                    if id(c) in ids and c is not s:
-                        deps.setdefault(id(c), []).append(s)
-    return deps
-
-
-def _self_levels(mapper: Any, states: list[Any], parents_of: Any) -> list[list[Any]]:
-    """`states` in levels: each row after the rows it references in the same table (parents first).
-    A table without self-referential relationships is one level."""
-    if not _self_relationships(mapper) or len(states) < 2:
-        return [states]
-    deps = parents_of(mapper, states)
-    if not deps:
-        return [states]
-    levels: list[list[Any]] = []
-    placed: set[int] = set()
-    todo = list(states)
-    while todo:
-        level = [s for s in todo if all(id(p) in placed for p in deps.get(id(s), ()))]
-        if not level:
-            raise exc.CircularDependencyError(
-                f"Circular dependency detected among rows of table '{mapper.local_table.name}'"
-            )
-        levels.append(level)
-        placed.update(id(s) for s in level)
-        todo = [s for s in todo if id(s) not in placed]
-    return levels
-
-
-def _insert_batches(mapper: Any, states: list[Any]) -> list[list[Any]]:
-    """INSERT batches: one for most tables; a self-referential table goes level by level, so each
-    row can take its parent's generated key."""
-    return _self_levels(mapper, states, _row_parent_by_relationship)
 
 
 def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) -> None:
