@@ -51,8 +51,16 @@ class RelationshipProperty:
         viewonly: bool = False,
         passive_deletes: Any = False,
         collection_class: Any = None,
+        overlaps: str | None = None,
+        info: dict[Any, Any] | None = None,
+        doc: str | None = None,
         **kw: Any,
     ) -> None:
+        # overlaps only silences SQLAlchemy's warning about relationships writing the same columns,
+        # which ferroalchemy does not emit.
+        self.overlaps = overlaps
+        self.info = dict(info or {})
+        self.doc = doc
         if kw:
             raise NotImplementedError(f"ferroalchemy: relationship() options {sorted(kw)} are not implemented yet")
         if lazy is True:
