@@ -193,3 +193,62 @@ def test_ambiguous_foreign_keys_and_their_resolution() -> None:
     assert err[0] == "AmbiguousForeignKeysError"
     assert err == _ambiguous_error(real)
     assert _ambiguous_error(ferro, foreign_keys="Customer.b_id") == ("ok", "MANYTOONE")
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_backref_onto_an_existing_attribute_is_refused(sa: ModuleType) -> None:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Shelf(Base):
+        __tablename__ = "shelf"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        volumes = orm.relationship("Volume", backref="shelf")
+
+    class Volume(Base):
+        __tablename__ = "volume"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        shelf_id = orm.mapped_column(sa.ForeignKey("shelf.id"))
+        shelf = orm.relationship(Shelf)
+
+    try:
+        with pytest.raises(
+            sa.exc.ArgumentError,
+            match=r"Error creating backref 'shelf' on relationship 'Shelf.volumes': property of that name exists "
+            r"on mapper 'Mapper\[Volume\(volume\)\]'",
+        ):
+            Base.registry.configure()
+    finally:
+        Base.registry.dispose()
+
+
+@pytest.mark.parametrize("sa", [real, ferro], ids=["sqlalchemy", "ferroalchemy"])
+def test_registry_configure_creates_backrefs(sa: ModuleType) -> None:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Deck(Base):
+        __tablename__ = "deck"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        cards = orm.relationship("Card", backref=orm.backref("deck", lazy="raise"))
+
+    class Card(Base):
+        __tablename__ = "card"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        deck_id = orm.mapped_column(sa.ForeignKey("deck.id"))
+
+    try:
+        Base.registry.configure()
+        prop = Card.deck.property
+        assert (prop.direction.name, prop.uselist, prop.lazy, prop.back_populates) == (
+            "MANYTOONE",
+            False,
+            "raise",
+            "cards",
+        )
+    finally:
+        Base.registry.dispose()

@@ -6,6 +6,7 @@ import re
 import sys
 import types
 import typing
+import weakref
 from typing import Any, ForwardRef, Union
 
 from .. import exc
@@ -253,6 +254,7 @@ class registry:
         self.mappers: set[Mapper] = set()
         # Relationships whose backref waits for its target class to be mapped.
         self._pending_backrefs: list[RelationshipProperty] = []
+        _registries.add(self)
 
     def _type_for(self, python_type: Any) -> sqltypes.TypeEngine | None:
         if python_type in self.type_annotation_map:
@@ -264,6 +266,9 @@ class registry:
 
     def dispose(self) -> None:
         self._class_registry.clear()
+        self.mappers.clear()
+        self._pending_backrefs.clear()
+        _registries.discard(self)
 
     def map_declaratively(self, cls: type) -> Mapper:
         return _map_class(cls, self)
@@ -275,10 +280,22 @@ class registry:
         raise NotImplementedError("ferroalchemy: registry.mapped is not implemented yet")
 
     def configure(self, cascade: bool = False) -> None:
+        install_backrefs(self)
         for m in list(self.mappers):
-            for p in m._props.values():
+            for p in list(m._props.values()):
                 if isinstance(p, RelationshipProperty):
                     p._resolve()
+
+
+# Every registry, for configure_mappers(); a registry nobody holds any more drops out.
+_registries: weakref.WeakSet[registry] = weakref.WeakSet()
+
+
+def configure_mappers() -> None:
+    """Resolves the relationships of every registry's mappers (creating backrefs), raising the first
+    configuration error, as SQLAlchemy's configure_mappers() does."""
+    for reg in list(_registries):
+        reg.configure()
 
 
 def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
@@ -388,7 +405,7 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     reg._pending_backrefs.extend(
         p for p in props.values() if isinstance(p, RelationshipProperty) and p._backref is not None
     )
-    install_backrefs(reg)
+    install_backrefs(reg, check=False)
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper

@@ -239,9 +239,10 @@ class RelationshipProperty:
             sec = table
         return sec
 
-    def _install_backref(self) -> bool:
+    def _install_backref(self, check: bool) -> bool:
         """Creates the reverse relationship a ``backref`` names on the target mapper, once the target
-        class is mapped; False while it is not."""
+        class is mapped; False while it is not. A name the target has already is an error when
+        `check` (mapper configuration), and waits until then otherwise."""
         if self._backref is None:
             return True
         try:
@@ -249,13 +250,15 @@ class RelationshipProperty:
         except exc.InvalidRequestError:
             return False
         name, kw = self._backref
-        self._backref = None
         mapper = target.__mapper__
         if name in mapper._props:
+            if not check:
+                return False
             raise exc.ArgumentError(
                 f"Error creating backref '{name}' on relationship '{self.parent.class_.__name__}.{self.key}': "
                 f"property of that name exists on mapper '{mapper}'"
             )
+        self._backref = None
         kw.pop("primaryjoin", None)
         kw.pop("secondaryjoin", None)
         kw.pop("foreign_keys", None)
@@ -606,8 +609,9 @@ def backref(name: str, **kw: Any) -> tuple[str, dict[str, Any]]:
     return name, kw
 
 
-def install_backrefs(registry: Any) -> None:
-    """Creates the reverse relationships of the registry's backrefs whose target classes exist."""
+def install_backrefs(registry: Any, check: bool = True) -> None:
+    """Creates the reverse relationships of the registry's backrefs whose target classes exist;
+    `check` raises for a backref whose name the target already has (configuration time)."""
     pending = registry._pending_backrefs
     if pending:
-        registry._pending_backrefs = [p for p in pending if not p._install_backref()]
+        registry._pending_backrefs = [p for p in pending if not p._install_backref(check)]
