@@ -252,3 +252,36 @@ def test_registry_configure_creates_backrefs(sa: ModuleType) -> None:
         )
     finally:
         Base.registry.dispose()
+
+
+def _self_m2m_error(sa: ModuleType) -> tuple[str, str]:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    link = sa.Table(
+        "link",
+        Base.metadata,
+        sa.Column("a", sa.ForeignKey("peer.id"), primary_key=True),
+        sa.Column("b", sa.ForeignKey("peer.id"), primary_key=True),
+    )
+
+    class Peer(Base):
+        __tablename__ = "peer"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        peers = orm.relationship("Peer", secondary=link)
+
+    try:
+        Base.registry.configure()
+        return "ok", ""
+    except Exception as e:  # noqa: BLE001 - the class and message are what is compared
+        return type(e).__name__, str(e)
+    finally:
+        Base.registry.dispose()
+
+
+def test_self_referential_many_to_many_needs_explicit_joins() -> None:
+    err = _self_m2m_error(ferro)
+    assert err[0] == "AmbiguousForeignKeysError"
+    assert err == _self_m2m_error(real)

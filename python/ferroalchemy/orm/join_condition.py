@@ -248,13 +248,19 @@ def through_secondary(
         if not sec_parent or not sec_target:
             raise no_foreign_keys(prop, sec)
         return sec_parent, sec_target, extra
-    if parent_t is target_t:
-        raise NotImplementedError(
-            "ferroalchemy: self-referential many-to-many without primaryjoin/secondaryjoin is not implemented yet"
-        )
     fks = [fk for fk in sec._foreign_keys() if not foreign or any(fk.parent is c for c in foreign)]
     to_parent = [fk for fk in fks if fk.column.table is parent_t]
     to_target = [fk for fk in fks if fk.column.table is target_t]
     if not to_parent or not to_target:
         raise no_foreign_keys(prop, sec)
+    for side in (to_parent, to_target):
+        # A self-referential association table, or two paths to one side: nothing says which is which.
+        if parent_t is target_t or len({id(fk.parent) for fk in side}) > len({id(fk.column) for fk in side}):
+            raise exc.AmbiguousForeignKeysError(
+                f"Could not determine join condition between parent/child tables on relationship {_name(prop)} - "
+                f"there are multiple foreign key paths linking the tables via secondary table '{sec.name}'.  "
+                "Specify the 'foreign_keys' argument, providing a list of those columns which should be counted "
+                "as containing a foreign key reference from the secondary table to each of the parent and child "
+                "tables."
+            )
     return [(fk.column, fk.parent) for fk in to_parent], [(fk.column, fk.parent) for fk in to_target], extra
