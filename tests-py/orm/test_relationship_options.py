@@ -278,3 +278,50 @@ def test_deleting_the_parent_of_a_write_only_collection_needs_passive_deletes(sa
         s.delete(s.get(Box, 1))
         with pytest.raises(sa.exc.InvalidRequestError, match="Box.things can't load the existing state"):
             s.flush()
+
+
+def _m2m_passive_deletes(sa: ModuleType) -> list[list[str]]:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    link = sa.Table(
+        "ro_pt",
+        Base.metadata,
+        sa.Column("p", sa.ForeignKey("ro_p.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("t", sa.ForeignKey("ro_t.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+    class P(Base):
+        __tablename__ = "ro_p"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+        ts = orm.relationship("T", secondary=link, passive_deletes=True)
+
+    class T(Base):
+        __tablename__ = "ro_t"
+        id = orm.mapped_column(sa.Integer, primary_key=True)
+
+    engine = sa.create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    phases = []
+    with orm.Session(engine) as s:
+        s.add_all([P(id=1, ts=[T(id=1), T(id=2)]), P(id=2, ts=[T(id=3)])])
+        s.commit()
+        log = record(engine)
+        s.delete(s.get(P, 1))
+        s.commit()
+        phases.append([st.split()[0] for st in log.statements])
+        log.statements.clear()
+        p2 = s.get(P, 2)
+        p2.ts  # noqa: B018 - loaded: its association rows are deleted by the ORM
+        s.delete(p2)
+        s.commit()
+        phases.append([st.split()[0] for st in log.statements])
+    return phases
+
+
+def test_many_to_many_passive_deletes_leaves_unloaded_rows_to_the_database() -> None:
+    got = _m2m_passive_deletes(ferro)
+    assert got[0] == ["SELECT", "DELETE"]
+    assert got == _m2m_passive_deletes(real)

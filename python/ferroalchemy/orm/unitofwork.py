@@ -304,6 +304,9 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
         for prop in state.mapper._props.values():
             if not prop.is_relationship or prop.direction != MANYTOMANY or prop.viewonly:
                 continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                # Rows of a collection never loaded are left to the database's ON DELETE.
+                continue
             sec = prop.secondary
             keys = {sc.name: getattr(obj, prop.parent._attr_for_column(pc)) for pc, sc in prop._sec_parent}
             crit = [sec.c[c] == BindParameter(c, None, sec.c[c]._resolved_type()) for c in keys]
