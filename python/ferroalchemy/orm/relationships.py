@@ -1,5 +1,6 @@
-"""``relationship()``: many-to-one and one-to-many with ``back_populates``, lazy loading, and
-keeping both sides of a bidirectional pair in step in memory."""
+"""``relationship()`` and ``backref()``: the property's configuration (direction, join columns and
+criteria from join_condition, order_by, collection class, loader strategy, cascades), lazy loading,
+and keeping both sides of a bidirectional pair in step in memory."""
 
 from __future__ import annotations
 
