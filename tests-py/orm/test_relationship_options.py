@@ -325,3 +325,34 @@ def test_many_to_many_passive_deletes_leaves_unloaded_rows_to_the_database() -> 
     got = _m2m_passive_deletes(ferro)
     assert got[0] == ["SELECT", "DELETE"]
     assert got == _m2m_passive_deletes(real)
+
+
+def _dynamic_before_flush(sa: ModuleType) -> list[Any]:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+    m = build_writers(sa)
+    Owner, Label = m["Owner"], m["Label"]
+    engine = sa.create_engine("sqlite://")
+    m["Base"].metadata.create_all(engine)
+    o = Owner(id=1)
+    x = Label(id=1, name="x")
+    o.labels.append(x)
+    refused = _attempt(o.labels.first)
+    # The message names the object by its address: compare the class and the message around it.
+    refused = (refused[0], refused[1].replace(hex(id(o)), "0x..."))
+    seen: list[Any] = [list(o.labels) == [x], o.labels.count(), o.labels[0] is x, refused]
+    with orm.Session(engine) as s:
+        s.add(o)
+        # The session autoflushes the pending parent before querying its collection.
+        seen += [o.labels.first() is x, o.labels.filter_by(name="x").count(), o in s.new]
+    with orm.Session(engine, autoflush=False) as s:
+        o2 = Owner(id=2)
+        o2.labels.append(Label(id=2, name="y"))
+        s.add(o2)
+        seen.append((o2.labels.count(), [y.name for y in o2.labels]))
+    return seen
+
+
+def test_dynamic_collection_before_its_parent_has_a_row() -> None:
+    got = _dynamic_before_flush(ferro)
+    assert got[3][0] == "DetachedInstanceError"
+    assert got == _dynamic_before_flush(real)

@@ -10,7 +10,8 @@ from typing import Any, NoReturn
 from .. import exc
 from ..sql.elements import and_, literal
 from ..sql.selectable import Join, Select
-from .base import instance_state, session_for_state
+from .base import instance_state, session_for_state, state_str
+from .exc import DetachedInstanceError
 from .query import Query
 
 
@@ -132,22 +133,33 @@ class AppenderQuery(_PendingMembers, Query):
 
     @property
     def session(self) -> Any:  # type: ignore[override]
-        return session_for_state(instance_state(self.instance))
+        """The parent's session once the parent has a row (autoflushing it first, as SQLAlchemy
+        does); None before that, when only the members appended in memory exist."""
+        state = instance_state(self.instance)
+        session = session_for_state(state)
+        if session is not None and session.autoflush and not session._flushing and self.instance in session:
+            session.flush()
+        return session if state.identity is not None else None
 
     @property
     def _select(self) -> Select:  # type: ignore[override]
         return _parent_select(self._prop, self.instance)
 
     def _with(self, select: Select) -> Query:
+        session = self.session or session_for_state(instance_state(self.instance))
+        if session is None:
+            raise DetachedInstanceError(
+                f"Parent instance {state_str(self.instance)} is not bound to a Session, and no contextual session "
+                f"is established; lazy load operation of attribute '{self._prop.key}' cannot proceed"
+            )
         q = Query.__new__(Query)
-        q.session = self.session
+        q.session = session
         q._select = select
         q._single_entity = True
         return q
 
     def _pending_only(self) -> bool:
-        """A parent not in a session or not yet flushed: only the members appended in memory exist."""
-        return self.session is None or instance_state(self.instance).identity is None
+        return self.session is None
 
     def __iter__(self) -> Iterator[Any]:
         if self._pending_only():
