@@ -52,6 +52,7 @@ class RelationshipProperty:
         viewonly: bool = False,
         passive_deletes: Any = False,
         collection_class: Any = None,
+        post_update: bool = False,
         overlaps: str | None = None,
         info: dict[Any, Any] | None = None,
         doc: str | None = None,
@@ -60,6 +61,7 @@ class RelationshipProperty:
         # overlaps only silences SQLAlchemy's warning about relationships writing the same columns,
         # which ferroalchemy does not emit.
         self.overlaps = overlaps
+        self.post_update = post_update
         self.info = dict(info or {})
         self.doc = doc
         if kw:
@@ -218,6 +220,10 @@ class RelationshipProperty:
             coll = self._annotation_collection
             if self._uselist is None and coll != (self._direction != MANYTOONE):
                 self._uselist = coll
+        if self.post_update and self._direction != MANYTOONE:
+            raise NotImplementedError(
+                "ferroalchemy: post_update on a one-to-many or many-to-many relationship is not implemented yet"
+            )
         self._resolved = True
         if self.lazy in ("write_only", "dynamic") and not self.uselist:
             self._resolved = False

@@ -12,7 +12,11 @@ from .relationships import MANYTOMANY, MANYTOONE
 
 
 def _self_relationships(mapper: Any) -> list[Any]:
-    return [p for p in mapper._writable_relationships if p.mapper is mapper and p.direction != MANYTOMANY]
+    return [
+        p
+        for p in mapper._writable_relationships
+        if p.mapper is mapper and p.direction != MANYTOMANY and not p.post_update
+    ]
 
 
 def row_parent_by_key(mapper: Any, states: list[Any]) -> dict[int, list[Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _core, event, exc
+from . import post_update
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
 from .row_order import insert_batches, row_parent_by_key, self_levels
@@ -55,13 +56,14 @@ def cascade_save(session: Any, obj: Any) -> None:
 
 def _mapper_order(mappers: list[Any]) -> list[Any]:
     index = {id(m.local_table): i for i, m in enumerate(mappers)}
+    deferred = post_update.deferred_columns(mappers)
     deps = []
     for m in mappers:
         d = []
         for fk in m.local_table._foreign_keys():
             target = fk.column.table
             j = index.get(id(target))
-            if j is not None and target is not m.local_table:
+            if j is not None and target is not m.local_table and id(fk.parent) not in deferred:
                 d.append(j)
         deps.append(d)
     return [mappers[i] for i in _core.sort_by_dependency(deps)]
@@ -72,6 +74,8 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
     relationships point at (many-to-one), and of the parents whose collections hold it (one-to-many)."""
     for obj, d, prop in _relationships(states):
         if prop.key not in d:
+            continue
+        if prop.post_update:
             continue
         if prop.direction == MANYTOONE and prop.parent is mapper:
             target = d[prop.key]
@@ -234,7 +238,9 @@ def flush(session: Any) -> None:
                 _mapper_events(mapper, "after_update", connection, upd)
         if walk:
             related = _with_relationships(new_states + list(session._dirty_states.values()))
+            post_update.write_after_insert(connection, related)
             _flush_associations(connection, related, deleted)
+            post_update.clear_before_delete(connection, _with_relationships(deleted))
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
