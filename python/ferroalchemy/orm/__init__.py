@@ -6,7 +6,7 @@ from typing import Any
 
 from . import exc  # noqa: F401
 from .attributes import InstrumentedAttribute, QueryableAttribute
-from .base import Mapped, object_session
+from .base import DynamicMapped, Mapped, WriteOnlyMapped, object_session
 from .collections import InstrumentedList
 from .decl_api import (
     DeclarativeBase,
@@ -14,6 +14,7 @@ from .decl_api import (
     MappedAsDataclass,
     MappedColumn,
     column_property,
+    configure_mappers,
     declarative_base,
     declared_attr,
     deferred,
@@ -21,6 +22,7 @@ from .decl_api import (
     registry,
     synonym,
 )
+from .join_condition import foreign, remote
 from .mapper import Mapper, class_mapper
 from .relationships import RelationshipProperty, backref, relationship
 from .scoping import scoped_session
@@ -41,6 +43,7 @@ from .strategy_options import (
     undefer,
     with_loader_criteria,
 )
+from .writeonly import AppenderQuery, WriteOnlyCollection
 
 
 def aliased(*args: Any, **kw: Any) -> Any:
@@ -52,6 +55,10 @@ def validates(*names: Any, **kw: Any) -> Any:
 
 
 __all__ = [
+    "AppenderQuery",
+    "DynamicMapped",
+    "WriteOnlyCollection",
+    "WriteOnlyMapped",
     "DeclarativeBase",
     "DeclarativeBaseNoMeta",
     "InstrumentedAttribute",
@@ -67,6 +74,7 @@ __all__ = [
     "aliased",
     "backref",
     "class_mapper",
+    "configure_mappers",
     "close_all_sessions",
     "column_property",
     "contains_eager",
@@ -89,6 +97,8 @@ __all__ = [
     "scoped_session",
     "selectin_polymorphic",
     "selectinload",
+    "foreign",
+    "remote",
     "sessionmaker",
     "subqueryload",
     "synonym",

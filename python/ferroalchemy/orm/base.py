@@ -25,6 +25,18 @@ class Mapped(Generic[_T]):
         pass
 
 
+class WriteOnlyMapped(Mapped[_T]):
+    """The annotation ``WriteOnlyMapped[list[B]]``: a relationship loaded ``lazy="write_only"``."""
+
+    __slots__ = ()
+
+
+class DynamicMapped(Mapped[_T]):
+    """The annotation ``DynamicMapped[B]``: a relationship loaded ``lazy="dynamic"``."""
+
+    __slots__ = ()
+
+
 class _MappedAnnotationSentinel:
     pass
 

@@ -1,5 +1,5 @@
-"""Instrumented collections: a list that keeps the other side of a bidirectional relationship in
-step, cascades new members into the parent's session, and marks the parent changed."""
+"""Instrumented collections: a list or set that keeps the other side of a bidirectional
+relationship in step, cascades new members into the parent's session, and marks the parent changed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,28 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 
-class InstrumentedList(list):  # type: ignore[type-arg]
+class _FlushHistory:
+    """What the flush reads of a loaded collection: its members against the baseline `_orig` (the
+    members as loaded or last flushed)."""
+
+    __slots__ = ()
+    _orig: tuple[Any, ...]
+
+    def _members(self) -> Any:
+        return self
+
+    def _added_members(self) -> list[Any]:
+        orig = self._orig
+        return [c for c in self if not any(c is o for o in orig)]  # type: ignore[attr-defined]
+
+    def _removed_members(self) -> list[Any]:
+        return [o for o in self._orig if not any(o is c for c in self)]  # type: ignore[attr-defined]
+
+    def _settle(self) -> None:
+        self._orig = tuple(self)  # type: ignore[arg-type]
+
+
+class InstrumentedList(_FlushHistory, list):  # type: ignore[type-arg]
     __slots__ = ("_parent", "_prop", "_orig", "__weakref__")
 
     def _setup(self, parent: Any, prop: Any) -> InstrumentedList:
@@ -75,12 +96,108 @@ class InstrumentedList(list):  # type: ignore[type-arg]
     def __reduce__(self) -> Any:
         return (list, (list(self),))
 
+    def _append_quiet(self, item: Any) -> None:
+        """Adds without events (the other side of a pair already knows)."""
+        if not any(x is item for x in self):
+            list.append(self, item)
+
+    def _remove_quiet(self, item: Any) -> None:
+        for i, x in enumerate(self):
+            if x is item:
+                list.__delitem__(self, i)
+                return
+
+
+class InstrumentedSet(_FlushHistory, set):  # type: ignore[type-arg]
+    """``collection_class=set`` / ``Mapped[set[...]]``."""
+
+    __slots__ = ("_parent", "_prop", "_orig")
+
+    _setup = InstrumentedList._setup
+    _added = InstrumentedList._added
+    _removed = InstrumentedList._removed
+
+    def add(self, item: Any) -> None:
+        if item not in self:
+            super().add(item)
+            self._added(item)
+
+    def update(self, *others: Iterable[Any]) -> None:
+        for other in others:
+            for it in list(other):
+                self.add(it)
+
+    def __ior__(self, other: Any) -> InstrumentedSet:  # type: ignore[override]
+        self.update(other)
+        return self
+
+    def discard(self, item: Any) -> None:
+        if item in self:
+            super().discard(item)
+            self._removed(item)
+
+    def remove(self, item: Any) -> None:
+        super().remove(item)
+        self._removed(item)
+
+    def pop(self) -> Any:
+        item = super().pop()
+        self._removed(item)
+        return item
+
+    def clear(self) -> None:
+        items = list(self)
+        super().clear()
+        for it in items:
+            self._removed(it)
+
+    def difference_update(self, *others: Iterable[Any]) -> None:
+        for other in others:
+            for it in list(other):
+                self.discard(it)
+
+    def __isub__(self, other: Any) -> InstrumentedSet:  # type: ignore[override]
+        self.difference_update(other)
+        return self
+
+    def intersection_update(self, *others: Iterable[Any]) -> None:
+        keep = set(self).intersection(*others)
+        for it in [x for x in self if x not in keep]:
+            self.discard(it)
+
+    def symmetric_difference_update(self, other: Iterable[Any]) -> None:
+        other = set(other)
+        for it in other:
+            if it in self:
+                self.discard(it)
+            else:
+                self.add(it)
+
+    def __reduce__(self) -> Any:
+        return (set, (set(self),))
+
+    def _append_quiet(self, item: Any) -> None:
+        set.add(self, item)
+
+    def _remove_quiet(self, item: Any) -> None:
+        set.discard(self, item)
+
+
+def new_collection(parent: Any, prop: Any, members: Iterable[Any] = ()) -> Any:
+    """An empty or filled collection of the relationship's collection class, owned by `parent`."""
+    if prop.lazy in ("write_only", "dynamic"):
+        from .writeonly import AppenderQuery, WriteOnlyCollection
+
+        return (WriteOnlyCollection if prop.lazy == "write_only" else AppenderQuery)(parent, prop, members)
+    cls = InstrumentedSet if prop.collection_class is set else InstrumentedList
+    return cls(members)._setup(parent, prop)
+
 
 def loaded_value(parent: Any, prop: Any, members: list[Any]) -> Any:
     """What `parent.<prop>` holds once loaded from the database: a collection whose members are
     also its flush baseline, or the single related object (or None)."""
     if not prop.uselist:
         return members[0] if members else None
-    coll = InstrumentedList(members)._setup(parent, prop)
-    coll._orig = tuple(members)
+    coll = new_collection(parent, prop, members)
+    coll._orig = tuple(coll)
     return coll

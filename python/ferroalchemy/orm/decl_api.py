@@ -6,16 +6,17 @@ import re
 import sys
 import types
 import typing
+import weakref
 from typing import Any, ForwardRef, Union
 
 from .. import exc
 from ..sql import sqltypes
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
-from .base import Mapped
+from .base import DynamicMapped, Mapped, WriteOnlyMapped
 from .mapper import MAPPER_ARGS, Mapper
 from .properties import ColumnProperty
-from .relationships import RelationshipProperty
+from .relationships import RelationshipProperty, install_backrefs
 
 
 class MappedColumn:
@@ -181,7 +182,9 @@ def _eval_annotation(ann: Any, cls: type) -> Any:
         return ann
     m = _MAPPED_STR.match(ann)
     value = _eval_text(m.group(2) if m else ann, cls)
-    return Mapped[value] if m else value
+    if not m:
+        return value
+    return {"WriteOnlyMapped": WriteOnlyMapped, "DynamicMapped": DynamicMapped}.get(m.group(1), Mapped)[value]
 
 
 def _eval_text(text: str, cls: type) -> Any:
@@ -215,16 +218,15 @@ def _mapped_inner(ann: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def _relationship_target(inner: Any) -> tuple[Any, bool | None]:
-    """(target class or name, is collection) from ``Mapped[list["B"]]`` / ``Mapped["B"]``."""
+def _relationship_target(inner: Any) -> tuple[Any, Any]:
+    """(target class or name, collection type or None) from ``Mapped[list["B"]]`` /
+    ``Mapped[set["B"]]`` / ``Mapped["B"]``."""
     _, inner = _unwrap_optional(inner)
     origin = typing.get_origin(inner)
-    if origin in (list, set, list, set) or (isinstance(origin, type) and issubclass(origin, (list, set))):
-        if origin in (set, set):
-            raise NotImplementedError("ferroalchemy: set collections (Mapped[set[...]]) are not implemented yet")
+    if isinstance(origin, type) and issubclass(origin, (list, set)):
         args = typing.get_args(inner)
-        return _target_name(args[0]) if args else None, True
-    return _target_name(inner), False
+        return _target_name(args[0]) if args else None, set if issubclass(origin, set) else list
+    return _target_name(inner), None
 
 
 def _target_name(t: Any) -> Any:
@@ -250,6 +252,9 @@ class registry:
         self.type_annotation_map = dict(type_annotation_map or {})
         self._class_registry: dict[str, type] = {}
         self.mappers: set[Mapper] = set()
+        # Relationships whose backref waits for its target class to be mapped.
+        self._pending_backrefs: list[RelationshipProperty] = []
+        _registries.add(self)
 
     def _type_for(self, python_type: Any) -> sqltypes.TypeEngine | None:
         if python_type in self.type_annotation_map:
@@ -261,6 +266,9 @@ class registry:
 
     def dispose(self) -> None:
         self._class_registry.clear()
+        self.mappers.clear()
+        self._pending_backrefs.clear()
+        _registries.discard(self)
 
     def map_declaratively(self, cls: type) -> Mapper:
         return _map_class(cls, self)
@@ -272,10 +280,22 @@ class registry:
         raise NotImplementedError("ferroalchemy: registry.mapped is not implemented yet")
 
     def configure(self, cascade: bool = False) -> None:
+        install_backrefs(self)
         for m in list(self.mappers):
-            for p in m._props.values():
+            for p in list(m._props.values()):
                 if isinstance(p, RelationshipProperty):
                     p._resolve()
+
+
+# Every registry, for configure_mappers(); a registry nobody holds any more drops out.
+_registries: weakref.WeakSet[registry] = weakref.WeakSet()
+
+
+def configure_mappers() -> None:
+    """Resolves the relationships of every registry's mappers (creating backrefs), raising the first
+    configuration error, as SQLAlchemy's configure_mappers() does."""
+    for reg in list(_registries):
+        reg.configure()
 
 
 def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
@@ -320,7 +340,15 @@ def _map_class(cls: type, reg: registry) -> Mapper:
                 target, coll = _relationship_target(inner)
                 if prop.argument is None:
                     prop.argument = target
-                prop._annotation_collection = coll
+                prop._annotation_collection = coll is not None
+                if coll is set and prop._collection_class is None:
+                    prop._collection_class = set
+                writer = {WriteOnlyMapped: "write_only", DynamicMapped: "dynamic"}.get(typing.get_origin(ann))
+                if writer is not None:
+                    # WriteOnlyMapped["B"] / DynamicMapped["B"] name the target; the collection is implied.
+                    prop._annotation_collection = None
+                    if prop.lazy == "select":
+                        prop.lazy = writer
             if prop.argument is None:
                 raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
             props[key] = prop
@@ -374,6 +402,10 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     cls.__table__ = table  # type: ignore[attr-defined]
     reg._class_registry[cls.__name__] = cls
     reg.mappers.add(mapper)
+    reg._pending_backrefs.extend(
+        p for p in props.values() if isinstance(p, RelationshipProperty) and p._backref is not None
+    )
+    install_backrefs(reg, check=False)
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper

@@ -87,7 +87,7 @@ def from_identity_map(session: Any, prop: Any, obj: Any) -> Any:
     if prop.direction != MANYTOONE:
         return NOT_IN_MAP
     pairs = prop._local_fk_attrs()
-    if [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] != [t for t, _ in pairs]:
+    if prop._extra or [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] != [t for t, _ in pairs]:
         return NOT_IN_MAP
     d = obj.__dict__
     if any(fk not in d for _, fk in pairs):
@@ -109,9 +109,13 @@ def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
         values = tuple(getattr(obj, fkattr) for _, fkattr in pairs)
         if None in values:
             return None
-        if [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] == [t for t, _ in pairs]:
+        if not prop._extra and [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] == [
+            t for t, _ in pairs
+        ]:
             return session.get(target, values)
-        stmt = Select(target).where(*[getattr(target, t) == v for (t, _), v in zip(pairs, values, strict=True)])
+        stmt = Select(target).where(
+            *[getattr(target, t) == v for (t, _), v in zip(pairs, values, strict=True)], *prop._extra
+        )
         return session.execute(stmt).scalars().first()
     stmt = prop.__dict__.get("_lazy_stmt")
     if stmt is None:
@@ -133,9 +137,12 @@ def _lazy_statement(prop: Any, target: type) -> Select:
         sec = prop.secondary
         on = and_(*[tc == sc for tc, sc in prop._sec_target])
         crit = [sc == BindParameter(f"lz_{i}", None, sc._resolved_type()) for i, (_, sc) in enumerate(prop._sec_parent)]
-        return Select(target).select_from(Join(prop.mapper.local_table, sec, on, False, False)).where(and_(*crit))
-    crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
-    return Select(target).where(and_(*crit))
+        stmt = Select(target).select_from(Join(prop.mapper.local_table, sec, on, False, False))
+    else:
+        stmt = Select(target)
+        crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
+    stmt = stmt.where(and_(*crit, *prop._extra))
+    return stmt.order_by(*prop.order_by) if prop.order_by else stmt
 
 
 def has_eager_relationships(stmt: Select) -> bool:

@@ -1,15 +1,18 @@
-"""``relationship()``: many-to-one and one-to-many with ``back_populates``, lazy loading, and
-keeping both sides of a bidirectional pair in step in memory."""
+"""``relationship()`` and ``backref()``: the property's configuration (direction, join columns and
+criteria from join_condition, order_by, collection class, loader strategy, cascades), lazy loading,
+and keeping both sides of a bidirectional pair in step in memory."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import exc
 from ..sql.elements import and_, literal, or_
+from . import join_condition
 from .attributes import record_change
 from .base import instance_state, session_for_state
-from .collections import InstrumentedList
+from .collections import new_collection
 
 
 class RelationshipDirection(str):
@@ -38,51 +41,87 @@ class RelationshipProperty:
         back_populates: str | None = None,
         backref: Any = None,
         uselist: bool | None = None,
-        lazy: str = "select",
+        lazy: Any = "select",
         cascade: str | None = None,
         foreign_keys: Any = None,
         primaryjoin: Any = None,
+        secondaryjoin: Any = None,
         secondary: Any = None,
-        order_by: Any = None,
+        order_by: Any = False,
         remote_side: Any = None,
         viewonly: bool = False,
         passive_deletes: Any = False,
         collection_class: Any = None,
+        post_update: bool = False,
+        overlaps: str | None = None,
+        info: dict[Any, Any] | None = None,
+        doc: str | None = None,
         **kw: Any,
     ) -> None:
-        unsupported = {
-            "backref": backref,
-            "primaryjoin": primaryjoin,
-            "remote_side": remote_side,
-            "foreign_keys": foreign_keys,
-            "collection_class": collection_class,
-            "order_by": order_by,
-        }
-        for name, value in unsupported.items():
-            if value not in (None, False):
-                raise NotImplementedError(f"ferroalchemy: relationship({name}=...) is not implemented yet")
-        if lazy not in ("select", True, "selectin", "raise"):
-            raise NotImplementedError(f"ferroalchemy: relationship(lazy={lazy!r}) is not implemented yet")
-        self.lazy = "select" if lazy is True else lazy
-        self.cascade = _parse_cascade(cascade)
-        self.passive_deletes = passive_deletes
+        # overlaps only silences SQLAlchemy's warning about relationships writing the same columns,
+        # which ferroalchemy does not emit.
+        self.overlaps = overlaps
+        self.post_update = post_update
+        self.info = dict(info or {})
+        self.doc = doc
         if kw:
             raise NotImplementedError(f"ferroalchemy: relationship() options {sorted(kw)} are not implemented yet")
+        if lazy is True:
+            lazy = "select"
+        elif lazy is False:
+            lazy = "joined"
+        elif lazy is None:
+            lazy = "noload"
+        if lazy not in _LAZY:
+            raise NotImplementedError(f"ferroalchemy: relationship(lazy={lazy!r}) is not implemented yet")
+        if collection_class not in (None, list, set):
+            raise NotImplementedError(
+                f"ferroalchemy: relationship(collection_class={collection_class!r}) is not implemented yet; "
+                "list and set are"
+            )
+        if back_populates and backref:
+            raise exc.ArgumentError("backref and back_populates keyword arguments are mutually exclusive")
+        if lazy == "noload":
+            warnings.warn(
+                "The ``noload`` loader strategy is deprecated and will be removed in a future release.  This "
+                "option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
+                exc.SADeprecationWarning,
+                stacklevel=2,
+            )
+        self.lazy = lazy
+        self.cascade = _parse_cascade(cascade)
+        self.passive_deletes = passive_deletes
         self.argument = argument
         self.secondary = secondary
         # many-to-many: (parent column, association column) and (target column, association column)
         self._sec_parent: list[tuple[Any, Any]] = []
         self._sec_target: list[tuple[Any, Any]] = []
         self.back_populates = back_populates
+        # backref="name" or backref("name", **kw): the reverse relationship this one creates.
+        self._backref: tuple[str, dict[str, Any]] | None = None
+        if backref:
+            self._backref = (backref, {}) if isinstance(backref, str) else (backref[0], dict(backref[1]))
+        # Set on a relationship a backref created: the relationship it mirrors.
+        self._reverse_of: RelationshipProperty | None = None
         self._uselist = uselist
         self.viewonly = viewonly
+        self._foreign_keys_arg = foreign_keys
+        self._primaryjoin_arg = primaryjoin
+        self._secondaryjoin_arg = secondaryjoin
+        self._remote_side_arg = remote_side
+        self._order_by_arg = order_by
+        self._collection_class = collection_class
         self.key = ""
         self.parent: Any = None
         self._mapper: Any = None
         self._resolved = False
         self._direction: RelationshipDirection | None = None
-        # (parent-side column, child-side FK column) pairs
+        # (referenced column, foreign key column) pairs: for many-to-one (target column, own FK
+        # column), for one-to-many (own column, the target's FK column).
         self._pairs: list[tuple[Any, Any]] = []
+        # Terms of an explicit primaryjoin/secondaryjoin beyond the column pairs, ANDed to each load.
+        self._extra: list[Any] = []
+        self._order_by: Any = False
         self._annotation_collection: bool | None = None
 
     # -- configuration ------------------------------------------------------------------
@@ -106,6 +145,25 @@ class RelationshipProperty:
         if self._uselist is not None:
             return self._uselist
         return self.direction != MANYTOONE
+
+    @property
+    def order_by(self) -> Any:
+        """The resolved ``order_by``: a list of column elements, or False."""
+        self._resolve()
+        return self._order_by
+
+    @property
+    def collection_class(self) -> Any:
+        return self._collection_class or list
+
+    @property
+    def local_remote_pairs(self) -> list[tuple[Any, Any]]:
+        self._resolve()
+        if self._direction == MANYTOMANY:
+            return [*self._sec_parent, *self._sec_target]
+        if self._direction == MANYTOONE:
+            return [(fc, rc) for rc, fc in self._pairs]
+        return list(self._pairs)
 
     def _target_class(self) -> type:
         arg = self.argument
@@ -132,54 +190,47 @@ class RelationshipProperty:
             return
         target = self._target_class()
         self._mapper = target.__mapper__
+        install_backrefs(self.parent.registry)
         parent_t = self.parent.local_table
         target_t = self._mapper.local_table
-        if self.secondary is not None:
-            self._resolve_secondary(parent_t, target_t)
-            self._resolved = True
-            return
-        to_target = [fk for fk in parent_t._foreign_keys() if fk.column.table is target_t]
-        to_parent = [fk for fk in target_t._foreign_keys() if fk.column.table is parent_t]
-        if parent_t is target_t:
-            raise NotImplementedError(
-                "ferroalchemy: self-referential relationships (remote_side) are not implemented yet"
+        fwd = self._reverse_of
+        if fwd is not None:
+            fwd._resolve()
+            self.secondary = fwd.secondary
+            self._extra = fwd._extra
+            if fwd._direction == MANYTOMANY:
+                self._direction = MANYTOMANY
+                self._sec_parent, self._sec_target = fwd._sec_target, fwd._sec_parent
+            else:
+                self._direction = ONETOMANY if fwd._direction == MANYTOONE else MANYTOONE
+                self._pairs = fwd._pairs
+        elif self.secondary is not None:
+            sec = self._secondary_table()
+            self.secondary = sec
+            self._sec_parent, self._sec_target, self._extra = join_condition.through_secondary(
+                self, parent_t, target_t, sec
             )
-        if to_target and not to_parent:
-            self._direction = MANYTOONE
-            fks = to_target
-        elif to_parent and not to_target:
-            self._direction = ONETOMANY
-            fks = to_parent
-        elif not to_target and not to_parent:
-            raise exc.NoForeignKeysError(
-                f"Could not determine join condition between parent/child tables on relationship "
-                f"{self.parent.class_.__name__}.{self.key} - there are no foreign keys linking these tables.  "
-                "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or "
-                "specify a 'primaryjoin' expression."
-            )
+            self._direction = MANYTOMANY
         else:
-            raise exc.AmbiguousForeignKeysError(
-                f"Could not determine join condition between parent/child tables on relationship "
-                f"{self.parent.class_.__name__}.{self.key} - there are multiple foreign key paths linking the tables."
-            )
-        if (
-            len({id(fk.parent) for fk in fks}) > len({id(fk.column) for fk in fks})
-            or len({fk.column.table.name for fk in fks}) > 1
-        ):
-            raise exc.AmbiguousForeignKeysError(
-                f"Could not determine join condition between parent/child tables on relationship "
-                f"{self.parent.class_.__name__}.{self.key} - there are multiple foreign key paths linking the tables."
-            )
-        if self._direction == MANYTOONE:
-            # parent holds the FK: pairs are (target column, parent FK column)
-            self._pairs = [(fk.column, fk.parent) for fk in fks]
-        else:
-            self._pairs = [(fk.column, fk.parent) for fk in fks]
+            direction, self._pairs, self._extra = join_condition.direct(self, parent_t, target_t)
+            self._direction = ONETOMANY if direction == "ONETOMANY" else MANYTOONE
+        order = join_condition.columns_of(self, self._order_by_arg)
+        self._order_by = order or False
         if self._annotation_collection is not None:
             coll = self._annotation_collection
-            if self._uselist is None and coll != (self._direction == ONETOMANY):
+            if self._uselist is None and coll != (self._direction != MANYTOONE):
                 self._uselist = coll
+        if self.post_update and self._direction != MANYTOONE:
+            raise NotImplementedError(
+                "ferroalchemy: post_update on a one-to-many or many-to-many relationship is not implemented yet"
+            )
         self._resolved = True
+        if self.lazy in ("write_only", "dynamic") and not self.uselist:
+            self._resolved = False
+            raise exc.InvalidRequestError(
+                f"On relationship {self.parent.class_.__name__}.{self.key}, '{self.lazy}' loaders cannot be "
+                "used with many-to-one/one-to-one relationships and/or uselist=False."
+            )
 
     def _secondary_table(self) -> Any:
         sec = self.secondary
@@ -195,24 +246,35 @@ class RelationshipProperty:
             sec = table
         return sec
 
-    def _resolve_secondary(self, parent_t: Any, target_t: Any) -> None:
-        if parent_t is target_t:
-            raise NotImplementedError(
-                "ferroalchemy: self-referential many-to-many relationships are not implemented yet"
+    def _install_backref(self, check: bool) -> bool:
+        """Creates the reverse relationship a ``backref`` names on the target mapper, once the target
+        class is mapped; False while it is not. A name the target has already is an error when
+        `check` (mapper configuration), and waits until then otherwise."""
+        if self._backref is None:
+            return True
+        try:
+            target = self._target_class()
+        except exc.InvalidRequestError:
+            return False
+        name, kw = self._backref
+        mapper = target.__mapper__
+        if name in mapper._props:
+            if not check:
+                return False
+            raise exc.ArgumentError(
+                f"Error creating backref '{name}' on relationship '{self.parent.class_.__name__}.{self.key}': "
+                f"property of that name exists on mapper '{mapper}'"
             )
-        sec = self._secondary_table()
-        self.secondary = sec
-        to_parent = [fk for fk in sec._foreign_keys() if fk.column.table is parent_t]
-        to_target = [fk for fk in sec._foreign_keys() if fk.column.table is target_t]
-        if not to_parent or not to_target:
-            raise exc.NoForeignKeysError(
-                f"Could not determine join condition between parent/child tables on relationship "
-                f"{self.parent.class_.__name__}.{self.key} - there are no foreign keys linking these tables via "
-                f"secondary table '{sec.name}'."
-            )
-        self._direction = MANYTOMANY
-        self._sec_parent = [(fk.column, fk.parent) for fk in to_parent]
-        self._sec_target = [(fk.column, fk.parent) for fk in to_target]
+        self._backref = None
+        kw.pop("primaryjoin", None)
+        kw.pop("secondaryjoin", None)
+        kw.pop("foreign_keys", None)
+        kw.pop("remote_side", None)
+        reverse = RelationshipProperty(self.parent.class_, back_populates=self.key, **kw)
+        reverse._reverse_of = self
+        self.back_populates = name
+        mapper._add_property(name, reverse)
+        return True
 
     def _secondary_row(self, parent: Any, child: Any) -> dict[str, Any]:
         """The association row linking `parent` and `child` (column name to key value)."""
@@ -239,6 +301,11 @@ class RelationshipProperty:
         (ON clause, table) steps."""
         self._resolve()
         if self.direction == MANYTOMANY:
+            if self._extra:
+                raise NotImplementedError(
+                    "ferroalchemy: join() along a many-to-many relationship with extra join criteria is not "
+                    "implemented yet"
+                )
             # The association table is aliased, as SQLAlchemy does, so it may appear more than once.
             sec = self.secondary.alias(f"{self.secondary.name}_1")
             steps = [
@@ -246,7 +313,8 @@ class RelationshipProperty:
                 (and_(*[tc == sec.c[sc.key] for tc, sc in self._sec_target]), self.mapper.local_table),
             ]
             return None, steps, self.parent.local_table
-        return and_(*[a == b for a, b in self._pairs]), self.mapper.local_table, self.parent.local_table
+        on = and_(*[a == b for a, b in self._pairs], *self._extra)
+        return on, self.mapper.local_table, self.parent.local_table
 
     def _child_fk_attrs(self) -> list[tuple[str, str]]:
         """(parent attribute holding the key, child attribute holding the FK) for one-to-many."""
@@ -264,10 +332,11 @@ class RelationshipProperty:
         state = d.get("_sa_instance_state")
         if state is None:
             state = instance_state(obj)
-        if state.identity is None:
-            # Transient or pending: nothing to load; a collection starts empty.
+        if state.identity is None or self.lazy in ("write_only", "dynamic"):
+            # Transient or pending: nothing to load; a collection starts empty. A write-only or
+            # dynamic collection never loads: it holds the changes the next flush writes.
             if self.uselist:
-                coll = InstrumentedList()._setup(obj, self)
+                coll = new_collection(obj, self)
                 d[self.key] = coll
                 return coll
             return None
@@ -275,6 +344,10 @@ class RelationshipProperty:
             raise exc.InvalidRequestError(
                 f"'{self.parent.class_.__name__}.{self.key}' is not available due to lazy='raise'"
             )
+        if self.lazy == "noload":
+            value = new_collection(obj, self) if self.uselist else None
+            d[self.key] = value
+            return value
         session = session_for_state(state)
         if session is None:
             from .exc import DetachedInstanceError
@@ -283,7 +356,16 @@ class RelationshipProperty:
                 f"Parent instance {_state_str(obj)} is not bound to a Session; lazy load operation of "
                 f"attribute '{self.key}' cannot proceed"
             )
-        value = session._lazy_load(self, obj)
+        if self.lazy == "raise_on_sql":
+            from . import loading
+
+            value = loading.from_identity_map(session, self, obj)
+            if value is loading.NOT_IN_MAP:
+                raise exc.InvalidRequestError(
+                    f"'{self.parent.class_.__name__}.{self.key}' is not available due to lazy='raise_on_sql'"
+                )
+        else:
+            value = session._lazy_load(self, obj)
         if self.key in d:
             return d[self.key]
         d[self.key] = value
@@ -296,14 +378,16 @@ class RelationshipProperty:
         if state is None:
             state = instance_state(obj)
         reverse = self._reverse()
-        if self.uselist:
+        if self.uselist and self.lazy in ("write_only", "dynamic"):
+            self._set_writer(obj, state, value)
+        elif self.uselist:
             if value is None:
                 raise TypeError("Incompatible collection type: None is not list-like")
             old = d.get(self.key)
             if old is None and state.identity is not None and self.direction == MANYTOMANY:
                 # History needs what the database holds: load it before replacing it.
                 old = self.load_missing(obj)
-            new = InstrumentedList(value)._setup(obj, self)
+            new = new_collection(obj, self, value)
             new._orig = getattr(old, "_orig", ())
             d[self.key] = new
             if old is not None:
@@ -318,13 +402,26 @@ class RelationshipProperty:
             if reverse is not None and old is not value:
                 if old is not None and reverse.uselist:
                     coll = old.__dict__.get(reverse.key)
-                    if coll is not None and obj in coll:
-                        list.remove(coll, obj)
+                    if coll is not None:
+                        coll._remove_quiet(obj)
                 if value is not None:
                     reverse._back_add(value, obj)
             self._cascade(obj, value)
         if state.identity is not None:
             record_change(obj, state, self.key, d)
+
+    def _set_writer(self, obj: Any, state: Any, value: Any) -> None:
+        """Assigning a write-only or dynamic collection: only before the object is persistent, as
+        the members it replaces are never loaded."""
+        if state.identity is not None:
+            raise exc.InvalidRequestError(
+                f'Collection "{self.parent.class_.__name__}.{self.key}" does not support implicit iteration; '
+                "collection replacement operations can't be used"
+            )
+        old = obj.__dict__.get(self.key)
+        for item in old._members() if old is not None else ():
+            old.remove(item)
+        obj.__dict__[self.key] = new_collection(obj, self, value)
 
     def _set_scalar_quiet(self, obj: Any, value: Any) -> None:
         d = obj.__dict__
@@ -343,11 +440,10 @@ class RelationshipProperty:
                 if state is not None and state.identity is not None:
                     # Not loaded: the flush sets the foreign key; loading later sees the row.
                     return
-                coll = InstrumentedList()._setup(obj, self)
+                coll = new_collection(obj, self)
                 d[self.key] = coll
-            if not any(x is item for x in coll):
-                list.append(coll, item)
-                self._mark(obj)
+            coll._append_quiet(item)
+            self._mark(obj)
         else:
             self._set_scalar_quiet(obj, item)
 
@@ -371,8 +467,8 @@ class RelationshipProperty:
         if reverse is not None:
             if reverse.uselist:
                 coll = item.__dict__.get(reverse.key)
-                if coll is not None and any(x is parent for x in coll):
-                    list.remove(coll, parent)
+                if coll is not None:
+                    coll._remove_quiet(parent)
                     reverse._mark(item)
             elif item.__dict__.get(reverse.key) is parent:
                 reverse._set_scalar_quiet(item, None)
@@ -389,6 +485,8 @@ class RelationshipProperty:
     def __repr__(self) -> str:
         return f"<RelationshipProperty at {hex(id(self))}; {self.key}>"
 
+
+_LAZY = frozenset({"select", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic"})
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
@@ -408,6 +506,27 @@ def _parse_cascade(cascade: str | None) -> frozenset[str]:
     return frozenset(parts & _CASCADES)
 
 
+def cascade_iterator(obj: Any, cascade: str) -> list[Any]:
+    """The objects reached from `obj` through loaded relationships carrying `cascade` (depth first,
+    each once, `obj` itself not included); unloaded relationships are not loaded."""
+    out: list[Any] = []
+    stack = [obj]
+    seen = {id(obj)}
+    while stack:
+        cur = stack.pop()
+        d = cur.__dict__
+        for prop in type(cur).__mapper__._props.values():
+            if not prop.is_relationship or cascade not in prop.cascade or prop.key not in d:
+                continue
+            value = d[prop.key]
+            for t in value._members() if prop.uselist else ([value] if value is not None else []):
+                if id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
+                    stack.append(t)
+    return out
+
+
 def _state_str(obj: Any) -> str:
     return f"<{type(obj).__name__} at {hex(id(obj))}>"
 
@@ -424,6 +543,10 @@ class RelationshipAttribute:
         if obj is None:
             return self
         return self.prop.load_missing(obj)
+
+    @property
+    def property(self) -> RelationshipProperty:
+        return self.prop
 
     def _join_target(self) -> tuple[Any, Any, Any]:
         return self.prop._join_target()
@@ -487,5 +610,15 @@ def relationship(argument: Any = None, secondary: Any = None, **kw: Any) -> Rela
     return RelationshipProperty(argument, secondary=secondary, **kw)
 
 
-def backref(name: str, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: backref() is not implemented yet; use back_populates")
+def backref(name: str, **kw: Any) -> tuple[str, dict[str, Any]]:
+    """The reverse relationship for ``relationship(..., backref=backref("name", **kw))``: a name and
+    the options of the relationship created on the target class."""
+    return name, kw
+
+
+def install_backrefs(registry: Any, check: bool = True) -> None:
+    """Creates the reverse relationships of the registry's backrefs whose target classes exist;
+    `check` raises for a backref whose name the target already has (configuration time)."""
+    pending = registry._pending_backrefs
+    if pending:
+        registry._pending_backrefs = [p for p in pending if not p._install_backref(check)]

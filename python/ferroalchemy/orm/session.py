@@ -15,6 +15,7 @@ from ..sql.selectable import Select
 from . import eager, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
 from .exc import ObjectDeletedError, UnmappedInstanceError
+from .relationships import cascade_iterator
 
 _session_ids = itertools.count(1)
 _insert_order = itertools.count(1)
@@ -378,7 +379,12 @@ class Session:
         state = self._state_of(instance)
         if state.session_id != self.hash_key:
             raise exc.InvalidRequestError(f"Instance {state_str(instance)} is not present in this Session")
+        # The expunge cascade goes first: expunging drops what it walks through.
+        cascaded = [instance_state(o) for o in cascade_iterator(instance, "expunge")]
         self._expunge_state(state)
+        for st in cascaded:
+            if st.session_id == self.hash_key:
+                self._expunge_state(st)
 
     def _expunge_state(self, state: Any) -> None:
         self._new.pop(id(state), None)
@@ -434,6 +440,23 @@ class Session:
 
     # -- expiry -------------------------------------------------------------------------
     def _expire_state(self, state: Any, attribute_names: Any = None) -> None:
+        obj = state.obj()
+        if obj is None:
+            return
+        if attribute_names is None:
+            # refresh-expire cascade: related objects expire too (pending ones leave the session),
+            # collected before this object's relationships are dropped.
+            for other in cascade_iterator(obj, "refresh-expire"):
+                st = instance_state(other)
+                if st.session_id != self.hash_key:
+                    continue
+                if st.identity is None:
+                    self._expunge_state(st)
+                else:
+                    self._expire_one(st, None)
+        self._expire_one(state, attribute_names)
+
+    def _expire_one(self, state: Any, attribute_names: Any) -> None:
         obj = state.obj()
         if obj is None:
             return
@@ -742,7 +765,16 @@ class Session:
                 setattr(target, key, d[key])
             elif "merge" in prop.cascade:
                 value = d[key]
+                if prop.uselist and prop.lazy in ("write_only", "dynamic"):
+                    raise NotImplementedError(
+                        f"ferroalchemy: merge() of the {prop.lazy} collection {cls.__name__}.{key} is not "
+                        "implemented yet"
+                    )
                 if prop.uselist:
+                    if load and instance_state(target).identity is not None:
+                        # As SQLAlchemy: the destination's collection loads first, so merging its
+                        # members finds them in the identity map instead of one SELECT each.
+                        getattr(target, key)
                     setattr(target, key, [self._merge(v, load, merged) for v in value])
                 else:
                     setattr(target, key, None if value is None else self._merge(value, load, merged))

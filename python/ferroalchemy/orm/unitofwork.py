@@ -7,8 +7,10 @@ import warnings
 from typing import Any
 
 from .. import _core, event, exc
+from . import post_update
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
+from .row_order import insert_batches, row_parent_by_key, self_levels
 
 
 class FlushContext:
@@ -42,7 +44,7 @@ def cascade_save(session: Any, obj: Any) -> None:
             if prop.key not in d or "save-update" not in prop.cascade:
                 continue
             value = d[prop.key]
-            targets = value if prop.uselist else ([value] if value is not None else [])
+            targets = value._members() if prop.uselist else ([value] if value is not None else [])
             for t in targets:
                 if id(t) in seen:
                     continue
@@ -66,13 +68,14 @@ def _load_versions(mapper: Any, states: list[Any]) -> None:
 
 def _mapper_order(mappers: list[Any]) -> list[Any]:
     index = {id(m.local_table): i for i, m in enumerate(mappers)}
+    deferred = post_update.deferred_columns(mappers)
     deps = []
     for m in mappers:
         d = []
         for fk in m.local_table._foreign_keys():
             target = fk.column.table
             j = index.get(id(target))
-            if j is not None and target is not m.local_table:
+            if j is not None and target is not m.local_table and id(fk.parent) not in deferred:
                 d.append(j)
         deps.append(d)
     return [mappers[i] for i in _core.sort_by_dependency(deps)]
@@ -84,6 +87,8 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
     for obj, d, prop in _relationships(states):
         if prop.key not in d:
             continue
+        if prop.post_update:
+            continue
         if prop.direction == MANYTOONE and prop.parent is mapper:
             target = d[prop.key]
             for tattr, fkattr in prop._local_fk_attrs():
@@ -93,7 +98,7 @@ def _sync_foreign_keys(mapper: Any, states: list[Any]) -> None:
         elif prop.direction == ONETOMANY and prop.mapper is mapper:
             pairs = prop._child_fk_attrs()
             value = d[prop.key]
-            children = value if prop.uselist else ([value] if value is not None else [])
+            children = value._members() if prop.uselist else ([value] if value is not None else [])
             for child in children:
                 cd = child.__dict__
                 for pattr, fkattr in pairs:
@@ -111,11 +116,6 @@ def _relationships(states: Any) -> Any:
         d = obj.__dict__
         for prop in state.mapper._writable_relationships:
             yield obj, d, prop
-
-
-def _removed(coll: Any) -> list[Any]:
-    """Members a loaded collection had when loaded (or last flushed) and no longer has."""
-    return [o for o in getattr(coll, "_orig", ()) if not any(o is c for c in coll)]
 
 
 def _null_foreign_keys(prop: Any, parent: Any, child: Any) -> None:
@@ -138,10 +138,20 @@ def _process_cascades(session: Any, walk: bool) -> None:
         for prop in state.mapper._props.values():
             if not prop.is_relationship or prop.viewonly or prop.direction == MANYTOMANY:
                 continue
-            if "delete" not in prop.cascade and (prop.direction != ONETOMANY or prop.passive_deletes):
+            if "delete" not in prop.cascade and (prop.direction != ONETOMANY or prop.passive_deletes == "all"):
                 continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                # The database's ON DELETE takes care of rows not loaded: no SELECT for them.
+                continue
+            if prop.lazy in ("write_only", "dynamic") and not prop.passive_deletes:
+                raise exc.InvalidRequestError(
+                    f"Attribute {prop.parent.class_.__name__}.{prop.key} can't load the existing state from the "
+                    "database for this operation; full iteration is not permitted.  If this is a delete "
+                    f"operation, configure passive_deletes=True on the {prop.parent.class_.__name__}.{prop.key} "
+                    "relationship in order to resolve this error."
+                )
             value = getattr(obj, prop.key)
-            related = list(value) if prop.uselist else ([value] if value is not None else [])
+            related = list(value._members()) if prop.uselist else ([value] if value is not None else [])
             for child in related:
                 cstate = instance_state(child)
                 if "delete" in prop.cascade:
@@ -156,8 +166,8 @@ def _process_cascades(session: Any, walk: bool) -> None:
     if not walk:
         return
     for obj, d, prop in _relationships(_with_relationships([*session._new.values(), *session._dirty_states.values()])):
-        if prop.direction == ONETOMANY and d.get(prop.key) is not None:
-            for child in _removed(d[prop.key]):
+        if prop.direction == ONETOMANY and prop.uselist and d.get(prop.key) is not None:
+            for child in d[prop.key]._removed_members():
                 cstate = instance_state(child)
                 if "delete-orphan" in prop.cascade:
                     if cstate.identity is not None:
@@ -223,7 +233,11 @@ def flush(session: Any) -> None:
             ins = [s for s in new_states if s.mapper is mapper]
             if ins:
                 _mapper_events(mapper, "before_insert", connection, ins)
-                _core.flush_insert(conn, mapper.spec, ins, session.identity_map, log)
+                for n, batch in enumerate(insert_batches(mapper, ins)):
+                    if n:
+                        # A self-referential row's parent was just inserted: take its key.
+                        _sync_foreign_keys(mapper, _with_relationships(new_states))
+                    _core.flush_insert(conn, mapper.spec, batch, session.identity_map, log)
                 inserted.extend(ins)
                 _mapper_events(mapper, "after_insert", connection, ins)
             upd = [
@@ -238,13 +252,21 @@ def flush(session: Any) -> None:
                 _mapper_events(mapper, "after_update", connection, upd)
         if walk:
             related = _with_relationships(new_states + list(session._dirty_states.values()))
+            post_update.write_after_insert(connection, related)
             _flush_associations(connection, related, deleted)
+            # Unloaded post-update targets of deleted rows load here, as SQLAlchemy's do.
+            post_update.clear_before_delete(connection, [s for s in deleted if s.mapper._writable_relationships])
         for mapper in reversed(order):
             dels = [s for s in deleted if s.mapper is mapper]
             if dels:
                 _load_versions(mapper, dels)
                 _mapper_events(mapper, "before_delete", connection, dels)
-                expected, matched = _core.flush_delete(conn, mapper.spec, dels, log)
+                expected = matched = 0
+                # Children of a self-referential table go first.
+                for level in reversed(self_levels(mapper, dels, row_parent_by_key)):
+                    e, m = _core.flush_delete(conn, mapper.spec, level, log)
+                    expected += e
+                    matched = -1 if m < 0 or matched < 0 else matched + m
                 if matched >= 0 and matched != expected:
                     warnings.warn(
                         f"DELETE statement on table '{mapper.local_table.name}' expected to delete {expected} "
@@ -293,15 +315,12 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
         settled.append(coll)
         if prop.direction != MANYTOMANY:
             continue
-        orig = getattr(coll, "_orig", ())
-        for child in coll:
-            if not any(child is o for o in orig):
-                row = prop._secondary_row(obj, child)
-                inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
-        for old in orig:
-            if not any(old is c for c in coll):
-                row = prop._secondary_row(obj, old)
-                removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        for child in coll._added_members():
+            row = prop._secondary_row(obj, child)
+            inserts.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
+        for old in coll._removed_members():
+            row = prop._secondary_row(obj, old)
+            removes.setdefault(id(prop.secondary), (prop.secondary, {}))[1][tuple(sorted(row.items()))] = row
     for table, rows in removes.values():
         cols = list(next(iter(rows.values())))
         stmt = delete(table).where(
@@ -315,9 +334,12 @@ def _flush_associations(connection: Any, states: list[Any], deleted: list[Any]) 
         for prop in state.mapper._props.values():
             if not prop.is_relationship or prop.direction != MANYTOMANY or prop.viewonly:
                 continue
+            if prop.passive_deletes and prop.key not in obj.__dict__:
+                # Rows of a collection never loaded are left to the database's ON DELETE.
+                continue
             sec = prop.secondary
             keys = {sc.name: getattr(obj, prop.parent._attr_for_column(pc)) for pc, sc in prop._sec_parent}
             crit = [sec.c[c] == BindParameter(c, None, sec.c[c]._resolved_type()) for c in keys]
             connection.execute(delete(sec).where(and_(*crit)), keys)
     for coll in settled:
-        coll._orig = tuple(coll)
+        coll._settle()
