@@ -18,7 +18,6 @@ from .exc import ObjectDeletedError, UnmappedInstanceError
 from .relationships import cascade_iterator
 
 _session_ids = itertools.count(1)
-_insert_order = itertools.count(1)
 
 
 class SessionTransaction:
@@ -314,7 +313,12 @@ class Session:
         self._save_or_update(instance)
 
     def add_all(self, instances: Any) -> None:
-        for obj in instances:
+        objs = list(instances)
+        if objs and self._transaction is None and self._needs_rollback is None:
+            self._autobegin()
+        # New objects with nothing to cascade join in one Rust call; the rest go one by one.
+        done = _core.add_pending(objs, self._new, self.hash_key, unitofwork.writable_relationship_keys)
+        for obj in objs[done:]:
             self._save_or_update(obj)
 
     def _state_of(self, instance: Any) -> Any:
@@ -346,7 +350,7 @@ class Session:
             self._autobegin()
         state.session_id = self.hash_key
         if state.identity is None:
-            state.insert_order = next(_insert_order)
+            state.insert_order = _core.next_insert_order()
             state.strong = instance
             self._new[id(state)] = state
         else:

@@ -4,6 +4,7 @@ the Rust executor INSERT, UPDATE and DELETE each mapper's objects in batches."""
 from __future__ import annotations
 
 import warnings
+from operator import attrgetter
 from typing import Any
 
 from .. import _core, event, exc
@@ -11,6 +12,8 @@ from . import post_update
 from .base import instance_state
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
 from .row_order import insert_batches, row_parent_by_key, self_levels
+
+_insert_order = attrgetter("insert_order")
 
 
 class FlushContext:
@@ -181,24 +184,17 @@ def _process_cascades(session: Any, walk: bool) -> None:
 def _with_relationships(states: Any) -> list[Any]:
     """The states whose objects hold a loaded relationship a flush writes through: the others have
     nothing to cascade, sync or associate (read in Rust: bulk flushes have thousands of objects)."""
-    return _core.with_loaded_keys(list(states), _writable_relationship_keys)  # type: ignore[no-any-return]
+    return _core.with_loaded_keys(list(states), writable_relationship_keys)  # type: ignore[no-any-return]
 
 
-def _writable_relationship_keys(mapper: Any) -> tuple[str, ...]:
+def writable_relationship_keys(mapper: Any) -> tuple[str, ...]:
     return tuple(p.key for p in mapper._writable_relationships)
 
 
 def _any_relationships(session: Any) -> bool:
     """Whether any object this flush writes has relationships to walk (most bulk flushes have none)."""
-    seen: set[int] = set()
-    for states in (session._new, session._dirty_states, session._deleted):
-        for s in states.values():
-            m = s.mapper
-            if id(m) not in seen:
-                seen.add(id(m))
-                if m._writable_relationships:
-                    return True
-    return False
+    groups = _core.by_mapper([*session._new.values(), *session._dirty_states.values(), *session._deleted.values()])
+    return any(m._writable_relationships for m in groups)
 
 
 def flush(session: Any) -> None:
@@ -213,16 +209,18 @@ def flush(session: Any) -> None:
     connection = session.connection()
     conn = connection._core
     log = connection._log()
-    new_states = sorted(session._new.values(), key=lambda s: s.insert_order)
+    new_states = sorted(session._new.values(), key=_insert_order)
+    dirty_states = list(session._dirty_states.values())
     deleted = list(session._deleted.values())
     # The identity map holds objects weakly and the INSERT step drops each new object's strong
     # reference; objects only the user's (now dropped) graph referenced must survive until every
     # step of this flush (association rows included) has seen them.
-    keep_alive = [s.obj() for s in (*new_states, *session._dirty_states.values(), *deleted)]
-    mappers: dict[int, Any] = {}
-    for s in new_states + list(session._dirty_states.values()) + deleted:
-        mappers.setdefault(id(s.mapper), s.mapper)
-    order = _mapper_order(list(mappers.values()))
+    keep_alive = [s.obj() for s in (*new_states, *dirty_states, *deleted)]
+    new_by_mapper = _core.by_mapper(new_states)
+    dirty_by_mapper = _core.by_mapper(dirty_states)
+    deleted_by_mapper = _core.by_mapper(deleted)
+    mappers = {m: None for groups in (new_by_mapper, dirty_by_mapper, deleted_by_mapper) for m in groups}
+    order = _mapper_order(list(mappers))
     inserted: list[Any] = []
     try:
         for mapper in order:
@@ -230,7 +228,7 @@ def flush(session: Any) -> None:
             related = _with_relationships(new_states + list(session._dirty_states.values())) if walk else []
             # One-to-many parents of another mapper may hold this mapper's objects.
             _sync_foreign_keys(mapper, related)
-            ins = [s for s in new_states if s.mapper is mapper]
+            ins = new_by_mapper.get(mapper, ())
             if ins:
                 _mapper_events(mapper, "before_insert", connection, ins)
                 for n, batch in enumerate(insert_batches(mapper, ins)):
@@ -240,9 +238,11 @@ def flush(session: Any) -> None:
                     _core.flush_insert(conn, mapper.spec, batch, session.identity_map, log)
                 inserted.extend(ins)
                 _mapper_events(mapper, "after_insert", connection, ins)
+            # With relationships, syncing foreign keys may have made more objects dirty.
+            candidates = session._dirty_states.values() if walk else dirty_by_mapper.get(mapper, ())
             upd = [
                 s
-                for s in session._dirty_states.values()
+                for s in candidates
                 if s.mapper is mapper and s.modified and id(s) not in session._deleted and s.identity is not None
             ]
             if upd:
@@ -257,7 +257,7 @@ def flush(session: Any) -> None:
             # Unloaded post-update targets of deleted rows load here, as SQLAlchemy's do.
             post_update.clear_before_delete(connection, [s for s in deleted if s.mapper._writable_relationships])
         for mapper in reversed(order):
-            dels = [s for s in deleted if s.mapper is mapper]
+            dels = deleted_by_mapper.get(mapper, ())
             if dels:
                 _load_versions(mapper, dels)
                 _mapper_events(mapper, "before_delete", connection, dels)
@@ -283,9 +283,13 @@ def flush(session: Any) -> None:
                 session.identity_map.remove(s.mapper.mapper_id, s.identity, s.mapper._pk_types)
                 s.identity = None
         raise
-    for s in inserted:
-        session._new.pop(id(s), None)
-        session._flushed_new[id(s)] = s
+    if len(inserted) == len(session._new):
+        session._flushed_new.update(session._new)
+        session._new.clear()
+    else:
+        for s in inserted:
+            session._new.pop(id(s), None)
+            session._flushed_new[id(s)] = s
     _core.clear_changes(list(session._dirty_states.values()))
     session._dirty_states.clear()
     del keep_alive

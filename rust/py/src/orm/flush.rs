@@ -181,15 +181,23 @@ fn flush_insert(
             _ => None,
         };
         let compiled = conn.compiled_for(py, &s.insert_with(sql_cols, returning_pk), &keys)?;
+        // Each compiled parameter's place in an object's values (which follow `keys`).
+        let places: Vec<Option<usize>> = compiled
+            .params
+            .iter()
+            .map(|p| match p {
+                ParamRef::Named { name, .. } => keys.iter().position(|k| **k == **name),
+                _ => None,
+            })
+            .collect();
         let rows: Vec<Vec<Value>> = members
             .iter()
             .map(|&oi| {
-                let named: HashMap<String, Value> = keys
+                let mut v = std::mem::take(&mut values[oi]);
+                places
                     .iter()
-                    .cloned()
-                    .zip(values[oi].iter().cloned())
-                    .collect();
-                ordered(&compiled, &named)
+                    .map(|p| p.map_or(Value::Null, |i| std::mem::replace(&mut v[i], Value::Null)))
+                    .collect()
             })
             .collect();
         if returning_pk.is_some() {
@@ -387,18 +395,14 @@ fn flush_update(
         let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
         let n = rows.len();
-        let batch = Batch::Many(rows);
         let matched = match (log, update_columns(s, &compiled, &keys, conn.dialect)) {
             // Batched where nothing watches statements: a statement hook sees the executemany
             // SQLAlchemy would send.
-            (None, Some((table, columns))) if n > 1 && sql_cols.is_empty() => {
-                let Batch::Many(rows) = &batch else {
-                    unreachable!()
-                };
-                conn.run_update_many(py, &compiled, &table, &columns, rows)
-                    .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?
-            }
+            (None, Some((table, columns))) if n > 1 && sql_cols.is_empty() => conn
+                .run_update_many(py, &compiled, &table, &columns, &rows)
+                .map_err(|e| Connection::raise_run_error(py, e, &compiled, &Batch::Many(rows)))?,
             _ => {
+                let batch = Batch::Many(rows);
                 let hook = echo(py, log, &compiled.sql, &batch)?;
                 let out = conn
                     .run(py, &compiled, &batch)

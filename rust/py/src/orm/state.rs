@@ -289,3 +289,26 @@ pub fn with_loaded_keys<'py>(
     }
     Ok(out)
 }
+
+/// `states` grouped by mapper, in the order each mapper is first seen, each group in `states`'
+/// order: `{mapper: [state, ...]}`. One pass where a flush would filter the list once per mapper.
+#[pyfunction]
+pub fn by_mapper<'py>(
+    py: Python<'py>,
+    states: Vec<Bound<'py, InstanceState>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let mut groups: Vec<(Py<PyAny>, Bound<'py, pyo3::types::PyList>)> = Vec::new();
+    for st in states {
+        let mapper = st.borrow().mapper.clone_ref(py);
+        match groups.iter().find(|(m, _)| m.is(&mapper)) {
+            Some((_, list)) => list.append(&st)?,
+            None => {
+                let list = pyo3::types::PyList::new(py, [&st])?;
+                out.set_item(mapper.bind(py), &list)?;
+                groups.push((mapper, list));
+            }
+        }
+    }
+    Ok(out)
+}
