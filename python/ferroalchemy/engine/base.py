@@ -487,6 +487,10 @@ class Connection:
         it returns the after_cursor_execute call, if any. None when nothing listens (the usual case).
         `element` is the statement executed, whose display form the log shows; `ddl` marks DDL, which
         SQLAlchemy compiles without a cache key."""
+        ids = event._identifiers
+        if "before_cursor_execute" not in ids and "after_cursor_execute" not in ids:
+            if not enabled(self.engine, logging.INFO):
+                return None
         chain = self.engine._event_chain()
         before = event.listeners_for(chain, "before_cursor_execute")
         after = event.listeners_for(chain, "after_cursor_execute")
@@ -521,14 +525,14 @@ class Connection:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        options = {
-            **self._execution_options,
-            **getattr(element, "_execution_options", {}),
-            **(execution_options or {}),
-        }
-        yield_per = options.get("yield_per")
-        stream = _stream_plan(element, options, params)
-        page_size = options.get("insertmanyvalues_page_size")
+        element_options = getattr(element, "_execution_options", None)
+        if self._execution_options or element_options or execution_options:
+            options = {**self._execution_options, **(element_options or {}), **(execution_options or {})}
+            yield_per = options.get("yield_per")
+            stream = _stream_plan(element, options, params)
+            page_size = options.get("insertmanyvalues_page_size")
+        else:
+            yield_per = stream = page_size = None
         try:
             cursor = self._core.execute(
                 stmt,

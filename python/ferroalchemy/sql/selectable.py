@@ -290,6 +290,24 @@ def _entity_plan(item: Any) -> tuple[list[ColumnElement], list[Any], bool] | Non
     return plan
 
 
+# A Select whose instance dict holds only these set nothing but its columns and WHERE.
+_ENTITY_WHERE_ONLY = frozenset({"_raw_columns", "_where", "_stmt_cache", "_plan_cache", "_execution_options"})
+
+
+def _bare_select(item: Any) -> Any:
+    """``SELECT <columns> FROM <table>`` of a mapped class or table, cached beside its entity plan;
+    None where the plan's columns may come from a subquery or CTE (they need their FROMs)."""
+    plan = _entity_plan(item)
+    if plan is None or plan[2]:
+        return None
+    holder = item if isinstance(item, FromClause) else item.__mapper__
+    cached = holder.__dict__.get("_ferro_bare_select")
+    if cached is None or cached[0] is not plan:
+        base = _core.select(plan[1], [], None, [], None, [], None, None, False, None)
+        cached = holder.__dict__["_ferro_bare_select"] = (plan, base)
+    return cached[1]
+
+
 class Executable:
     _is_executable = True
     _execution_options: dict[str, Any] = {}
@@ -712,6 +730,12 @@ class Select(_DerivedFrom, Executable, ClauseElement):
     def _stmt(self) -> Any:
         if self._stmt_cache is not None:
             return self._stmt_cache
+        if self.__dict__.keys() <= _ENTITY_WHERE_ONLY and len(self._raw_columns) == 1 and len(self._where) == 1:
+            # select(User).where(...): the entity's bare SELECT, built once, with this WHERE.
+            base = _bare_select(self._raw_columns[0])
+            if base is not None:
+                stmt = self._stmt_cache = _core.select_where(base, self._where[0]._expr())
+                return stmt
         cols, col_exprs, maybe_derived = self._column_plan()
         if not cols:
             raise exc.ArgumentError("SELECT construct has no columns")

@@ -81,6 +81,15 @@ fn select_options(
     Ok(PyStmt(Statement::Select(Arc::new(s.finish()))))
 }
 
+/// `base` (a bare `SELECT <columns> FROM ...`, built once per entity) with a WHERE clause: the
+/// common `select(User).where(...)` without rebuilding its column list from Python.
+#[pyfunction]
+fn select_where(stmt: &Bound<'_, PyStmt>, where_: &Bound<'_, PyExpr>) -> PyResult<PyStmt> {
+    let mut s = (*select_of(stmt)?).clone();
+    s.where_ = Some(where_.get().0.clone());
+    Ok(PyStmt(Statement::Select(Arc::new(s.finish()))))
+}
+
 #[pyfunction]
 fn from_lateral(stmt: &Bound<'_, PyStmt>, table: &Bound<'_, PyTable>) -> PyResult<PyFrom> {
     let table = table.get().0.clone();
@@ -133,6 +142,7 @@ fn update_ordered(stmt: &Bound<'_, PyStmt>) -> PyResult<PyStmt> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compound, m)?)?;
     m.add_function(wrap_pyfunction!(select_options, m)?)?;
+    m.add_function(wrap_pyfunction!(select_where, m)?)?;
     m.add_function(wrap_pyfunction!(from_lateral, m)?)?;
     m.add_function(wrap_pyfunction!(insert_options, m)?)?;
     m.add_function(wrap_pyfunction!(update_ordered, m)?)?;
