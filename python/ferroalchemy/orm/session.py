@@ -126,7 +126,7 @@ class Session:
         self._new: dict[int, Any] = {}
         self._dirty_states: dict[int, Any] = {}
         # A column set registers its object here from Rust (see _core.set_column).
-        _core.register_session(self.hash_key, self._dirty_states)
+        _core.register_session(self.hash_key, self)
         weakref.finalize(self, _core.unregister_session, self.hash_key)
         self._deleted: dict[int, Any] = {}
         self._flushed_deleted: dict[int, Any] = {}

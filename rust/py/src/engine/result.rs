@@ -13,6 +13,7 @@ use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError, PyValueError
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyCapsule, PyDict, PyList, PySlice, PyString, PyTuple};
+use pyo3::{PyTraverseError, PyVisit};
 
 use crate::convert::{py_to_value, value_to_py};
 use crate::engine::Connection;
@@ -587,6 +588,22 @@ fn no_rows_error() -> PyErr {
 
 #[pymethods]
 impl CursorResult {
+    /// The garbage collector sees the buffered rows (ORM rows hold objects) and the chunk
+    /// callback (it holds the session): a result in a reference cycle goes with what it holds.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        for row in &self.rows {
+            visit.call(row)?;
+        }
+        visit.call(&self.on_chunk)?;
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.rows.clear();
+        self.pos = 0;
+        self.on_chunk = None;
+    }
+
     #[getter]
     fn returns_rows(&self) -> bool {
         self.keys.is_some()

@@ -1,30 +1,34 @@
-//! Each live session's dirty set (its `_dirty_states` dict) by session id, so that the first change
-//! to a persistent object registers it with its session from Rust, inside the attribute set.
+//! Each live session by id (held weakly), so that the first change to a persistent object registers
+//! it in its session's dirty set (`_dirty_states`) from Rust, inside the attribute set. Weakly: a
+//! session dropped without close() must be collectable with its objects in one garbage collection.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyWeakrefMethods, PyWeakrefReference};
 
 use super::state::InstanceState;
 
-static DIRTY: LazyLock<Mutex<HashMap<u64, Py<PyDict>>>> = LazyLock::new(Default::default);
+static SESSIONS: LazyLock<Mutex<HashMap<u64, Py<PyWeakrefReference>>>> =
+    LazyLock::new(Default::default);
 
-fn sets() -> MutexGuard<'static, HashMap<u64, Py<PyDict>>> {
+fn sessions() -> MutexGuard<'static, HashMap<u64, Py<PyWeakrefReference>>> {
     // A panic while holding the lock cannot leave the map half-updated (insert/remove are atomic).
-    DIRTY.lock().unwrap_or_else(|p| p.into_inner())
+    SESSIONS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Called by Session.__init__; a weakref finalizer on the session calls `unregister_session`.
 #[pyfunction]
-pub fn register_session(session_id: u64, dirty: Py<PyDict>) {
-    sets().insert(session_id, dirty);
+pub fn register_session(session_id: u64, session: &Bound<'_, PyAny>) -> PyResult<()> {
+    let weak = PyWeakrefReference::new(session)?.unbind();
+    sessions().insert(session_id, weak);
+    Ok(())
 }
 
 #[pyfunction]
 pub fn unregister_session(session_id: u64) {
-    let removed = sets().remove(&session_id);
+    let removed = sessions().remove(&session_id);
     drop(removed);
 }
 
@@ -39,12 +43,15 @@ pub fn mark_dirty(
     if sid == 0 {
         return Ok(());
     }
-    let dirty = sets().get(&sid).map(|d| d.clone_ref(py));
-    if let Some(dirty) = dirty {
-        state.borrow_mut().strong = Some(obj.clone().unbind());
-        // Keyed as Python's id(state).
-        dirty.bind(py).set_item(state.as_ptr() as usize, state)?;
-    }
+    let weak = sessions().get(&sid).map(|w| w.clone_ref(py));
+    let Some(session) = weak.and_then(|w| w.bind(py).upgrade()) else {
+        return Ok(());
+    };
+    state.borrow_mut().strong = Some(obj.clone().unbind());
+    // Keyed as Python's id(state).
+    session
+        .getattr(pyo3::intern!(py, "_dirty_states"))?
+        .set_item(state.as_ptr() as usize, state)?;
     Ok(())
 }
 

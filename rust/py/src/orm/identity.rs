@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use ferro_orm::IdentityKey;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
+use pyo3::{PyTraverseError, PyVisit};
 
 use super::state::{instance_dict, InstanceState};
 use crate::convert::{convert_plain, BindError, TypeHandle};
@@ -73,6 +74,19 @@ impl IdentityMap {
 
 #[pymethods]
 impl IdentityMap {
+    /// The garbage collector sees the states through the map: a session dropped in a reference
+    /// cycle goes in one collection together with its objects (state <-> object cycles included).
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        for state in self.map.values() {
+            visit.call(state)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.map.clear();
+    }
+
     #[new]
     fn new(session_id: u64) -> Self {
         IdentityMap {
