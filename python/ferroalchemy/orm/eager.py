@@ -3,9 +3,13 @@ parents' own statement, instead of one lazy load per parent."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..sql.elements import and_
+from .. import _core
+from ..sql.elements import BinaryExpression, BindParameter, and_
 from ..sql.selectable import Join, Select
 from .collections import loaded_value
 from .relationships import MANYTOMANY, MANYTOONE
@@ -15,15 +19,25 @@ BATCH = 500
 
 
 class JoinedEntity:
-    """The target of a joinedload(): its mapper's columns, selected from an alias of its table."""
+    """The target of a joinedload(): its mapper's columns, selected from an alias of its table.
+    Hydration attaches each row's object to its parent and reports to `sink` (see
+    rust/py/src/orm/joined.rs)."""
+
+    is_joined_entity = True
 
     def __init__(self, prop: Any, alias: Any) -> None:
         self.prop = prop
         self.mapper = prop.mapper
         self.alias = alias
+        self.sink: list[Any] = []
 
     def _ferro_entity_columns(self) -> list[Any]:
         return [self.alias.c[c.key] for c in self.mapper._select_columns]
+
+    def _plan_item(self, offset: int, parent_position: int) -> tuple[Any, ...]:
+        n = len(self.mapper._select_columns)
+        attrs = [(i, offset + i) for i in range(n)]
+        return ("joined", self.mapper.spec, attrs, parent_position, self.prop.key, bool(self.prop.uselist), self.sink)
 
 
 class PartialEntity:
@@ -99,36 +113,27 @@ def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
 
 
 def assemble_joined(session: Any, statement: Select, result: Any, entities: list[JoinedEntity]) -> None:
-    """Puts each joined row's related object into its parent, then drops the added columns."""
-    width = len(statement._raw_columns)
-    rows = result._cursor.peek_tuples()
-    for k, entity in enumerate(entities):
+    """Sets the collections hydration gathered per parent, then runs the deeper steps of each
+    joined path from the joined objects."""
+    for entity in entities:
         prop = entity.prop
-        parent_index = next(
-            i for i, e in enumerate(statement._raw_columns) if getattr(e, "__mapper__", None) is prop.parent
-        )
-        collected: dict[int, tuple[Any, list[Any]]] = {}
-        for row in rows:
-            parent, child = row[parent_index], row[width + k]
-            if parent is None:
-                continue
-            entry = collected.setdefault(id(parent), (parent, []))
-            if child is not None and not any(child is c for c in entry[1]):
-                entry[1].append(child)
-        for parent, members in collected.values():
-            if prop.key in parent.__dict__:
-                continue
-            parent.__dict__[prop.key] = loaded_value(parent, prop, members)
-        if prop.uselist:
-            result._require_unique = True
-    result._cursor.truncate_columns(width)
+        if not prop.uselist:
+            continue
+        for parent, members, wanted in entity.sink:
+            if wanted:
+                parent.__dict__[prop.key] = loaded_value(parent, prop, members)
+        result._require_unique = True
     # selectin steps under a joinedload continue from the joined objects.
     for entity in entities:
         deeper = [opt.steps for opt in statement._with_options if len(opt.steps) > 1 and opt.steps[0][1] is entity.prop]
         if deeper:
-            k = entities.index(entity)
-            related = [row[width + k] for row in rows if row[width + k] is not None]
-            load_paths(session, entity.mapper, _unique(related), deeper, depth=1)
+            load_paths(session, entity.mapper, _related(entity), deeper, depth=1)
+
+
+def _related(entity: JoinedEntity) -> list[Any]:
+    if not entity.prop.uselist:
+        return entity.sink
+    return _unique([m for _, members, _ in entity.sink for m in members])
 
 
 def apply_options(session: Any, statement: Select, result: Any) -> None:
@@ -137,10 +142,25 @@ def apply_options(session: Any, statement: Select, result: Any) -> None:
     chunk arrives."""
     cursor = result._cursor
     if not getattr(cursor, "streaming", False):
-        apply_to_rows(session, statement, cursor.peek_tuples())
+        with gc_paused():
+            apply_to_rows(session, statement, cursor.peek_tuples())
         return
     apply_to_rows(session, statement, cursor.peek_tuples(True))
     cursor.on_chunk = lambda rows: apply_to_rows(session, statement, rows)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses CPython's cyclic GC while eager loads build objects and collections, as hydration
+    does in Rust: none of them is garbage yet, and collections set off while the batches arrive
+    would rescan the whole, growing heap of just-loaded objects."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def apply_to_rows(session: Any, statement: Select, rows: list[Any]) -> None:
@@ -174,8 +194,8 @@ def load_paths(session: Any, mapper: Any, parents: list[Any], paths: list[tuple[
         # A joined step right below runs inside the child query, as SQLAlchemy's LEFT OUTER JOIN.
         joined = [_LoaderOption((s[depth + 1],)) for s in deeper if s[depth + 1][0] == "joined"]
         children = load_relationship(session, prop, parents, joined)
-        if children:
-            load_paths(session, prop.mapper, children, deeper, depth + 1)
+        if children and (deeper or prop.mapper._has_eager):
+            load_paths(session, prop.mapper, _unique(children), deeper, depth + 1)
 
 
 def _unique(objs: list[Any]) -> list[Any]:
@@ -189,10 +209,11 @@ def _unique(objs: list[Any]) -> list[Any]:
 
 
 def load_relationship(session: Any, prop: Any, parents: list[Any], options: list[Any] = ()) -> list[Any]:  # type: ignore[assignment]
-    """Loads `prop` for every parent that has not loaded it yet; returns the related objects.
-    `options` apply to the query that loads them."""
+    """Loads `prop` for every parent that has not loaded it yet; returns the related objects
+    (a many-to-many's may repeat). `options` apply to the query that loads them."""
     prop._resolve()
-    todo = _unique([p for p in parents if prop.key not in p.__dict__])
+    key = prop.key
+    todo = _unique([p for p in parents if key not in p.__dict__])
     loaded: list[Any] = []
     target = prop.mapper.class_
     for start in range(0, len(todo), BATCH):
@@ -202,13 +223,26 @@ def load_relationship(session: Any, prop: Any, parents: list[Any], options: list
         else:
             loaded.extend(_load_collections(session, prop, target, batch, options))
     # Parents that had it loaded already still pass their related objects on to deeper paths.
-    todo_ids = {id(p) for p in todo}
-    for p in parents:
-        if id(p) not in todo_ids:
-            value = p.__dict__.get(prop.key)
-            if value is not None:
-                loaded.extend(value if prop.uselist else [value])
-    return _unique(loaded)
+    if len(todo) != len(parents):
+        todo_ids = {id(p) for p in todo}
+        for p in parents:
+            if id(p) not in todo_ids:
+                value = p.__dict__.get(key)
+                if value is not None:
+                    loaded.extend(value if prop.uselist else [value])
+    return loaded
+
+
+def _in(column: Any, keys: list[Any]) -> Any:
+    """``column IN (keys)`` for key values read from loaded objects: one expanding parameter,
+    without the per-value checks in_() gives values from user code."""
+    col = column.__clause_element__() if hasattr(column, "__clause_element__") else column
+    return BinaryExpression._make(col, "in", BindParameter._expanding_anon(keys, col._type, col._bind_name), "in")
+
+
+def _order_by(prop: Any) -> list[Any]:
+    """The relationship's order_by columns (none when it has none)."""
+    return list(getattr(prop, "order_by", False) or ())
 
 
 def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
@@ -217,14 +251,17 @@ def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], o
         raise NotImplementedError("ferroalchemy: selectinload over a composite foreign key is not implemented yet")
     tattr, fkattr = pairs[0]
     keys = {getattr(p, fkattr) for p in batch} - {None}
-    found = {}
+    found: list[Any] = []
     if keys:
-        stmt = Select(target).where(getattr(target, tattr).in_(sorted(keys, key=repr))).options(*options)
-        for obj in session._execute_orm(stmt, None).unique().scalars().all():
-            found[getattr(obj, tattr)] = obj
-    for p in batch:
-        p.__dict__[prop.key] = found.get(getattr(p, fkattr))
-    return list(found.values())
+        stmt = Select(target).where(_in(getattr(target, tattr), sorted(keys, key=repr))).options(*options)
+        found = _objects(session._execute_orm(stmt, None), options)
+    _core.attach_related(batch, fkattr, found, tattr, prop.key, prop)
+    return found
+
+
+def _objects(result: Any, options: Any) -> list[Any]:
+    # Only a joined collection below can repeat an object in the rows.
+    return (result.unique() if options else result).scalars().all()  # type: ignore[no-any-return]
 
 
 def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
@@ -238,21 +275,21 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], o
         stmt = (
             Select(target, sc)
             .select_from(Join(prop.mapper.local_table, prop.secondary, on, False, False))
-            .where(sc.in_(keys))
+            .where(_in(sc, keys))
+            .order_by(*_order_by(prop))
             .options(*options)
         )
-        rows = [(child, key) for child, key in session._execute_orm(stmt, None).unique().all()]
+        result = session._execute_orm(stmt, None)
+        rows = (result.unique() if options else result).all()
+        children = [r[0] for r in rows]
+        child_keys: Any = [r[1] for r in rows]
     else:
         pairs = prop._child_fk_attrs()
         if len(pairs) != 1:
             raise NotImplementedError("ferroalchemy: selectinload over a composite key is not implemented yet")
-        pattr, fkattr = pairs[0]
+        pattr, child_keys = pairs[0]
         keys = [getattr(p, pattr) for p in batch]
-        stmt = Select(target).where(getattr(target, fkattr).in_(keys)).options(*options)
-        rows = [(child, getattr(child, fkattr)) for child in session._execute_orm(stmt, None).unique().scalars().all()]
-    groups: dict[Any, list[Any]] = {}
-    for child, key in rows:
-        groups.setdefault(key, []).append(child)
-    for p in batch:
-        p.__dict__[prop.key] = loaded_value(p, prop, groups.get(getattr(p, pattr), []))
-    return [c for c, _ in rows]
+        stmt = Select(target).where(_in(getattr(target, child_keys), keys)).order_by(*_order_by(prop)).options(*options)
+        children = _objects(session._execute_orm(stmt, None), options)
+    _core.attach_related(batch, pattr, children, child_keys, prop.key, prop, loaded_value)
+    return children

@@ -27,6 +27,10 @@ def plan_for(stmt: Select) -> Any:
             keys.append(e.__name__)
             idx += len(mapper._select_columns)
             has_entity = True
+        elif getattr(e, "is_joined_entity", False):
+            # Attached to its parent object in hydration; not a column of the result's rows.
+            items.append(e._plan_item(idx, _entity_position(stmt, e.prop.parent)))
+            idx += len(e.mapper._select_columns)
         elif hasattr(e, "_plan_item"):
             items.append(e._plan_item(idx))
             keys.append(e.mapper.class_.__name__)
@@ -51,6 +55,18 @@ def plan_for(stmt: Select) -> Any:
     plan = _core.LoadPlan(items, keys) if has_entity else None
     stmt.__dict__["_plan_cache"] = (stmt._raw_columns, plan)
     return plan
+
+
+def _entity_position(stmt: Select, mapper: Any) -> int:
+    """Where the entity of `mapper` is in the statement's result rows."""
+    pos = 0
+    for e in stmt._raw_columns:
+        if getattr(e, "__mapper__", None) is mapper and isinstance(e, type):
+            return pos
+        if getattr(e, "is_joined_entity", False):
+            continue
+        pos += len(e.c) if isinstance(e, FromClause) else 1
+    raise exc.InvalidRequestError(f"Mapper {mapper} is not an entity of the statement")
 
 
 def normalize_ident(mapper: Any, ident: Any) -> tuple[Any, ...]:
@@ -133,9 +149,12 @@ def _lazy_statement(prop: Any, target: type) -> Select:
         sec = prop.secondary
         on = and_(*[tc == sc for tc, sc in prop._sec_target])
         crit = [sc == BindParameter(f"lz_{i}", None, sc._resolved_type()) for i, (_, sc) in enumerate(prop._sec_parent)]
-        return Select(target).select_from(Join(prop.mapper.local_table, sec, on, False, False)).where(and_(*crit))
-    crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
-    return Select(target).where(and_(*crit))
+        stmt = Select(target).select_from(Join(prop.mapper.local_table, sec, on, False, False)).where(and_(*crit))
+    else:
+        crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
+        stmt = Select(target).where(and_(*crit))
+    order_by = getattr(prop, "order_by", False)
+    return stmt.order_by(*order_by) if order_by else stmt
 
 
 def has_eager_relationships(stmt: Select) -> bool:
