@@ -511,7 +511,7 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
-        executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
+        executed, joined = eager.with_joined_loads(eager.prepare(statement))
         plan = loading.plan_for(executed)
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]

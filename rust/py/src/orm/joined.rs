@@ -9,10 +9,16 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use super::loading::EntityItem;
 
+pub(crate) enum JoinedParent {
+    Row(usize),
+    Joined(usize),
+}
+
 pub(crate) struct JoinedItem {
     pub(crate) entity: EntityItem,
-    /// Position of the parent object in the output row.
-    parent: usize,
+    /// Where the parent object is: the output row, or an earlier joined item (a nested
+    /// joinedload).
+    pub(crate) parent: JoinedParent,
     key: Py<PyString>,
     uselist: bool,
     /// Where the load reports to Python: each distinct related object of a many-to-one, or
@@ -22,11 +28,17 @@ pub(crate) struct JoinedItem {
 }
 
 impl JoinedItem {
-    /// From ("joined", spec, attrs, parent position, key, uselist, sink).
+    /// From ("joined", spec, attrs, parent, key, uselist, sink): `parent` >= 0 is a position in
+    /// the output row, -1 - k the k-th joined item.
     pub(crate) fn new(entity: EntityItem, it: &Bound<'_, PyTuple>) -> PyResult<Self> {
+        let parent: isize = it.get_item(3)?.extract()?;
+        let parent = match usize::try_from(parent) {
+            Ok(p) => JoinedParent::Row(p),
+            Err(_) => JoinedParent::Joined((-1 - parent) as usize),
+        };
         Ok(JoinedItem {
             entity,
-            parent: it.get_item(3)?.extract()?,
+            parent,
             key: it.get_item(4)?.cast_into::<PyString>()?.unbind(),
             uselist: it.get_item(5)?.extract()?,
             sink: it.get_item(6)?.cast_into::<PyList>()?.unbind(),
@@ -58,24 +70,18 @@ fn dict_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
 }
 
 impl JoinedAcc {
-    /// Takes row's related object (None: the outer join found none) for the parent in `items`.
+    /// Takes a row's related object (None: the outer join found none) for `parent`.
     pub(crate) fn add(
         &mut self,
         py: Python<'_>,
         item: &JoinedItem,
-        items: &[Py<PyAny>],
+        parent: Option<&Bound<'_, PyAny>>,
         child: Option<Bound<'_, PyAny>>,
         populate_existing: bool,
     ) -> PyResult<()> {
-        let Some(parent) = items.get(item.parent) else {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "a joined plan item's parent must come before it",
-            ));
-        };
-        let parent = parent.bind(py);
-        if parent.is_none() {
+        let Some(parent) = parent.filter(|p| !p.is_none()) else {
             return Ok(());
-        }
+        };
         let key = item.key.bind(py);
         if !item.uselist {
             let d = dict_of(parent)?;

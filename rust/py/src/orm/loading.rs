@@ -10,7 +10,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 
 use super::identity::IdentityMap;
-use super::joined::{JoinedAcc, JoinedItem};
+use super::joined::{JoinedAcc, JoinedItem, JoinedParent};
 use super::spec::MapperSpec;
 use super::state::InstanceState;
 use crate::engine::result::{keys_new, Keys};
@@ -222,8 +222,10 @@ pub fn hydrate(
         .collect();
     let mut out = Vec::with_capacity(rows.len());
     let mut items: Vec<Py<PyAny>> = Vec::with_capacity(plan.items.len());
+    let mut row_joined: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(joined.len());
     for r in 0..rows.len() {
         items.clear();
+        row_joined.clear();
         let mut k = 0;
         for item in &plan.items {
             match item {
@@ -234,7 +236,12 @@ pub fn hydrate(
                 },
                 PlanItem::Joined(j) => {
                     let child = h.object(&j.entity, r)?;
-                    joined[k].add(py, j, &items, child, populate_existing)?;
+                    let parent = match j.parent {
+                        JoinedParent::Row(p) => items.get(p).map(|o| o.bind(py).clone()),
+                        JoinedParent::Joined(i) => row_joined.get(i).cloned().flatten(),
+                    };
+                    joined[k].add(py, j, parent.as_ref(), child.clone(), populate_existing)?;
+                    row_joined.push(child);
                     k += 1;
                 }
             }
