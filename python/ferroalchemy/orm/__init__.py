@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import exc  # noqa: F401
+from .aliased import aliased
 from .attributes import InstrumentedAttribute, QueryableAttribute
 from .base import Mapped, object_session
 from .collections import InstrumentedList
@@ -41,10 +42,6 @@ from .strategy_options import (
     undefer,
     with_loader_criteria,
 )
-
-
-def aliased(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: aliased() is not implemented yet")
 
 
 def validates(*names: Any, **kw: Any) -> Any:

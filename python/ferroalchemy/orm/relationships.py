@@ -461,6 +461,11 @@ class RelationshipAttribute:
 
         return relationship_comparators.has(self.prop, criterion, kwargs)
 
+    def of_type(self, entity: Any) -> Any:
+        from .aliased import OfType
+
+        return OfType(self.prop, entity)
+
     def contains(self, other: Any, **kwargs: Any) -> Any:
         from . import relationship_comparators
 
