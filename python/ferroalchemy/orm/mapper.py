@@ -217,7 +217,7 @@ class Mapper:
             if self._deferred_keys and not self._has_eager:
                 # session.get() runs this without the ORM statement path (which leaves deferred
                 # columns out itself): leave them out here.
-                from .eager import prepare
+                from .column_options import prepare
 
                 stmt = prepare(stmt)
             self._get_stmt = stmt

@@ -11,7 +11,7 @@ from .. import _core, event, exc
 from ..engine.result import Result
 from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
-from . import eager, loading, unitofwork
+from . import column_options, eager, joined_loading, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
 from .exc import ObjectDeletedError, UnmappedInstanceError
 
@@ -511,7 +511,7 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
-        executed, joined = eager.with_joined_loads(eager.prepare(statement))
+        executed, joined = joined_loading.with_joined_loads(column_options.prepare(statement))
         plan = loading.plan_for(executed)
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
@@ -524,7 +524,7 @@ class Session:
         )
         result._orm_yield_per = bool(yield_per)
         if joined:
-            eager.assemble_joined(self, statement, result, joined)
+            joined_loading.assemble_joined(self, statement, result, joined)
         if statement._with_options or loading.has_eager_relationships(statement):
             eager.apply_options(self, statement, result)
         return result
