@@ -137,3 +137,15 @@ def test_statements_and_values_match_sqlalchemy(backend: str, case: str) -> None
     ours = _run(fa, ferroalchemy.orm, backend, case)
     theirs = _run(sqlalchemy, sqlalchemy.orm, backend, case)
     assert ours == theirs
+
+
+def test_criteria_on_a_joined_entity_says_it_is_missing() -> None:
+    m = _models(fa, ferroalchemy.orm)
+    engine = fa.create_engine("sqlite://")
+    m.Base.metadata.create_all(engine)
+    crit = m.orm.with_loader_criteria(m.Address, m.Address.active == True)  # noqa: E712
+    with m.orm.Session(engine) as s:
+        with pytest.raises(NotImplementedError, match="with_loader_criteria"):
+            s.execute(fa.select(m.User).options(m.orm.joinedload(m.User.addresses), crit))
+        with pytest.raises(NotImplementedError, match="with_loader_criteria"):
+            s.execute(fa.select(m.User).join(m.User.addresses).options(crit))

@@ -40,9 +40,21 @@ def _with_criteria(statement: Select) -> Select:
         return statement
     crit = [o for o in statement._with_options if isinstance(o, LoaderCriteria)]
     for o in crit:
+        if any(_mapper_of(target) is o.mapper for target, *_ in statement._joins):
+            # SQLAlchemy puts the criteria into that join's ON clause.
+            raise NotImplementedError(
+                "ferroalchemy: with_loader_criteria() of an entity the statement joins to is not implemented yet"
+            )
         if any(getattr(e, "__mapper__", None) is o.mapper for e in statement._raw_columns):
             statement = statement.where(o.criteria)
     return statement
+
+
+def _mapper_of(target: Any) -> Any:
+    prop = getattr(target, "prop", None)
+    if getattr(prop, "is_relationship", False):
+        return prop.mapper
+    return getattr(target, "__mapper__", None)
 
 
 def _with_column_options(statement: Select) -> Select:

@@ -78,6 +78,10 @@ def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
 
 
 def _check_joinable(statement: Select, prop: Any) -> None:
+    if any(getattr(o, "mapper", None) is prop.mapper for o in statement._with_options if hasattr(o, "criteria")):
+        raise NotImplementedError(
+            "ferroalchemy: with_loader_criteria() of a joinedload() target is not implemented yet"
+        )
     if prop.direction == MANYTOMANY:
         raise NotImplementedError("ferroalchemy: joinedload() of a many-to-many relationship is not implemented yet")
     if prop.uselist and (statement._limit is not None or statement._offset is not None):
