@@ -5,9 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyList, PyString, PyTuple};
 
 use super::loading::EntityItem;
+use super::state::instance_dict;
 
 pub(crate) enum JoinedParent {
     Row(usize),
@@ -63,12 +64,6 @@ pub(crate) struct JoinedAcc {
     parents: Vec<Members>,
 }
 
-fn dict_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    Ok(obj
-        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
-        .cast_into::<PyDict>()?)
-}
-
 impl JoinedAcc {
     /// Takes a row's related object (None: the outer join found none) for `parent`.
     pub(crate) fn add(
@@ -84,7 +79,7 @@ impl JoinedAcc {
         };
         let key = item.key.bind(py);
         if !item.uselist {
-            let d = dict_of(parent)?;
+            let d = instance_dict(parent)?;
             // A parent that loaded it already (an earlier row or query) keeps its value, as in
             // SQLAlchemy, unless populate_existing asks for the row's.
             if populate_existing || !d.contains(key)? {
@@ -104,7 +99,7 @@ impl JoinedAcc {
         let slot = match self.index.get(&addr) {
             Some(&i) => i,
             None => {
-                let wanted = populate_existing || !dict_of(parent)?.contains(key)?;
+                let wanted = populate_existing || !instance_dict(parent)?.contains(key)?;
                 self.parents.push(Members {
                     parent: parent.clone().unbind(),
                     wanted,

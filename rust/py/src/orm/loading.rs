@@ -2,17 +2,19 @@
 //! identity key is hashed from Rust values first, so a row whose object is already in the identity
 //! map (a repeated parent in a join, an object loaded earlier) creates nothing.
 
+use std::collections::HashSet;
+
 use ferro_engine::Rows;
 use ferro_orm::IdentityKey;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyTuple;
 
 use super::identity::IdentityMap;
 use super::joined::{JoinedAcc, JoinedItem, JoinedParent};
 use super::spec::MapperSpec;
-use super::state::InstanceState;
+use super::state::{instance_dict, InstanceState};
 use crate::engine::result::{keys_new, Keys};
 use crate::processors::ColumnValues;
 
@@ -128,6 +130,8 @@ struct Hydrator<'a, 'py> {
     session_id: u64,
     populate_existing: bool,
     new: Bound<'py, PyAny>,
+    /// States of the objects this call has populated, by address.
+    populated: HashSet<usize>,
 }
 
 impl<'py> Hydrator<'_, 'py> {
@@ -137,7 +141,6 @@ impl<'py> Hydrator<'_, 'py> {
         let py = self.py;
         let (rows, cols) = (self.rows, self.cols);
         let row = rows.row(r);
-        let dict_key = intern!(py, "__dict__");
         let s = e.spec.get();
         let key = IdentityKey {
             mapper_id: s.mapper_id,
@@ -147,7 +150,12 @@ impl<'py> Hydrator<'_, 'py> {
             return Ok(None);
         }
         if let Some((obj, state)) = self.idmap.as_mut().and_then(|m| m.lookup(py, &key)) {
-            let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
+            // An object this result already populated (a parent repeated by a join) is taken
+            // as it is, as SQLAlchemy populates an object once per load.
+            if !self.populated.insert(state.as_ptr() as usize) {
+                return Ok(Some(obj));
+            }
+            let d = instance_dict(&obj)?;
             let mut st = state.borrow_mut(py);
             if self.populate_existing {
                 // Overwrite loaded values and forget pending changes, as SQLAlchemy does.
@@ -170,7 +178,7 @@ impl<'py> Hydrator<'_, 'py> {
             return Ok(Some(obj));
         }
         let obj = self.new.call1((s.cls.bind(py),))?;
-        let d = obj.getattr(dict_key)?.cast_into::<PyDict>()?;
+        let d = instance_dict(&obj)?;
         for &(ci, ri) in &e.attrs {
             d.set_item(s.cols[ci].attr.bind(py), cols.cell(py, rows, r, ri)?)?;
         }
@@ -184,6 +192,7 @@ impl<'py> Hydrator<'_, 'py> {
             InstanceState::new_loaded(py, s.mapper.clone_ref(py), &obj, identity, self.session_id)?,
         )?;
         d.set_item(intern!(py, "_sa_instance_state"), &state)?;
+        self.populated.insert(state.as_ptr() as usize);
         if let Some(m) = self.idmap.as_mut() {
             m.insert(py, key, state);
         }
@@ -211,6 +220,7 @@ pub fn hydrate(
         session_id,
         populate_existing,
         new: object_new(py)?.clone(),
+        populated: HashSet::new(),
     };
     let mut joined: Vec<JoinedAcc> = plan
         .items

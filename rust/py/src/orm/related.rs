@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
 use super::loading::GcPause;
+use super::state::instance_dict;
 
 /// An attribute's value as loaded: from the object's `__dict__`, or through the attribute (which
 /// loads it) when the dict lacks it.
@@ -13,10 +14,7 @@ fn loaded_attr<'py>(
     obj: &Bound<'py, PyAny>,
     attr: &Bound<'py, PyString>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let d = obj
-        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
-        .cast_into::<PyDict>()?;
-    match d.get_item(attr)? {
+    match instance_dict(obj)?.get_item(attr)? {
         Some(v) => Ok(v),
         None => obj.getattr(attr),
     }
@@ -63,7 +61,6 @@ pub fn attach_related<'py>(
             None => groups.set_item(&k, child)?,
         }
     }
-    let dict_key = pyo3::intern!(py, "__dict__");
     for parent in &parents {
         let k = loaded_attr(parent, &parent_attr)?;
         let found = if k.is_none() {
@@ -81,10 +78,7 @@ pub fn attach_related<'py>(
             }
             None => found.unwrap_or_else(|| py.None().into_bound(py)),
         };
-        parent
-            .getattr(dict_key)?
-            .cast_into::<PyDict>()?
-            .set_item(&key, value)?;
+        instance_dict(parent)?.set_item(&key, value)?;
     }
     Ok(())
 }
