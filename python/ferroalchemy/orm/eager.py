@@ -188,6 +188,11 @@ def _order_by(prop: Any) -> list[Any]:
     return list(getattr(prop, "order_by", False) or ())
 
 
+def _extra(prop: Any) -> list[Any]:
+    """Terms of an explicit primaryjoin beyond the column pairs: every load ANDs them."""
+    return list(getattr(prop, "_extra", ()) or ())
+
+
 def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
     pairs = prop._local_fk_attrs()
     if len(pairs) != 1:
@@ -196,7 +201,8 @@ def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], o
     keys = {getattr(p, fkattr) for p in batch} - {None}
     found: list[Any] = []
     if keys:
-        stmt = Select(target).where(_in(getattr(target, tattr), sorted(keys, key=repr))).options(*options)
+        stmt = Select(target).where(_in(getattr(target, tattr), sorted(keys, key=repr)), *_extra(prop))
+        stmt = stmt.options(*options)
         found = _objects(session._execute_orm(stmt, None), options)
     _core.attach_related(batch, fkattr, found, tattr, prop.key, prop)
     return found
@@ -218,7 +224,7 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], o
         stmt = (
             Select(target, sc)
             .select_from(Join(prop.mapper.local_table, prop.secondary, on, False, False))
-            .where(_in(sc, keys))
+            .where(_in(sc, keys), *_extra(prop))
             .order_by(*_order_by(prop))
             .options(*options)
         )
@@ -232,7 +238,8 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], o
             raise NotImplementedError("ferroalchemy: selectinload over a composite key is not implemented yet")
         pattr, child_keys = pairs[0]
         keys = [getattr(p, pattr) for p in batch]
-        stmt = Select(target).where(_in(getattr(target, child_keys), keys)).order_by(*_order_by(prop)).options(*options)
+        stmt = Select(target).where(_in(getattr(target, child_keys), keys), *_extra(prop))
+        stmt = stmt.order_by(*_order_by(prop)).options(*options)
         children = _objects(session._execute_orm(stmt, None), options)
     _core.attach_related(batch, pattr, children, child_keys, prop.key, prop, loaded_value)
     return children

@@ -78,6 +78,10 @@ def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
 
 
 def _check_joinable(statement: Select, prop: Any) -> None:
+    if getattr(prop, "_extra", None):
+        raise NotImplementedError(
+            "ferroalchemy: joinedload() of a relationship with a custom primaryjoin is not implemented yet"
+        )
     if any(getattr(o, "mapper", None) is prop.mapper for o in statement._with_options if hasattr(o, "criteria")):
         raise NotImplementedError(
             "ferroalchemy: with_loader_criteria() of a joinedload() target is not implemented yet"

@@ -64,6 +64,10 @@ def contains(prop: Any, other: Any) -> Any:
             f"Mapped instance expected for relationship comparison to object; got {other!r}. "
             f"Classes, queries and other SQL elements are not accepted in this context."
         )
+    if getattr(prop, "_extra", None):
+        raise NotImplementedError(
+            "ferroalchemy: contains() of a relationship with a custom primaryjoin is not implemented yet"
+        )
     tm = prop.mapper
     if prop.direction == MANYTOMANY:
         # The secondary table joins in under an alias, as SQLAlchemy's contains() does.
@@ -104,6 +108,7 @@ def _exists(prop: Any, criterion: Any) -> Exists:
     else:
         join = [pc == fc for pc, fc in prop._pairs]
         froms = (target_t,)
+    join += list(getattr(prop, "_extra", ()) or ())
     where = [*join] if criterion is None else [*join, criterion]
     inner = Select(literal_column("1")).select_from(*froms).where(and_(*where))
     # The parent's table stays in the enclosing query, as SQLAlchemy correlates it.
