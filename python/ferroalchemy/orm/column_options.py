@@ -59,10 +59,7 @@ def _mapper_of(target: Any) -> Any:
 
 def _with_column_options(statement: Select) -> Select:
     options = statement._with_options
-    if not options and not any(
-        isinstance(e, type) and getattr(e, "__mapper__", None) is not None and e.__mapper__._deferred_keys
-        for e in statement._raw_columns
-    ):
+    if not options and not has_deferred_columns(statement):
         return statement
     raw: list[Any] = []
     changed = False
@@ -75,6 +72,15 @@ def _with_column_options(statement: Select) -> Select:
             raw.append(PartialEntity(mapper, keys))
             changed = True
     return statement.with_only_columns(*raw) if changed else statement
+
+
+def has_deferred_columns(statement: Select) -> bool:
+    """Whether an entity of the statement has columns mapped deferred (its SELECT leaves them out
+    even without options)."""
+    return any(
+        isinstance(e, type) and getattr(e, "__mapper__", None) is not None and e.__mapper__._deferred_keys
+        for e in statement._raw_columns
+    )
 
 
 def _column_keys(mapper: Any, options: Any) -> set[str] | None:
