@@ -239,7 +239,7 @@ fn ctes_used_twice_and_only_in_a_subquery_are_defined_once_on_top() {
     let c = TableRef::new("c", None);
     let body = finished(select(vec![u.id.clone()]));
     let cte = |alias: &str| {
-        let t = TableRef::alias(&c, alias);
+        let t = TableRef::alias(&c, Some(alias));
         (
             FromItem::Cte {
                 select: body.clone(),
@@ -405,7 +405,7 @@ fn row_locks_per_dialect() {
             tail
         })
     };
-    let of = vec![u.table.clone(), TableRef::alias(&a.table, "aa")];
+    let of = vec![u.table.clone(), TableRef::alias(&a.table, Some("aa"))];
     let cases: [(ForUpdate, [&str; 4]); 5] = [
         (
             ForUpdate::default(),

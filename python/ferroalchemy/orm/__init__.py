@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import exc  # noqa: F401
+from .aliased import aliased
 from .attributes import InstrumentedAttribute, QueryableAttribute
 from .base import DynamicMapped, Mapped, WriteOnlyMapped, object_session
 from .collections import InstrumentedList
@@ -44,10 +45,6 @@ from .strategy_options import (
     with_loader_criteria,
 )
 from .writeonly import AppenderQuery, WriteOnlyCollection
-
-
-def aliased(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: aliased() is not implemented yet")
 
 
 def validates(*names: Any, **kw: Any) -> Any:

@@ -23,8 +23,8 @@ class MappedColumn:
     """What ``mapped_column()`` returns; becomes a Column when its class is mapped."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
+        self.deferred = bool(kw.pop("deferred", False))
         for unsupported in (
-            "deferred",
             "deferred_group",
             "deferred_raiseload",
             "use_existing_column",
@@ -45,6 +45,8 @@ class MappedColumn:
         self.args = args
         self.kw = kw
         self.column: Column | None = None
+        # The Column deferred() wraps, mapped as it is.
+        self.deferred_column: Column | None = None
 
     def _make_column(self, key: str, annotation: Any, registry: registry) -> Column:
         args = list(self.args)
@@ -93,8 +95,18 @@ def synonym(*args: Any, **kw: Any) -> Any:
     raise NotImplementedError("ferroalchemy: synonym() is not implemented yet")
 
 
-def deferred(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: deferred() is not implemented yet")
+def deferred(column: Any, *more: Any, raiseload: bool = False, group: Any = None, **kw: Any) -> Any:
+    """``bio = deferred(Column(Text))``: a column left out of the entity's SELECT, loaded with its
+    own SELECT on first access."""
+    if more or raiseload or group is not None or kw:
+        raise NotImplementedError(
+            "ferroalchemy: deferred() with more columns, group= or raiseload= is not implemented yet"
+        )
+    if not isinstance(column, Column):
+        raise exc.ArgumentError(f"deferred() takes a Column, got {column!r}")
+    mc = MappedColumn(deferred=True)
+    mc.deferred_column = column
+    return mc
 
 
 class declared_attr:
@@ -355,6 +367,9 @@ def _map_class(cls: type, reg: registry) -> Mapper:
             continue
         if table is not None:
             continue
+        is_deferred = isinstance(value, MappedColumn) and value.deferred
+        if isinstance(value, MappedColumn) and value.deferred_column is not None:
+            value = value.deferred_column
         if isinstance(value, Column):
             col = value.copy() if value.table is not None else value
             if col.name is None:
@@ -367,7 +382,7 @@ def _map_class(cls: type, reg: registry) -> Mapper:
                 mc = MappedColumn(*mc.args, **mc.kw)
             col = mc._make_column(key, inner, reg)
         columns.append(col)
-        props[key] = ColumnProperty(key, col)
+        props[key] = ColumnProperty(key, col, deferred=is_deferred)
     if table is None:
         if tablename is None:
             raise exc.InvalidRequestError(

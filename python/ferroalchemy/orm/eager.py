@@ -1,11 +1,16 @@
-"""Eager loading with "selectin": one IN query per relationship per batch of parents, after the
-parents' own statement, instead of one lazy load per parent."""
+"""Relationship loading after a statement's rows: "selectin" (one IN query per relationship per
+batch of parents instead of one lazy load per parent), noload(), raiseload(), and the options that
+wait on each object for its lazy loads (defaultload()/lazyload() paths, with_loader_criteria())."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..sql.elements import and_
+from .. import _core
+from ..sql.elements import BinaryExpression, BindParameter, and_
 from ..sql.selectable import Join, Select
 from .collections import loaded_value
 from .relationships import MANYTOMANY, MANYTOONE
@@ -14,133 +19,31 @@ from .strategy_options import _LoaderOption
 BATCH = 500
 
 
-class JoinedEntity:
-    """The target of a joinedload(): its mapper's columns, selected from an alias of its table."""
-
-    def __init__(self, prop: Any, alias: Any) -> None:
-        self.prop = prop
-        self.mapper = prop.mapper
-        self.alias = alias
-
-    def _ferro_entity_columns(self) -> list[Any]:
-        return [self.alias.c[c.key] for c in self.mapper._select_columns]
-
-
-class PartialEntity:
-    """An entity under load_only(): its primary key and the named columns only."""
-
-    def __init__(self, mapper: Any, keys: set[str]) -> None:
-        self.mapper = mapper
-        cols = mapper._select_columns
-        pk = {id(c) for c in mapper.primary_key}
-        self.indices = [i for i, c in enumerate(cols) if id(c) in pk or mapper._attr_for_column(c) in keys]
-
-    def _ferro_entity_columns(self) -> list[Any]:
-        cols = self.mapper._select_columns
-        return [cols[i] for i in self.indices]
-
-    def _plan_item(self, offset: int) -> tuple[Any, ...]:
-        return ("entity", self.mapper.spec, [(i, offset + k) for k, i in enumerate(self.indices)])
-
-
-def with_load_only(statement: Select) -> Select:
-    """load_only() options narrow their entity's columns in the SELECT."""
-    if not statement._with_options:
-        return statement
-    from .strategy_options import LoadOnly
-
-    only = [o for o in statement._with_options if isinstance(o, LoadOnly)]
-    if not only:
-        return statement
-    raw = []
-    for e in statement._raw_columns:
-        mapper = getattr(e, "__mapper__", None) if isinstance(e, type) else None
-        match = next((o for o in only if o.mapper is mapper), None)
-        raw.append(PartialEntity(mapper, match.keys) if match is not None else e)
-    return statement.with_only_columns(*raw)
-
-
-def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
-    """The statement with the columns of each first-level joinedload target (from a LEFT OUTER JOIN
-    it adds) or contains_eager target (from the join the statement has)."""
-    joined = [opt for opt in statement._with_options if opt.steps and opt.steps[0][0] in ("joined", "contains")]
-    if not joined:
-        return statement, []
-    augmented = statement
-    entities = []
-    for n, opt in enumerate(joined, 1):
-        prop = opt.steps[0][1]
-        prop._resolve()
-        if opt.steps[0][0] == "contains":
-            entity = JoinedEntity(prop, prop.mapper.local_table)
-            augmented = augmented.add_columns(entity)
-            entities.append(entity)
-            continue
-        if prop.direction == MANYTOMANY:
-            raise NotImplementedError(
-                "ferroalchemy: joinedload() of a many-to-many relationship is not implemented yet"
-            )
-        if prop.uselist and (statement._limit is not None or statement._offset is not None):
-            raise NotImplementedError(
-                "ferroalchemy: joinedload() of a collection with LIMIT/OFFSET is not implemented yet"
-            )
-        target_t = prop.mapper.local_table
-        alias = target_t.alias(f"{target_t.name}_{n}")
-        on = and_(
-            *[
-                (alias.c[b.key] == a) if prop.direction == MANYTOONE else (a == alias.c[b.key])
-                for a, b in ([(fc, tc) for tc, fc in prop._pairs] if prop.direction == MANYTOONE else prop._pairs)
-            ]
-        )
-        entity = JoinedEntity(prop, alias)
-        augmented = augmented.add_columns(entity).outerjoin(alias, on)
-        entities.append(entity)
-    return augmented, entities
-
-
-def assemble_joined(session: Any, statement: Select, result: Any, entities: list[JoinedEntity]) -> None:
-    """Puts each joined row's related object into its parent, then drops the added columns."""
-    width = len(statement._raw_columns)
-    rows = result._cursor.peek_tuples()
-    for k, entity in enumerate(entities):
-        prop = entity.prop
-        parent_index = next(
-            i for i, e in enumerate(statement._raw_columns) if getattr(e, "__mapper__", None) is prop.parent
-        )
-        collected: dict[int, tuple[Any, list[Any]]] = {}
-        for row in rows:
-            parent, child = row[parent_index], row[width + k]
-            if parent is None:
-                continue
-            entry = collected.setdefault(id(parent), (parent, []))
-            if child is not None and not any(child is c for c in entry[1]):
-                entry[1].append(child)
-        for parent, members in collected.values():
-            if prop.key in parent.__dict__:
-                continue
-            parent.__dict__[prop.key] = loaded_value(parent, prop, members)
-        if prop.uselist:
-            result._require_unique = True
-    result._cursor.truncate_columns(width)
-    # selectin steps under a joinedload continue from the joined objects.
-    for entity in entities:
-        deeper = [opt.steps for opt in statement._with_options if len(opt.steps) > 1 and opt.steps[0][1] is entity.prop]
-        if deeper:
-            k = entities.index(entity)
-            related = [row[width + k] for row in rows if row[width + k] is not None]
-            load_paths(session, entity.mapper, _unique(related), deeper, depth=1)
-
-
 def apply_options(session: Any, statement: Select, result: Any) -> None:
     """Runs the eager loads the statement's options and its entities' relationships ask for, and
     marks raiseload() relationships. A streamed result (yield_per) runs them per chunk, as the
     chunk arrives."""
     cursor = result._cursor
     if not getattr(cursor, "streaming", False):
-        apply_to_rows(session, statement, cursor.peek_tuples())
+        with gc_paused():
+            apply_to_rows(session, statement, cursor.peek_tuples())
         return
     apply_to_rows(session, statement, cursor.peek_tuples(True))
     cursor.on_chunk = lambda rows: apply_to_rows(session, statement, rows)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses CPython's cyclic GC while eager loads build objects and collections, as hydration
+    does in Rust: none of them is garbage yet, and collections set off while the batches arrive
+    would rescan the whole, growing heap of just-loaded objects."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def apply_to_rows(session: Any, statement: Select, rows: list[Any]) -> None:
@@ -151,31 +54,91 @@ def apply_to_rows(session: Any, statement: Select, rows: list[Any]) -> None:
         parents = [row[index] for row in rows if row[index] is not None]
         if not parents:
             continue
-        paths = [opt.steps for opt in statement._with_options if opt.steps and opt.steps[0][1].parent is mapper]
+        paths: list[Any] = [
+            opt.steps for opt in statement._with_options if opt.steps and opt.steps[0][1].parent is mapper
+        ]
+        paths += [o for o in statement._with_options if getattr(o, "propagate_to_loaders", False)]
         load_paths(session, mapper, parents, paths, depth=0)
-        raising = frozenset(s[0][1].key for s in paths if s[0][0] == "raise")
+        raising = frozenset(s[0][1].key for s in paths if isinstance(s, tuple) and s[0][0] == "raise")
         if raising:
             for p in parents:
                 state = p.__dict__["_sa_instance_state"]
                 state.raise_on = raising | (state.raise_on or frozenset())
 
 
-def load_paths(session: Any, mapper: Any, parents: list[Any], paths: list[tuple[Any, ...]], depth: int) -> None:
-    props = {}
+def load_paths(
+    session: Any,
+    mapper: Any,
+    parents: list[Any],
+    paths: list[Any],
+    depth: int,
+    seen: frozenset[Any] = frozenset(),
+) -> None:
+    """Runs the selectin loads (and noload()s) that `paths` name at `depth` for these parents of
+    `mapper`, and those configured lazy="selectin", except toward a mapper already on the path
+    (`seen`), where SQLAlchemy stops following configured eager loads."""
+    seen = seen | {mapper}
+    criteria = _propagating_criteria(paths)
+    paths = [s for s in paths if isinstance(s, tuple)]
+    props: dict[str, Any] = {}
+    chosen: dict[str, str] = {}
     for steps in paths:
-        if len(steps) > depth and steps[depth][1].parent is mapper and steps[depth][0] == "selectin":
-            props[steps[depth][1].key] = steps[depth][1]
-    # Relationships configured lazy="selectin" load this way without an option.
+        if len(steps) > depth and steps[depth][1].parent is mapper:
+            strategy, prop = steps[depth]
+            chosen.setdefault(prop.key, strategy)
+            if strategy == "selectin":
+                props[prop.key] = prop
+    # Relationships configured lazy="selectin" load this way unless an option says otherwise.
     for prop in mapper._props.values():
         if getattr(prop, "is_relationship", False) and prop.lazy == "selectin":
-            props.setdefault(prop.key, prop)
+            if chosen.get(prop.key, "default") == "default" and (prop.key in props or prop.mapper not in seen):
+                props.setdefault(prop.key, prop)
     for prop in props.values():
         deeper = [s for s in paths if len(s) > depth + 1 and s[depth][1] is prop]
         # A joined step right below runs inside the child query, as SQLAlchemy's LEFT OUTER JOIN.
         joined = [_LoaderOption((s[depth + 1],)) for s in deeper if s[depth + 1][0] == "joined"]
-        children = load_relationship(session, prop, parents, joined)
-        if children:
-            load_paths(session, prop.mapper, children, deeper, depth + 1)
+        children = load_relationship(session, prop, parents, joined + criteria)
+        if children and (deeper or prop.mapper._has_eager):
+            load_paths(session, prop.mapper, _unique(children), deeper + criteria, depth + 1, seen)
+    for key, strategy in chosen.items():
+        if strategy == "noload":
+            _set_empty(mapper._props[key], parents)
+    _remember_lazy_options(mapper, parents, paths, depth, props, criteria)
+
+
+def _propagating_criteria(paths: list[Any]) -> list[Any]:
+    """with_loader_criteria() options travel in `paths` as one-step entries (see apply_to_rows)."""
+    return [s for s in paths if not isinstance(s, tuple)]
+
+
+def _set_empty(prop: Any, parents: list[Any]) -> None:
+    """noload(): the relationship reads as empty (None, or an empty collection) without SQL."""
+    prop._resolve()
+    for p in parents:
+        if prop.key not in p.__dict__:
+            p.__dict__[prop.key] = loaded_value(p, prop, [])
+
+
+def _remember_lazy_options(
+    mapper: Any, parents: list[Any], paths: list[Any], depth: int, loaded: dict[str, Any], criteria: list[Any]
+) -> None:
+    """Options below a relationship that loads lazily (defaultload()/lazyload() paths with more
+    steps, with_loader_criteria()) wait on each parent's state for its lazy load."""
+    lazy: dict[str, list[Any]] = {}
+    for steps in paths:
+        if len(steps) <= depth + 1:
+            continue
+        strategy, prop = steps[depth]
+        if prop.parent is mapper and prop.key not in loaded and strategy in ("default", "lazy"):
+            lazy.setdefault(prop.key, []).append(_LoaderOption(tuple(steps[depth + 1 :])))
+    if criteria:
+        for prop in mapper._props.values():
+            if getattr(prop, "is_relationship", False) and prop.key not in loaded:
+                lazy.setdefault(prop.key, []).extend(criteria)
+    if not lazy:
+        return
+    for p in parents:
+        p.__dict__["_sa_instance_state"].load_options = lazy
 
 
 def _unique(objs: list[Any]) -> list[Any]:
@@ -189,10 +152,11 @@ def _unique(objs: list[Any]) -> list[Any]:
 
 
 def load_relationship(session: Any, prop: Any, parents: list[Any], options: list[Any] = ()) -> list[Any]:  # type: ignore[assignment]
-    """Loads `prop` for every parent that has not loaded it yet; returns the related objects.
-    `options` apply to the query that loads them."""
+    """Loads `prop` for every parent that has not loaded it yet; returns the related objects
+    (a many-to-many's may repeat). `options` apply to the query that loads them."""
     prop._resolve()
-    todo = _unique([p for p in parents if prop.key not in p.__dict__])
+    key = prop.key
+    todo = _unique([p for p in parents if key not in p.__dict__])
     loaded: list[Any] = []
     target = prop.mapper.class_
     for start in range(0, len(todo), BATCH):
@@ -202,13 +166,31 @@ def load_relationship(session: Any, prop: Any, parents: list[Any], options: list
         else:
             loaded.extend(_load_collections(session, prop, target, batch, options))
     # Parents that had it loaded already still pass their related objects on to deeper paths.
-    todo_ids = {id(p) for p in todo}
-    for p in parents:
-        if id(p) not in todo_ids:
-            value = p.__dict__.get(prop.key)
-            if value is not None:
-                loaded.extend(value if prop.uselist else [value])
-    return _unique(loaded)
+    if len(todo) != len(parents):
+        todo_ids = {id(p) for p in todo}
+        for p in parents:
+            if id(p) not in todo_ids:
+                value = p.__dict__.get(key)
+                if value is not None:
+                    loaded.extend(value if prop.uselist else [value])
+    return loaded
+
+
+def _in(column: Any, keys: list[Any]) -> Any:
+    """``column IN (keys)`` for key values read from loaded objects: one expanding parameter,
+    without the per-value checks in_() gives values from user code."""
+    col = column.__clause_element__() if hasattr(column, "__clause_element__") else column
+    return BinaryExpression._make(col, "in", BindParameter._expanding_anon(keys, col._type, col._bind_name), "in")
+
+
+def _order_by(prop: Any) -> list[Any]:
+    """The relationship's order_by columns (none when it has none)."""
+    return list(getattr(prop, "order_by", False) or ())
+
+
+def _extra(prop: Any) -> list[Any]:
+    """Terms of an explicit primaryjoin beyond the column pairs: every load ANDs them."""
+    return list(getattr(prop, "_extra", ()) or ())
 
 
 def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
@@ -217,14 +199,18 @@ def _load_many_to_one(session: Any, prop: Any, target: type, batch: list[Any], o
         raise NotImplementedError("ferroalchemy: selectinload over a composite foreign key is not implemented yet")
     tattr, fkattr = pairs[0]
     keys = {getattr(p, fkattr) for p in batch} - {None}
-    found = {}
+    found: list[Any] = []
     if keys:
-        stmt = Select(target).where(getattr(target, tattr).in_(sorted(keys, key=repr))).options(*options)
-        for obj in session._execute_orm(stmt, None).unique().scalars().all():
-            found[getattr(obj, tattr)] = obj
-    for p in batch:
-        p.__dict__[prop.key] = found.get(getattr(p, fkattr))
-    return list(found.values())
+        stmt = Select(target).where(_in(getattr(target, tattr), sorted(keys, key=repr)), *_extra(prop))
+        stmt = stmt.options(*options)
+        found = _objects(session._execute_orm(stmt, None), options)
+    _core.attach_related(batch, fkattr, found, tattr, prop.key, prop)
+    return found
+
+
+def _objects(result: Any, options: Any) -> list[Any]:
+    # Only a joined collection below can repeat an object in the rows.
+    return (result.unique() if options else result).scalars().all()  # type: ignore[no-any-return]
 
 
 def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], options: Any) -> list[Any]:
@@ -238,21 +224,22 @@ def _load_collections(session: Any, prop: Any, target: type, batch: list[Any], o
         stmt = (
             Select(target, sc)
             .select_from(Join(prop.mapper.local_table, prop.secondary, on, False, False))
-            .where(sc.in_(keys))
+            .where(_in(sc, keys), *_extra(prop))
+            .order_by(*_order_by(prop))
             .options(*options)
         )
-        rows = [(child, key) for child, key in session._execute_orm(stmt, None).unique().all()]
+        result = session._execute_orm(stmt, None)
+        rows = (result.unique() if options else result).all()
+        children = [r[0] for r in rows]
+        child_keys: Any = [r[1] for r in rows]
     else:
         pairs = prop._child_fk_attrs()
         if len(pairs) != 1:
             raise NotImplementedError("ferroalchemy: selectinload over a composite key is not implemented yet")
-        pattr, fkattr = pairs[0]
+        pattr, child_keys = pairs[0]
         keys = [getattr(p, pattr) for p in batch]
-        stmt = Select(target).where(getattr(target, fkattr).in_(keys)).options(*options)
-        rows = [(child, getattr(child, fkattr)) for child in session._execute_orm(stmt, None).unique().scalars().all()]
-    groups: dict[Any, list[Any]] = {}
-    for child, key in rows:
-        groups.setdefault(key, []).append(child)
-    for p in batch:
-        p.__dict__[prop.key] = loaded_value(p, prop, groups.get(getattr(p, pattr), []))
-    return [c for c, _ in rows]
+        stmt = Select(target).where(_in(getattr(target, child_keys), keys), *_extra(prop))
+        stmt = stmt.order_by(*_order_by(prop)).options(*options)
+        children = _objects(session._execute_orm(stmt, None), options)
+    _core.attach_related(batch, pattr, children, child_keys, prop.key, prop, loaded_value)
+    return children

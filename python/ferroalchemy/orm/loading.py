@@ -20,6 +20,7 @@ def plan_for(stmt: Select) -> Any:
     keys: list[str] = []
     idx = 0
     has_entity = False
+    joined: list[Any] = []
     for e in stmt._raw_columns:
         mapper = getattr(e, "__mapper__", None)
         if mapper is not None and isinstance(e, type):
@@ -27,6 +28,18 @@ def plan_for(stmt: Select) -> Any:
             keys.append(e.__name__)
             idx += len(mapper._select_columns)
             has_entity = True
+        elif hasattr(e, "_aliased_plan_item"):
+            items.append(e._aliased_plan_item(idx))
+            keys.append(e.__name__)
+            idx += len(e.mapper._select_columns)
+            has_entity = True
+        elif getattr(e, "is_joined_entity", False):
+            # Attached to its parent object in hydration; not a column of the result's rows.
+            # A nested joinedload's parent is the joined item above it: -1 - its index.
+            parent = _entity_position(stmt, e.prop.parent) if e.parent is None else -1 - joined.index(e.parent)
+            items.append(e._plan_item(idx, parent))
+            joined.append(e)
+            idx += len(e.indices)
         elif hasattr(e, "_plan_item"):
             items.append(e._plan_item(idx))
             keys.append(e.mapper.class_.__name__)
@@ -51,6 +64,20 @@ def plan_for(stmt: Select) -> Any:
     plan = _core.LoadPlan(items, keys) if has_entity else None
     stmt.__dict__["_plan_cache"] = (stmt._raw_columns, plan)
     return plan
+
+
+def _entity_position(stmt: Select, mapper: Any) -> int:
+    """Where the entity of `mapper` is in the statement's result rows."""
+    pos = 0
+    for e in stmt._raw_columns:
+        if getattr(e, "is_joined_entity", False):
+            continue
+        if getattr(e, "__mapper__", None) is mapper and isinstance(e, type):
+            return pos
+        if hasattr(e, "indices") and e.mapper is mapper:  # the entity narrowed by deferred columns
+            return pos
+        pos += len(e.c) if isinstance(e, FromClause) else 1
+    raise exc.InvalidRequestError(f"Mapper {mapper} is not an entity of the statement")
 
 
 def normalize_ident(mapper: Any, ident: Any) -> tuple[Any, ...]:
@@ -104,23 +131,30 @@ def from_identity_map(session: Any, prop: Any, obj: Any) -> Any:
 def lazy_load(session: Any, prop: Any, obj: Any) -> Any:
     prop._resolve()
     target = prop.mapper.class_
+    # Options the loading query left for this relationship (defaultload() paths, criteria).
+    pending = obj.__dict__["_sa_instance_state"].load_options
+    options = pending.get(prop.key, ()) if pending else ()
     if prop.direction == MANYTOONE:
         pairs = prop._local_fk_attrs()
         values = tuple(getattr(obj, fkattr) for _, fkattr in pairs)
         if None in values:
             return None
-        if not prop._extra and [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] == [
-            t for t, _ in pairs
-        ]:
+        if (
+            not options
+            and not prop._extra
+            and [prop.mapper._attr_for_column(c) for c in prop.mapper.primary_key] == [t for t, _ in pairs]
+        ):
             return session.get(target, values)
         stmt = Select(target).where(
             *[getattr(target, t) == v for (t, _), v in zip(pairs, values, strict=True)], *prop._extra
         )
-        return session.execute(stmt).scalars().first()
+        return session.execute(stmt.options(*options)).scalars().first()
     stmt = prop.__dict__.get("_lazy_stmt")
     if stmt is None:
         stmt = _lazy_statement(prop, target)
         prop._lazy_stmt = stmt
+    if options:
+        stmt = stmt.options(*options)
     if prop.direction == MANYTOMANY:
         pm = prop.parent
         params = {f"lz_{i}": getattr(obj, pm._attr_for_column(pc)) for i, (pc, _) in enumerate(prop._sec_parent)}
@@ -143,6 +177,23 @@ def _lazy_statement(prop: Any, target: type) -> Select:
         crit = [fc == BindParameter(f"lz_{i}", None, fc.type) for i, (_, fc) in enumerate(prop._pairs)]
     stmt = stmt.where(and_(*crit, *prop._extra))
     return stmt.order_by(*prop.order_by) if prop.order_by else stmt
+
+
+def load_column(session: Any, state: Any, obj: Any, prop: Any) -> Any:
+    """A column the object's SELECT left out (deferred, or not named by load_only()): one SELECT
+    of that column by primary key, as SQLAlchemy's deferred loader."""
+    from .base import state_str
+    from .exc import ObjectDeletedError
+
+    session._check_io()
+    session._autoflush()
+    pk = state.mapper.primary_key
+    stmt = Select(prop.column).where(*[c == v for c, v in zip(pk, state.identity, strict=True)])
+    rows = session._execute_orm(stmt, None).all()
+    if not rows:
+        raise ObjectDeletedError(f"Instance '{state_str(obj)}' has been deleted, or its row is otherwise not present.")
+    obj.__dict__[prop.key] = value = rows[0][0]
+    return value
 
 
 def has_eager_relationships(stmt: Select) -> bool:

@@ -69,6 +69,7 @@ class Mapper:
 
     def _add_property(self, key: str, prop: Any) -> None:
         self.__dict__.pop("_has_eager_cache", None)
+        self.__dict__.pop("_deferred_keys_cache", None)
         self.__dict__.pop("_select_columns_cache", None)
         self.__dict__.pop("_ferro_plan", None)
         self.__dict__.pop("_writable_relationships_cache", None)
@@ -164,6 +165,16 @@ class Mapper:
         return has
 
     @property
+    def _deferred_keys(self) -> frozenset[str]:
+        """Column attributes mapped deferred (left out of the entity's SELECT)."""
+        keys = self.__dict__.get("_deferred_keys_cache")
+        if keys is None:
+            keys = self._deferred_keys_cache = frozenset(
+                k for k, p in self._props.items() if getattr(p, "deferred", False)
+            )
+        return keys
+
+    @property
     def _select_columns(self) -> list[Any]:
         # Read on every ORM select; callers copy before changing it.
         cols = self.__dict__.get("_select_columns_cache")
@@ -236,7 +247,14 @@ class Mapper:
         """``SELECT <columns> FROM t WHERE pk = :pk_1 ...``, built once; session.get() binds the key."""
         if self._get_stmt is None:
             crit = [c == BindParameter(f"pk_{i}", None, c.type) for i, c in enumerate(self.primary_key, 1)]
-            self._get_stmt = Select(self.class_).where(*crit)
+            stmt = Select(self.class_).where(*crit)
+            if self._deferred_keys and not self._has_eager:
+                # session.get() runs this without the ORM statement path (which leaves deferred
+                # columns out itself): leave them out here.
+                from .column_options import prepare
+
+                stmt = prepare(stmt)
+            self._get_stmt = stmt
         return self._get_stmt
 
 

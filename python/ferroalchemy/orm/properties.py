@@ -12,11 +12,13 @@ from .base import NO_VALUE, instance_state, session_for_state
 class ColumnProperty:
     is_relationship = False
 
-    def __init__(self, key: str, column: Any) -> None:
+    def __init__(self, key: str, column: Any, deferred: bool = False) -> None:
         self.key = key
         self.column = column
         self.columns = [column]
         self.parent: Any = None
+        # Left out of the entity's SELECT; loads with its own SELECT on first access.
+        self.deferred = deferred
 
     def set(self, obj: Any, value: Any) -> None:
         if "_sa_instance_state" not in obj.__dict__:
@@ -33,8 +35,14 @@ class ColumnProperty:
         session = session_for_state(state)
         if session is None:
             raise detached_error(obj, "attribute refresh")
-        session._load_state(state, obj)
-        return d.get(self.key)
+        if state.expired:
+            session._load_state(state, obj)
+            if self.key in d:
+                return d[self.key]
+        # A deferred column, or one a load_only()/defer() query left out: its own SELECT.
+        from .loading import load_column
+
+        return load_column(session, state, obj, self)
 
     def __repr__(self) -> str:
         return f"<ColumnProperty at {hex(id(self))}; {self.key}>"

@@ -8,7 +8,7 @@ import warnings
 from typing import Any
 
 from .. import exc
-from ..sql.elements import and_, literal, or_
+from ..sql.elements import and_
 from . import join_condition
 from .attributes import record_change
 from .base import instance_state, session_for_state
@@ -570,40 +570,29 @@ class RelationshipAttribute:
         return self._compare(other, negate=True)
 
     def _compare(self, other: Any, negate: bool) -> Any:
-        """``Address.user == some_user`` / ``== None``: SQL on the foreign key, as SQLAlchemy's
-        relationship comparator renders it."""
-        prop = self.prop
-        prop._resolve()
-        if prop.direction != MANYTOONE:
-            if other is not None:
-                raise exc.InvalidRequestError(
-                    "Can't compare a collection to an object or collection; use contains() to test for membership."
-                )
-            raise NotImplementedError(
-                "ferroalchemy: comparing a collection relationship to None is not implemented yet"
-            )
-        if other is None:
-            return and_(*[fc.is_not(None) if negate else fc.is_(None) for _, fc in prop._pairs])
-        if not isinstance(other, prop.mapper.class_):
-            raise exc.ArgumentError(
-                f"Mapped instance expected for relationship comparison to object; got {other!r}. "
-                f"Classes, queries and other SQL elements are not accepted in this context."
-            )
-        tm = prop.mapper
-        pairs = [(getattr(other, tm._attr_for_column(tc)), fc) for tc, fc in prop._pairs]
-        if negate:
-            return and_(*[or_(fc != v, fc.is_(None)) for v, fc in pairs])
-        # SQLAlchemy substitutes the object's key into the lazy-load clause: `:param_1 = fk`.
-        return and_(*[literal(v, fc.type) == fc for v, fc in pairs])
+        from . import relationship_comparators
 
-    def any(self, *a: Any, **k: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: relationship any() is not implemented yet")
+        return relationship_comparators.compare(self.prop, other, negate)
 
-    def has(self, *a: Any, **k: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: relationship has() is not implemented yet")
+    def any(self, criterion: Any = None, **kwargs: Any) -> Any:
+        from . import relationship_comparators
 
-    def contains(self, *a: Any, **k: Any) -> Any:
-        raise NotImplementedError("ferroalchemy: relationship contains() is not implemented yet")
+        return relationship_comparators.any_(self.prop, criterion, kwargs)
+
+    def has(self, criterion: Any = None, **kwargs: Any) -> Any:
+        from . import relationship_comparators
+
+        return relationship_comparators.has(self.prop, criterion, kwargs)
+
+    def of_type(self, entity: Any) -> Any:
+        from .aliased import OfType
+
+        return OfType(self.prop, entity)
+
+    def contains(self, other: Any, **kwargs: Any) -> Any:
+        from . import relationship_comparators
+
+        return relationship_comparators.contains(self.prop, other)
 
 
 def relationship(argument: Any = None, secondary: Any = None, **kw: Any) -> RelationshipProperty:

@@ -12,7 +12,7 @@ from .. import _core, event, exc
 from ..engine.result import Result
 from ..sql.dml import Delete, Update
 from ..sql.selectable import Select
-from . import eager, loading, unitofwork
+from . import column_options, eager, joined_loading, loading, unitofwork
 from .base import _sessions, instance_state, session_for_state, state_str
 from .exc import ObjectDeletedError, UnmappedInstanceError
 from .relationships import cascade_iterator
@@ -544,8 +544,8 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
-        if statement._with_options:
-            executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
+        if statement._with_options or column_options.has_deferred_columns(statement):
+            executed, joined = joined_loading.with_joined_loads(column_options.prepare(statement))
         else:
             executed, joined = statement, []
         plan = loading.plan_for(executed)
@@ -560,7 +560,7 @@ class Session:
         )
         result._orm_yield_per = bool(yield_per)
         if joined:
-            eager.assemble_joined(self, statement, result, joined)
+            joined_loading.assemble_joined(self, statement, result, joined)
         if statement._with_options or loading.has_eager_relationships(statement):
             eager.apply_options(self, statement, result)
         return result

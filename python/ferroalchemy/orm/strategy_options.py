@@ -1,11 +1,14 @@
-"""Loader options: selectinload (subqueryload loads the same way), first-level joinedload and
-contains_eager, raiseload, load_only. The other strategies say so when named."""
+"""Loader options: selectinload (subqueryload loads the same way), joinedload, contains_eager,
+raiseload, lazyload, noload, defaultload on relationship paths; load_only, defer, undefer on
+columns; with_loader_criteria. The other strategies say so when named."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import exc
+from ..sql.elements import ClauseElement
 
 
 class _LoaderOption:
@@ -43,14 +46,24 @@ class _LoaderOption:
     def joinedload(self, attr: Any, *more: Any, innerjoin: bool = False) -> _LoaderOption:
         if innerjoin:
             raise NotImplementedError("ferroalchemy: joinedload(innerjoin=True) is not implemented yet")
-        if self.steps and self.steps[-1][0] != "selectin":
+        if self.steps and self.steps[-1][0] not in ("selectin", "joined"):
             raise NotImplementedError(
-                "ferroalchemy: joinedload() below a joinedload()/contains_eager() is not implemented yet"
+                "ferroalchemy: joinedload() below a contains_eager()/defaultload() is not implemented yet"
             )
         opt = self._chain("joined", attr)
         for a in more:
             opt = opt.joinedload(a)
         return opt
+
+    def lazyload(self, attr: Any) -> _LoaderOption:
+        return self._chain("lazy", attr)
+
+    def noload(self, attr: Any) -> _LoaderOption:
+        _warn_noload()
+        return self._chain("noload", attr)
+
+    def defaultload(self, attr: Any) -> _LoaderOption:
+        return self._chain("default", attr)
 
     def __repr__(self) -> str:
         return "Load(" + ".".join(f"{s}:{p.key}" for s, p in self.steps) + ")"
@@ -112,6 +125,92 @@ def load_only(*attrs: Any, raiseload: bool = False) -> LoadOnly:
     return LoadOnly(*attrs, raiseload=raiseload)
 
 
+def lazyload(attr: Any) -> _LoaderOption:
+    return _LoaderOption(()).lazyload(attr)
+
+
+def noload(attr: Any) -> _LoaderOption:
+    _warn_noload()
+    return _LoaderOption(())._chain("noload", attr)
+
+
+def _warn_noload() -> None:
+    warnings.warn(
+        "The noload() option is deprecated and will be removed in a future release.  This option "
+        "produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
+        exc.SADeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def defaultload(attr: Any) -> _LoaderOption:
+    return _LoaderOption(()).defaultload(attr)
+
+
+class ColumnDeferral:
+    """``defer(User.bio)`` / ``undefer(User.bio)``: the column leaves / joins its entity's SELECT;
+    a column left out loads with its own SELECT on first access."""
+
+    steps: tuple[Any, ...] = ()
+
+    def __init__(self, attr: Any, deferred: bool, raiseload: bool = False) -> None:
+        if raiseload:
+            raise NotImplementedError("ferroalchemy: defer(raiseload=True) is not implemented yet")
+        prop = getattr(attr, "prop", None)
+        if prop is None or getattr(prop, "is_relationship", True):
+            name = "defer" if deferred else "undefer"
+            raise exc.ArgumentError(f"{name}() takes a column attribute such as User.name, got {attr!r}")
+        self.mapper = prop.parent
+        self.key = prop.key
+        self.deferred = deferred
+
+
+def defer(attr: Any, *more: Any, raiseload: bool = False) -> ColumnDeferral:
+    if more:
+        raise NotImplementedError("ferroalchemy: defer() of a path through relationships is not implemented yet")
+    return ColumnDeferral(attr, True, raiseload)
+
+
+def undefer(attr: Any, *more: Any) -> ColumnDeferral:
+    if more:
+        raise NotImplementedError("ferroalchemy: undefer() of a path through relationships is not implemented yet")
+    return ColumnDeferral(attr, False)
+
+
+class LoaderCriteria:
+    """``with_loader_criteria(User, User.active == True)``: the criteria join the WHERE clause of
+    every SELECT of the entity the statement runs, and of the relationship loads (selectin and
+    lazy) of the objects it loads."""
+
+    steps: tuple[Any, ...] = ()
+
+    def __init__(self, entity: Any, criteria: Any, include_aliases: bool, propagate_to_loaders: bool) -> None:
+        mapper = getattr(entity, "__mapper__", None)
+        if mapper is None:
+            raise NotImplementedError(
+                "ferroalchemy: with_loader_criteria() of something other than a mapped class is not implemented yet"
+            )
+        if include_aliases:
+            raise NotImplementedError("ferroalchemy: with_loader_criteria(include_aliases=True) is not implemented yet")
+        self.mapper = mapper
+        # A callable receives the class, as in SQLAlchemy (the lambda form).
+        self.criteria = criteria if isinstance(criteria, ClauseElement) or not callable(criteria) else criteria(entity)
+        self.propagate_to_loaders = propagate_to_loaders
+
+
+def with_loader_criteria(
+    entity_or_base: Any,
+    where_criteria: Any,
+    loader_only: bool = False,
+    include_aliases: bool = False,
+    propagate_to_loaders: bool = True,
+    track_closure_variables: bool = True,
+) -> LoaderCriteria:
+    if loader_only:
+        raise NotImplementedError("ferroalchemy: with_loader_criteria(loader_only=True) is not implemented yet")
+    return LoaderCriteria(entity_or_base, where_criteria, include_aliases, propagate_to_loaders)
+
+
 def _not_yet(name: str) -> Any:
     def option(*args: Any, **kw: Any) -> Any:
         raise NotImplementedError(f"ferroalchemy: the {name}() loader option is not implemented yet")
@@ -121,21 +220,9 @@ def _not_yet(name: str) -> Any:
 
 
 _NOT_YET = (
-    "lazyload",
-    "noload",
-    "defer",
-    "undefer",
-    "defaultload",
     "immediateload",
-    "with_loader_criteria",
     "selectin_polymorphic",
 )
 
-lazyload = _not_yet("lazyload")
-noload = _not_yet("noload")
-defer = _not_yet("defer")
-undefer = _not_yet("undefer")
-defaultload = _not_yet("defaultload")
 immediateload = _not_yet("immediateload")
-with_loader_criteria = _not_yet("with_loader_criteria")
 selectin_polymorphic = _not_yet("selectin_polymorphic")

@@ -148,7 +148,12 @@ class Alias(FromClause):
     def __init__(self, element: FromClause, name: str | None) -> None:
         self.element = element
         self.name = name or f"{getattr(element, 'name', 'anon')}_1"
-        self._ref = element._ref.alias(self.name)
+        # A table's unnamed alias is anonymous: `<table>_N`, numbered where the statement
+        # compiles, so two of them in one statement get different names (as in SQLAlchemy).
+        from .schema import Table
+
+        anonymous = name is None and isinstance(element, (Table, TableClause))
+        self._ref = element._ref.alias(None if anonymous else self.name)
         self.c = ColumnCollection()
         for col in element.c:
             self.c._add(_AliasedColumn(col, self))
@@ -839,6 +844,11 @@ def _resolve_join_target(target: Any, onclause: Any) -> tuple[Any, FromClause, F
         rel_on = getattr(onclause, "_join_target", None)
         if rel_on is not None:
             on, _, parent = rel_on()
+            if hasattr(target, "_aliased_plan_item") and getattr(onclause, "prop", None) is not None:
+                # join(alias, User.addresses): the relationship's ON clause, to the alias.
+                from ..orm.aliased import join_to_alias
+
+                on = join_to_alias(onclause.prop, target)
             return on, _coerce_from(target), parent
     return onclause, _coerce_from(target), None
 

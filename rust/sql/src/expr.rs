@@ -55,15 +55,17 @@ impl TableRef {
         })
     }
 
-    pub fn alias(of: &Arc<TableRef>, name: &str) -> Arc<Self> {
+    /// An alias of a table; `None` for an anonymous one, named `<table>_N` where it first appears
+    /// when compiled (as SQLAlchemy names `table.alias()` and `aliased(Class)`).
+    pub fn alias(of: &Arc<TableRef>, name: Option<&str>) -> Arc<Self> {
         let mut kb = KeyBuilder::new("alias");
-        kb.key(of.key).str(name);
+        kb.key(of.key).opt_str(name);
         Arc::new(TableRef {
             id: NEXT_TABLE_ID.fetch_add(1, Ordering::Relaxed),
-            name: name.into(),
+            name: name.unwrap_or(&of.name).into(),
             schema: None,
             alias_of: Some(of.clone()),
-            anonymous: false,
+            anonymous: name.is_none(),
             key: kb.finish(),
         })
     }

@@ -4,7 +4,9 @@ pub mod add;
 pub mod dirty;
 pub mod flush;
 pub mod identity;
+pub mod joined;
 pub mod loading;
+pub mod related;
 pub mod spec;
 pub mod state;
 
@@ -18,6 +20,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<spec::MapperSpec>()?;
     m.add_class::<loading::LoadPlan>()?;
     m.add_function(wrap_pyfunction!(state::init_new, m)?)?;
+    m.add_function(wrap_pyfunction!(related::attach_related, m)?)?;
     m.add_function(wrap_pyfunction!(state::set_column, m)?)?;
     m.add_function(wrap_pyfunction!(state::clear_changes, m)?)?;
     m.add_function(wrap_pyfunction!(state::with_loaded_keys, m)?)?;

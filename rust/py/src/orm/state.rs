@@ -38,6 +38,11 @@ pub struct InstanceState {
     /// Relationship keys that raise instead of loading (the raiseload() option).
     #[pyo3(get, set)]
     pub raise_on: Option<Py<PyAny>>,
+    /// Loader options the query that loaded the object passes on to its lazy loads:
+    /// {relationship key: [options]} (deeper steps of defaultload()/lazyload() paths and
+    /// with_loader_criteria()).
+    #[pyo3(get, set)]
+    pub load_options: Option<Py<PyAny>>,
     pub obj_ref: Option<Py<PyWeakrefReference>>,
 }
 
@@ -61,6 +66,7 @@ impl InstanceState {
             strong: None,
             insert_order: 0,
             raise_on: None,
+            load_options: None,
             obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
         })
         .inspect(|_| {
@@ -89,6 +95,7 @@ impl InstanceState {
             strong: None,
             insert_order: 0,
             raise_on: None,
+            load_options: None,
             obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
         })
     }
@@ -135,6 +142,7 @@ impl InstanceState {
         visit.call(&self.strong)?;
         visit.call(&self.obj_ref)?;
         visit.call(&self.raise_on)?;
+        visit.call(&self.load_options)?;
         Ok(())
     }
 
@@ -144,6 +152,7 @@ impl InstanceState {
         self.strong = None;
         self.obj_ref = None;
         self.raise_on = None;
+        self.load_options = None;
     }
 }
 

@@ -43,7 +43,9 @@ impl PyTable {
         PyTable(TableRef::new(name, schema))
     }
 
-    fn alias(&self, name: &str) -> Self {
+    /// An alias; with no name, anonymous (`<table>_N` when compiled).
+    #[pyo3(signature = (name=None))]
+    fn alias(&self, name: Option<&str>) -> Self {
         PyTable(TableRef::alias(&self.0, name))
     }
 

@@ -482,7 +482,8 @@ impl Ctx<'_> {
         })
     }
 
-    /// A table's name as rendered; an anonymous subquery gets `anon_N` where it first appears.
+    /// A table's name as rendered; an anonymous subquery or alias gets `<name>_N` where it first
+    /// appears.
     pub(crate) fn table_name(&mut self, t: &crate::expr::TableRef) -> String {
         if !t.anonymous {
             return self.quote(&t.name);
@@ -490,7 +491,8 @@ impl Ctx<'_> {
         if let Some(n) = self.anon_tables.get(&t.id) {
             return n.clone();
         }
-        let n = self.anon_name("anon");
+        // A subquery's name is `anon_N`; an anonymous table alias's, `<table>_N`.
+        let n = self.anon_name(&t.name);
         self.anon_tables.insert(t.id, n.clone());
         n
     }

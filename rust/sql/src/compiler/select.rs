@@ -388,7 +388,7 @@ impl Ctx<'_> {
                 self.sql.push_str(&n);
                 if t.alias_of.is_some() {
                     self.sql.push_str(" AS ");
-                    let a = self.quote(&t.name);
+                    let a = self.table_name(t);
                     self.sql.push_str(&a);
                 }
             }
