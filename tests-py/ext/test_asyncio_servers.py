@@ -191,6 +191,16 @@ def test_errors_are_sqlalchemy_types(backend: str) -> None:
             async with engine.connect() as conn:
                 with pytest.raises(exc.ProgrammingError):
                     await conn.execute(text("SELECT * FROM no_such_table_here"))
+            async with AsyncSession(engine) as s:
+                assert (await s.get(Counter, 1)).value == 0
+                await s.rollback()
+                await s.connection()
+                async with engine.begin() as conn:
+                    await conn.run_sync(Base.metadata.drop_all)
+                s.expunge_all()
+                with pytest.raises(exc.ProgrammingError) as info:
+                    await s.get(Counter, 1)
+                assert info.value.orig is not None
         finally:
             await engine.dispose()
 
@@ -223,8 +233,16 @@ def test_cancelled_statements_leave_the_pool_healthy(backend: str) -> None:
                 await s.execute(text("SELECT COUNT(*) FROM aio_counter a, aio_counter b"))
                 await s.execute(_sleep_sql(backend, 0.05))
 
+        async def gets(i: int) -> None:
+            async with maker() as s:
+                await s.connection()
+                for _ in range(50):
+                    assert (await s.get(Counter, 1)).id == 1
+                    s.expire_all()
+                    assert await s.get(Counter, 2) is None
+
         async def one(i: int) -> None:
-            work = rng.choice([in_transaction, core_sleep, long_select])
+            work = rng.choice([in_transaction, core_sleep, long_select, gets])
             try:
                 if i % 2:
                     async with asyncio.timeout(rng.uniform(0.0, 0.1)):

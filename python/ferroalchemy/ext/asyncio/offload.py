@@ -19,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import itertools
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ... import exc
+from ... import _core, exc
 
 # Lanes hold at most one call on a worker each; a few more workers serve calls that hold no permit.
 _SPARE_WORKERS = 4
@@ -112,7 +113,8 @@ class Lane:
     def __init__(self, offload: Offload | None, holds_connection: Callable[[], bool]) -> None:
         self.offload = offload
         self._holds = holds_connection
-        self._inflight: concurrent.futures.Future[Any] | None = None
+        # The call a cancelled task left running: a worker's future, or an awaited statement's.
+        self._inflight: concurrent.futures.Future[Any] | asyncio.Future[Any] | None = None
         self._permit: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -148,12 +150,41 @@ class Lane:
                 # Cancelled while the worker runs it: the permit stays until the call ended.
                 cf.add_done_callback(self._settle_from_worker)
 
+    def can_await_statements(self) -> bool:
+        """True when statements may be awaited on the loop's thread (``await_statement``)."""
+        return self.offload is not None and _completions.watch(asyncio.get_running_loop())
+
+    async def await_statement(self, submit: Callable[[int], Any]) -> Any:
+        """Runs one statement on an I/O worker while the loop runs other tasks: ``submit(token)``
+        compiles and binds it here and returns the pending statement, whose result is built here
+        too once the worker is done. The lane must already hold its connection."""
+        await self._drain()
+        loop = asyncio.get_running_loop()
+        token = next(_tokens)
+        futures = _completions.futures
+        fut = futures[token] = loop.create_future()
+        try:
+            pending = submit(token)
+        except BaseException:
+            del futures[token]
+            raise
+        self._inflight = fut
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if token in futures:
+                # Still on its worker: the lane's next call (a close) waits for it to end.
+                self._inflight = futures[token] = loop.create_future()
+            raise
+        self._inflight = None
+        return pending.finish()
+
     async def _drain(self) -> None:
         """Waits for a call a cancelled task left running (its outcome went to that task); a
         cancellation of the waiting task itself still raises."""
         cf = self._inflight
         if cf is not None:
-            fut = asyncio.wrap_future(cf)
+            fut = asyncio.wrap_future(cf) if isinstance(cf, concurrent.futures.Future) else cf
             fut.add_done_callback(_consume)
             await asyncio.wait([fut])
             self._inflight = None
@@ -179,6 +210,40 @@ class Lane:
         if permit is not None and loop is not None:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(permit.release)
+
+
+class _Completions:
+    """Finished statements' tokens, read when the Rust workers' socket turns readable."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.futures: dict[int, asyncio.Future[Any]] = {}
+
+    def watch(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Watches the socket from `loop`; False while another running loop watches it (that
+        loop's thread keeps it; this one's statements go to worker threads whole)."""
+        if self.loop is loop:
+            return True
+        if self.loop is not None and not self.loop.is_closed() and self.loop.is_running():
+            return False
+        fd = _core.aio_fd()
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.remove_reader(fd)
+        self.loop = loop
+        self.futures.clear()
+        loop.add_reader(fd, self._drain)
+        return True
+
+    def _drain(self) -> None:
+        futures = self.futures
+        for token in _core.aio_take():
+            fut = futures.pop(token, None)
+            if fut is not None and not fut.done():
+                fut.set_result(None)
+
+
+_completions = _Completions()
+_tokens = itertools.count(1)
 
 
 def _consume(fut: asyncio.Future[Any]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...orm.session import Session, sessionmaker
+from ... import _core
+from ...orm.session import EXPIRED_HIT, Session, sessionmaker
 from .engine import AsyncConnection, AsyncEngine
 from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
@@ -132,7 +133,28 @@ class AsyncSession:
         return (await self.stream(statement, params, **kw)).scalars()
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
-        return await self._run(self.sync_session.get, entity, ident, **kw)
+        s = self.sync_session
+        mapper = getattr(entity, "__mapper__", None)
+        if (
+            kw
+            or mapper is None
+            or mapper._has_eager
+            or s._connection is None
+            or (s.autoflush and (s._new or s._deleted or s._dirty_states))
+            or not self._lane.can_await_statements()
+        ):
+            return await self._run(s.get, entity, ident, **kw)
+        # The common case on a server: the SELECT is awaited, everything else runs here.
+        mapper, found = s._get_cached(entity, ident, False, False)
+        if mapper is None:
+            if found is EXPIRED_HIT:
+                return await self._run(s.get, entity, ident)
+            return found
+        conn, stmt, plan, log = s._pk_select(mapper)
+        cursor = await self._lane.await_statement(
+            lambda token: _core.execute_submit(conn._core, token, stmt, found, plan, s.identity_map, log)
+        )
+        return s._one_loaded(cursor)
 
     async def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
         return await self._run(self.sync_session.get_one, entity, ident, **kw)
