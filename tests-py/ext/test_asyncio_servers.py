@@ -68,7 +68,8 @@ def test_waiting_statements_overlap(backend: str) -> None:
                 await s.connection()
                 await barrier.wait()
                 events.append(("sent", i))
-                await s.execute(_sleep_sql(backend, 0.3))
+                sleep = func.pg_sleep if backend == "postgresql" else func.sleep
+                await s.execute(select(sleep(0.3)))
                 events.append(("done", i))
 
         try:
@@ -306,6 +307,36 @@ def test_connection_begin_nested_and_stream(backend: str) -> None:
                 scalars = await conn.stream_scalars(select(Counter.id))
                 assert await scalars.all() == [1]
             assert engine.pool.checkedout() == 0
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("backend", SERVERS)
+def test_awaited_selects_share_the_identity_map(backend: str) -> None:
+    async def main() -> None:
+        engine = _engine(backend)
+        await _fresh_counter(engine)
+        try:
+            async with AsyncSession(engine) as s:
+                s.add(Counter(id=2, value=9, label="two"))
+                await s.commit()
+                await s.connection()
+                rows = (await s.scalars(select(Counter).order_by(Counter.id))).all()
+                assert [(c.id, c.value, c.label) for c in rows] == [(1, 0, ""), (2, 9, "two")]
+                assert await s.get(Counter, 2) is rows[1]
+                assert await s.scalar(select(func.count()).select_from(Counter)) == 2
+                assert (await s.execute(select(Counter.label).where(Counter.id == 2))).scalar_one() == "two"
+                rows[0].value = 5  # pending: the next SELECT autoflushes it first
+                assert await s.scalar(select(Counter.value).where(Counter.id == 1)) == 5
+                await s.rollback()
+                assert await s.scalar(select(Counter.value).where(Counter.id == 1)) == 0
+            async with engine.connect() as conn:
+                assert (await conn.scalars(select(Counter.id).order_by(Counter.id))).all() == [1, 2]
+                assert (
+                    await conn.execute(text("SELECT label FROM aio_counter WHERE id = :i"), {"i": 2})
+                ).scalar() == "two"
         finally:
             await engine.dispose()
 

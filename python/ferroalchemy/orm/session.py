@@ -515,8 +515,7 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
-        executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
-        plan = loading.plan_for(executed)
+        executed, joined, plan = self._orm_plan(statement)
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
         populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
@@ -529,9 +528,21 @@ class Session:
         result._orm_yield_per = bool(yield_per)
         if joined:
             eager.assemble_joined(self, statement, result, joined)
-        if statement._with_options or loading.has_eager_relationships(statement):
+        if self._loads_more(statement):
             eager.apply_options(self, statement, result)
         return result
+
+    @staticmethod
+    def _orm_plan(statement: Any) -> tuple[Any, Any, Any]:
+        """The SELECT an ORM statement runs (joined eager loads and load_only applied), its joined
+        loads, and its load plan (None for a statement of columns only)."""
+        executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
+        return executed, joined, loading.plan_for(executed)
+
+    @staticmethod
+    def _loads_more(statement: Any) -> bool:
+        """True when loading the statement's objects runs further statements (eager loads, options)."""
+        return bool(statement._with_options) or loading.has_eager_relationships(statement)
 
     def execute(
         self,

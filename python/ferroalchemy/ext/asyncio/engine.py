@@ -9,6 +9,7 @@ from ...engine.base import Connection, Engine
 from ...engine.create import create_engine
 from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
+from .statements import await_select, awaitable
 
 
 def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
@@ -107,17 +108,27 @@ class AsyncConnection:
     async def _run(self, fn: Any, *args: Any, **kw: Any) -> Any:
         return await self._lane.run(fn, *args, **kw)
 
-    async def execute(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_connection.execute, statement, parameters, **kw)
+    async def execute(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        sync = self.sync_connection
+        if (
+            awaitable(statement, parameters)
+            and sync is not None
+            and not sync._core.closed
+            and self._lane.can_await_statements()
+        ):
+            result = await await_select(self._lane, sync, statement._stmt(), statement, parameters, execution_options)
+            if result is not None:
+                return result
+        return await self._run(sync.execute, statement, parameters, execution_options=execution_options)
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None, **kw: Any) -> Any:
         return await self._run(self.sync_connection.exec_driver_sql, statement, parameters)
 
-    async def scalar(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_connection.scalar, statement, parameters, **kw)
+    async def scalar(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return (await self.execute(statement, parameters, execution_options=execution_options)).scalar()
 
-    async def scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_connection.scalars, statement, parameters, **kw)
+    async def scalars(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return (await self.execute(statement, parameters, execution_options=execution_options)).scalars()
 
     async def stream(self, statement: Any, parameters: Any = None, **kw: Any) -> AsyncResult:
         # As SQLAlchemy's: the rows come from a cursor as they are fetched.

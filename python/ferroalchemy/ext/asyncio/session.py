@@ -6,9 +6,11 @@ from typing import Any
 
 from ... import _core
 from ...orm.session import EXPIRED_HIT, Session, sessionmaker
+from ...sql.selectable import Select
 from .engine import AsyncConnection, AsyncEngine
 from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
+from .statements import await_select, awaitable
 
 
 def _with_io(session: Session, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -116,13 +118,40 @@ class AsyncSession:
 
     # -- awaited operations -------------------------------------------------------------
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_session.execute, statement, params, **kw)
+        s = self.sync_session
+        if (
+            not kw
+            and isinstance(statement, Select)
+            and awaitable(statement, params)
+            and s._connection is not None
+            and not self._autoflush_pending()
+            and self._lane.can_await_statements()
+        ):
+            s._check_usable()
+            executed, joined, plan = s._orm_plan(statement)
+            if not joined and not s._loads_more(statement):
+                # A SELECT whose objects need no further statement: awaited here.
+                conn = s._connection
+                if plan is None:
+                    result = await await_select(self._lane, conn, statement._stmt(), statement, params)
+                else:
+                    populate = bool(statement._execution_options.get("populate_existing"))
+                    result = await await_select(
+                        self._lane, conn, executed._stmt(), statement, params, None, plan, s.identity_map, populate
+                    )
+                if result is not None:
+                    return result
+        return await self._run(s.execute, statement, params, **kw)
+
+    def _autoflush_pending(self) -> bool:
+        s = self.sync_session
+        return bool(s.autoflush and (s._new or s._deleted or s._dirty_states))
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_session.scalars, statement, params, **kw)
+        return (await self.execute(statement, params, **kw)).scalars()
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return await self._run(self.sync_session.scalar, statement, params, **kw)
+        return (await self.execute(statement, params, **kw)).scalar()
 
     async def stream(self, statement: Any, params: Any = None, **kw: Any) -> AsyncResult:
         # As SQLAlchemy's: the rows come from a cursor as they are fetched.
@@ -140,7 +169,7 @@ class AsyncSession:
             or mapper is None
             or mapper._has_eager
             or s._connection is None
-            or (s.autoflush and (s._new or s._deleted or s._dirty_states))
+            or self._autoflush_pending()
             or not self._lane.can_await_statements()
         ):
             return await self._run(s.get, entity, ident, **kw)

@@ -21,15 +21,16 @@ use crate::orm::loading::LoadPlan;
 use crate::orm::IdentityMap;
 use crate::sql::PyStmt;
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A statement's I/O; returns its token.
+type Job = Box<dyn FnOnce() -> u64 + Send>;
 type Done = Result<Outcome, Option<EngineError>>;
 
 /// Worker threads for awaited statements; one more starts whenever all are busy, so a statement
 /// waiting on a lock never holds up one that would release it.
 struct Workers {
     jobs: Mutex<Sender<Job>>,
-    queue: Arc<Mutex<Receiver<Job>>>,
-    idle: Arc<Mutex<usize>>,
+    queue: Mutex<Receiver<Job>>,
+    idle: Mutex<usize>,
     /// Tokens of finished statements, taken by the loop.
     done: Mutex<Vec<u64>>,
     wake_tx: UnixStream,
@@ -47,8 +48,8 @@ fn workers(py: Python<'_>) -> PyResult<&'static Workers> {
             let (tx, rx) = channel::<Job>();
             Ok(Workers {
                 jobs: Mutex::new(tx),
-                queue: Arc::new(Mutex::new(rx)),
-                idle: Arc::new(Mutex::new(0)),
+                queue: Mutex::new(rx),
+                idle: Mutex::new(0),
                 done: Mutex::new(Vec::new()),
                 wake_tx,
                 wake_rx,
@@ -76,11 +77,9 @@ impl Workers {
             }
         };
         if spawn {
-            let queue = self.queue.clone();
-            let idle = self.idle.clone();
             std::thread::Builder::new()
                 .name("ferroalchemy-io".into())
-                .spawn(move || worker(queue, idle))
+                .spawn(move || self.work())
                 .map_err(|e| e.to_string())?;
         }
         self.jobs
@@ -88,6 +87,21 @@ impl Workers {
             .unwrap_or_else(|e| e.into_inner())
             .send(job)
             .map_err(|e| e.to_string())
+    }
+
+    /// A worker's loop. It counts itself idle before it reports a statement finished, so the
+    /// loop's next statement (submitted as soon as it learns) finds it and starts no new thread.
+    fn work(&self) {
+        loop {
+            let job = {
+                let rx = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                rx.recv()
+            };
+            let Ok(job) = job else { return };
+            let token = job();
+            *self.idle.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            self.finished(token);
+        }
     }
 
     fn finished(&self, token: u64) {
@@ -100,19 +114,6 @@ impl Workers {
             // Full means a wake-up is already pending: nothing is lost.
             let _ = (&self.wake_tx).write_all(&[1]);
         }
-    }
-}
-
-/// Runs jobs; a worker counts itself idle between them (the submitter claims it by decrementing).
-fn worker(queue: Arc<Mutex<Receiver<Job>>>, idle: Arc<Mutex<usize>>) {
-    loop {
-        let job = {
-            let rx = queue.lock().unwrap_or_else(|e| e.into_inner());
-            rx.recv()
-        };
-        let Ok(job) = job else { return };
-        job();
-        *idle.lock().unwrap_or_else(|e| e.into_inner()) += 1;
     }
 }
 
@@ -216,7 +217,7 @@ fn execute_submit(
             *outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
             // Dropped here without the GIL: pyo3 defers the decref to the next holder.
             drop(owner);
-            w.finished(token);
+            token
         })
     };
     w.submit(job)
