@@ -1,8 +1,11 @@
-"""Running an async API call's blocking work off the event loop, for PostgreSQL and MySQL engines.
+"""Keeping the event loop free while PostgreSQL and MySQL work: SQLite statements stay on the loop's
+thread (one embedded statement at a time is cheaper than a thread hop).
 
-Each awaited call runs its sync counterpart (which releases the GIL around the Rust I/O) on a worker
-thread of its engine, so while one task waits on the database the loop runs the others. SQLite
-statements stay on the loop's thread: one embedded statement at a time is cheaper than a thread hop.
+Two ways out of the loop: a SELECT (``AsyncSession.get``/``execute``, ``AsyncConnection.execute``)
+is compiled, bound and turned into objects on the loop's thread while only its I/O runs on a Rust
+worker that never takes the GIL (``Lane.await_statement``; the worker wakes the loop through a
+socket the loop watches). Any other call runs whole, sync code and all, on a worker thread of its
+engine (``Lane.run``), with the GIL released around its I/O.
 
 A "lane" is one AsyncConnection's or AsyncSession's queue of calls: its calls run one after the
 other, also when a task was cancelled while its call was running. A running statement is never
@@ -158,7 +161,8 @@ class Lane:
         """Runs one statement on an I/O worker while the loop runs other tasks: ``submit(token)``
         compiles and binds it here and returns the pending statement, whose result is built here
         too once the worker is done. The lane must already hold its connection."""
-        await self._drain()
+        if self._inflight is not None:
+            await self._drain()
         loop = asyncio.get_running_loop()
         token = next(_tokens)
         futures = _completions.futures
@@ -227,11 +231,14 @@ class _Completions:
         if self.loop is not None and not self.loop.is_closed() and self.loop.is_running():
             return False
         fd = _core.aio_fd()
+        try:
+            loop.add_reader(fd, self._drain)
+        except NotImplementedError:  # a loop that watches no sockets (Windows' proactor)
+            return False
         if self.loop is not None and not self.loop.is_closed():
             self.loop.remove_reader(fd)
         self.loop = loop
         self.futures.clear()
-        loop.add_reader(fd, self._drain)
         return True
 
     def _drain(self) -> None:
