@@ -7,7 +7,7 @@ from typing import Any
 
 from ...engine.base import Connection, Engine
 from ...engine.create import create_engine
-from .offload import Lane, offload_for, to_completion
+from .offload import Lane, in_background, offload_for, to_completion
 from .result import AsyncResult
 from .statements import await_select, awaitable
 
@@ -71,7 +71,7 @@ class AsyncConnection:
                 await self._lane.run(self._connect)
             except asyncio.CancelledError:
                 # The checkout may still finish on its worker: the connection goes back then.
-                asyncio.ensure_future(self.close())
+                in_background(self.close())
                 raise
         return self
 

@@ -103,7 +103,20 @@ async def to_completion(coro: Coroutine[Any, Any, Any]) -> Any:
     """Runs ``coro`` (a close, the end of a transaction) to its end even if the awaiting task is
     cancelled meanwhile, as SQLAlchemy's ``__aexit__`` methods do: a second cancellation must not
     leave a connection checked out by an object nobody will close."""
-    return await asyncio.shield(asyncio.ensure_future(coro))
+    return await asyncio.shield(in_background(coro))
+
+
+# The loop keeps only weak references to tasks: these are kept here until they end.
+_background: set[asyncio.Task[Any]] = set()
+
+
+def in_background(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    """A task nobody may be left to await (the close of a cancelled checkout) that still runs to
+    its end."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
 
 
 class Lane:
