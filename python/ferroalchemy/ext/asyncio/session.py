@@ -129,9 +129,10 @@ class AsyncSession:
         ):
             s._check_usable()
             executed, joined, plan = s._orm_plan(statement)
-            if not joined and not s._loads_more(statement):
-                # A SELECT whose objects need no further statement: awaited here.
-                conn = s._connection
+            conn = s._connection
+            yield_per = statement._execution_options.get("yield_per") or conn._execution_options.get("yield_per")
+            if not (joined or yield_per or s._loads_more(statement)):
+                # A SELECT whose objects need no further statement, read at once: awaited here.
                 if plan is None:
                     result = await await_select(self._lane, conn, statement._stmt(), statement, params)
                 else:
