@@ -13,6 +13,7 @@ import pytest
 
 from ferroalchemy import Integer, String, exc, func, literal, select, text, update
 from ferroalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from ferroalchemy.ext.asyncio.exc import AsyncMethodRequired
 from ferroalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sql.backends import server_url
 
@@ -306,6 +307,16 @@ def test_connection_begin_nested_and_stream(backend: str) -> None:
                 assert [tuple(r) async for r in result] == [(0, "kept")]
                 scalars = await conn.stream_scalars(select(Counter.id))
                 assert await scalars.all() == [1]
+            async with AsyncSession(engine) as s:
+                s.add_all([Counter(id=i, value=i) for i in range(2, 6)])
+                await s.commit()
+                streamed = await s.stream_scalars(select(Counter).order_by(Counter.id).execution_options(yield_per=2))
+                assert [c.id async for c in streamed] == [1, 2, 3, 4, 5]
+                # As SQLAlchemy: rows of a server-side cursor are only fetched through stream().
+                with pytest.raises(AsyncMethodRequired, match=r"Use the AsyncSession.stream\(\) method"):
+                    await s.execute(select(Counter.id).execution_options(yield_per=2))
+                with pytest.raises(AsyncMethodRequired, match=r"Can't use the AsyncConnection.execute\(\)"):
+                    await (await s.connection()).execute(select(Counter.id).execution_options(yield_per=2))
             assert engine.pool.checkedout() == 0
         finally:
             await engine.dispose()

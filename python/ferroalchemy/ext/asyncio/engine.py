@@ -7,6 +7,7 @@ from typing import Any
 
 from ...engine.base import Connection, Engine
 from ...engine.create import create_engine
+from .exc import refuse_streamed
 from .offload import Lane, in_background, offload_for, to_completion
 from .result import AsyncResult
 from .statements import await_select, awaitable
@@ -119,7 +120,9 @@ class AsyncConnection:
             result = await await_select(self._lane, sync, statement._stmt(), statement, parameters, execution_options)
             if result is not None:
                 return result
-        return await self._run(sync.execute, statement, parameters, execution_options=execution_options)
+        result = await self._run(sync.execute, statement, parameters, execution_options=execution_options)
+        refuse_streamed(result, "AsyncConnection")
+        return result
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None, **kw: Any) -> Any:
         return await self._run(self.sync_connection.exec_driver_sql, statement, parameters)

@@ -8,6 +8,7 @@ from ... import _core
 from ...orm.session import EXPIRED_HIT, Session, sessionmaker
 from ...sql.selectable import Select
 from .engine import AsyncConnection, AsyncEngine
+from .exc import refuse_streamed
 from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
 from .statements import await_select, awaitable
@@ -142,7 +143,9 @@ class AsyncSession:
                     )
                 if result is not None:
                     return result
-        return await self._run(s.execute, statement, params, **kw)
+        result = await self._run(s.execute, statement, params, **kw)
+        refuse_streamed(result, "AsyncSession")
+        return result
 
     def _autoflush_pending(self) -> bool:
         s = self.sync_session
