@@ -1,12 +1,13 @@
 """The asyncio API on PostgreSQL and MySQL: an awaited statement lets the event loop run other tasks,
 concurrent sessions over a small pool lose no update, a full pool is awaited (pool_timeout raises
-TimeoutError), and cancelled statements leave the pool healthy. URLs from FERRO_TEST_POSTGRES_URL /
-FERRO_TEST_MYSQL_URL."""
+TimeoutError), and cancelled statements leave the pool healthy. The pool cases run on a SQLite file
+too. URLs from FERRO_TEST_POSTGRES_URL / FERRO_TEST_MYSQL_URL."""
 
 from __future__ import annotations
 
 import asyncio
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +36,11 @@ def _sleep_sql(backend: str, seconds: float) -> Any:
     return text("SELECT pg_sleep(:s)" if backend == "postgresql" else "SELECT SLEEP(:s)").bindparams(s=seconds)
 
 
-def _engine(backend: str, **kw: Any) -> Any:
+def _engine(backend: str, tmp: Path | None = None, **kw: Any) -> Any:
+    if backend == "sqlite":
+        # A file: each pooled connection its own (SQLite runs each statement in place).
+        assert tmp is not None
+        return create_async_engine(f"sqlite+aiosqlite:///{tmp / 'aio.db'}", **kw)
     return create_async_engine(server_url(backend), **kw)
 
 
@@ -117,10 +122,10 @@ def test_loop_runs_while_a_statement_waits(backend: str) -> None:
     asyncio.run(main())
 
 
-@pytest.mark.parametrize("backend", SERVERS)
-def test_no_lost_update_with_1000_sessions_over_10_connections(backend: str) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", *SERVERS])
+def test_no_lost_update_with_1000_sessions_over_10_connections(backend: str, tmp_path: Path) -> None:
     async def main() -> None:
-        engine = _engine(backend, pool_size=10, max_overflow=0)
+        engine = _engine(backend, tmp_path, pool_size=10, max_overflow=0)
         await _fresh_counter(engine)
         maker = async_sessionmaker(engine)
 
@@ -148,10 +153,10 @@ def test_no_lost_update_with_1000_sessions_over_10_connections(backend: str) -> 
     asyncio.run(main())
 
 
-@pytest.mark.parametrize("backend", SERVERS)
-def test_full_pool_is_awaited_and_times_out(backend: str) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", *SERVERS])
+def test_full_pool_is_awaited_and_times_out(backend: str, tmp_path: Path) -> None:
     async def main() -> None:
-        engine = _engine(backend, pool_size=1, max_overflow=0, pool_timeout=0.3)
+        engine = _engine(backend, tmp_path, pool_size=1, max_overflow=0, pool_timeout=0.3)
         ticks: list[int] = []
 
         async def ticker() -> None:
@@ -166,9 +171,9 @@ def test_full_pool_is_awaited_and_times_out(backend: str) -> None:
                 with pytest.raises(exc.TimeoutError, match="QueuePool limit of size 1 overflow 0 reached"):
                     async with engine.connect() as other:
                         await other.execute(text("SELECT 1"))
-                await t
-                # The loop ran while the second checkout waited for a connection.
+                # The ticker only runs while this task waits: it ran while the checkout waited.
                 assert len(ticks) == 5
+                await t
             # Released: the next checkout gets the connection.
             async with engine.connect() as conn:
                 assert (await conn.execute(text("SELECT 2"))).scalar() == 2

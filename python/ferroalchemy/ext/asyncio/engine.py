@@ -49,7 +49,7 @@ class AsyncTransaction:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self.connection._lane.run(self._sync.__exit__, type_, value, tb))
+        await to_completion(self.connection._lane, self.connection._lane.run(self._sync.__exit__, type_, value, tb))
 
 
 class AsyncConnection:
@@ -87,7 +87,7 @@ class AsyncConnection:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self.close())
+        await to_completion(self._lane, self.close())
 
     @property
     def dialect(self) -> Any:
@@ -175,13 +175,13 @@ class _AsyncEngineBegin:
         try:
             await conn.begin().start()
         except BaseException:
-            await to_completion(conn.close())
+            await to_completion(conn._lane, conn.close())
             raise
         self._conn = conn
         return conn
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self._end(type_ is None))
+        await to_completion(self._conn._lane, self._end(type_ is None))
 
     async def _end(self, commit: bool) -> None:
         conn = self._conn

@@ -38,7 +38,7 @@ _MAX_WORKERS = 64
 class Offload:
     """One engine's worker threads and connection permits (made on first async use)."""
 
-    def __init__(self, sync_engine: Any) -> None:
+    def __init__(self, sync_engine: Any, in_place: bool = False) -> None:
         args = sync_engine._core_args
         size = int(args.get("pool_size", 5))
         overflow = int(args.get("max_overflow", 10))
@@ -47,7 +47,10 @@ class Offload:
         limited = args.get("pool_kind") == "queue" and overflow >= 0
         self.limit: int | None = size + overflow if limited else None
         workers = min(self.limit if self.limit is not None else _MAX_WORKERS, _MAX_WORKERS) + _SPARE_WORKERS
-        self.executor = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="ferroalchemy-aio")
+        # SQLite's calls run in place: its permits only keep a full pool from blocking the loop.
+        self.executor = (
+            None if in_place else concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="ferroalchemy-aio")
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._permits: asyncio.Semaphore | None = None
 
@@ -65,6 +68,9 @@ class Offload:
         sem = self._semaphore()
         if sem is None:
             return None
+        if not sem.locked():
+            await sem.acquire()  # free: no suspension, as an uncontended checkout is not one
+            return sem
         try:
             await asyncio.wait_for(sem.acquire(), self.timeout)
         except TimeoutError:
@@ -76,17 +82,12 @@ class Offload:
             ) from None
         return sem
 
-    def shutdown(self) -> None:
-        self.executor.shutdown(wait=False)
-
 
 _offload_lock = threading.Lock()
 
 
 def offload_for(sync_engine: Any) -> Offload | None:
-    """The engine's Offload, or None for SQLite (its calls run in place)."""
-    if sync_engine.dialect.name == "sqlite":
-        return None
+    """The engine's Offload; None for SQLite with a pool of no limit (its calls run in place)."""
     # An engine of execution_options() shares its parent's pool, so also its permits.
     sync_engine = getattr(sync_engine, "_proxied", sync_engine)
     off = sync_engine.__dict__.get("_async_offload")
@@ -94,15 +95,20 @@ def offload_for(sync_engine: Any) -> Offload | None:
         with _offload_lock:
             off = sync_engine.__dict__.get("_async_offload")
             if off is None:
-                off = Offload(sync_engine)
+                off = Offload(sync_engine, in_place=sync_engine.dialect.name == "sqlite")
                 sync_engine.__dict__["_async_offload"] = off
+    if off.executor is None and off.limit is None:
+        return None
     return off
 
 
-async def to_completion(coro: Coroutine[Any, Any, Any]) -> Any:
+async def to_completion(lane: Lane, coro: Coroutine[Any, Any, Any]) -> Any:
     """Runs ``coro`` (a close, the end of a transaction) to its end even if the awaiting task is
     cancelled meanwhile, as SQLAlchemy's ``__aexit__`` methods do: a second cancellation must not
-    leave a connection checked out by an object nobody will close."""
+    leave a connection checked out by an object nobody will close. In place (SQLite) it cannot be
+    interrupted: it runs at once, without letting other tasks in first."""
+    if not lane.off_loop:
+        return await coro
     return await asyncio.shield(in_background(coro))
 
 
@@ -134,6 +140,11 @@ class Lane:
         self._permit: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
+    @property
+    def off_loop(self) -> bool:
+        """True when the lane's calls leave the loop's thread (PostgreSQL, MySQL)."""
+        return self.offload is not None and self.offload.executor is not None
+
     async def run(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Runs ``fn`` on a worker, after the lane's earlier calls, holding a connection permit."""
         return await self._call(True, fn, args, kw)
@@ -150,6 +161,11 @@ class Lane:
         if pooled and self._permit is None:
             self._permit = await off.acquire()
             self._loop = asyncio.get_running_loop()
+        if off.executor is None:
+            try:
+                return fn(*args, **kw)
+            finally:
+                self._settle()
         try:
             cf = off.executor.submit(fn, *args, **kw)
         except BaseException:
@@ -168,7 +184,7 @@ class Lane:
 
     def can_await_statements(self) -> bool:
         """True when statements may be awaited on the loop's thread (``await_statement``)."""
-        return self.offload is not None and _completions.watch(asyncio.get_running_loop())
+        return self.off_loop and _completions.watch(asyncio.get_running_loop())
 
     async def await_statement(self, submit: Callable[[int], Any]) -> Any:
         """Runs one statement on an I/O worker while the loop runs other tasks: ``submit(token)``

@@ -58,7 +58,7 @@ class AsyncSessionTransaction:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self.session._run(self._sync.__exit__, type_, value, tb))
+        await to_completion(self.session._lane, self.session._run(self._sync.__exit__, type_, value, tb))
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -85,7 +85,7 @@ class _AsyncNested:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self.session._run(self._sync.__exit__, type_, value, tb))
+        await to_completion(self.session._lane, self.session._run(self._sync.__exit__, type_, value, tb))
 
     async def commit(self) -> None:
         await self.session._run(self._sync.commit)
@@ -115,7 +115,7 @@ class AsyncSession:
         return self
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self.close())
+        await to_completion(self._lane, self.close())
 
     # -- awaited operations -------------------------------------------------------------
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
@@ -307,7 +307,7 @@ class _AsyncMakerBegin:
         return self.session
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await to_completion(self._end(type_, value, tb))
+        await to_completion(self.session._lane, self._end(type_, value, tb))
 
     async def _end(self, type_: Any, value: Any, tb: Any) -> None:
         try:
