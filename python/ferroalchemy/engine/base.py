@@ -543,11 +543,10 @@ class Connection:
         self._autobegin()
         if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
             raise exc.ArgumentError("List argument must consist only of dictionaries")
-        options = {
-            **self._execution_options,
-            **getattr(element, "_execution_options", {}),
-            **(execution_options or {}),
-        }
+        element_options = getattr(element, "_execution_options", None)
+        if not (self._execution_options or element_options or execution_options):
+            return {}, None
+        options = {**self._execution_options, **(element_options or {}), **(execution_options or {})}
         return options, _stream_plan(element, options, params)
 
     def _stmt_result(

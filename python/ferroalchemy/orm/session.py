@@ -536,7 +536,10 @@ class Session:
     def _orm_plan(statement: Any) -> tuple[Any, Any, Any]:
         """The SELECT an ORM statement runs (joined eager loads and load_only applied), its joined
         loads, and its load plan (None for a statement of columns only)."""
-        executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
+        if statement._with_options:
+            executed, joined = eager.with_joined_loads(eager.with_load_only(statement))
+        else:
+            executed, joined = statement, []
         return executed, joined, loading.plan_for(executed)
 
     @staticmethod
