@@ -522,17 +522,8 @@ class Connection:
         populate_existing: bool = False,
         execution_options: Any = None,
     ) -> CursorResult:
-        self._autobegin()
-        if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
-            raise exc.ArgumentError("List argument must consist only of dictionaries")
-        element_options = getattr(element, "_execution_options", None)
-        if self._execution_options or element_options or execution_options:
-            options = {**self._execution_options, **(element_options or {}), **(execution_options or {})}
-            yield_per = options.get("yield_per")
-            stream = _stream_plan(element, options, params)
-            page_size = options.get("insertmanyvalues_page_size")
-        else:
-            yield_per = stream = page_size = None
+        options, stream = self._stmt_options(params, element, execution_options)
+        page_size = options.get("insertmanyvalues_page_size")
         try:
             cursor = self._core.execute(
                 stmt,
@@ -548,9 +539,27 @@ class Connection:
         except Exception as e:
             self._handle_error(e)
             raise
+        return self._stmt_result(cursor, element, params, plan, options, stream)
+
+    def _stmt_options(self, params: Any, element: Any, execution_options: Any) -> tuple[dict[str, Any], Any]:
+        """_execute_stmt() before the statement runs: the transaction begun, the parameters checked,
+        the execution options merged and the streaming plan (AsyncConnection awaits what follows)."""
+        self._autobegin()
+        if isinstance(params, (list, tuple)) and params and not isinstance(params[0], dict):
+            raise exc.ArgumentError("List argument must consist only of dictionaries")
+        element_options = getattr(element, "_execution_options", None)
+        if not (self._execution_options or element_options or execution_options):
+            return {}, None
+        options = {**self._execution_options, **(element_options or {}), **(execution_options or {})}
+        return options, _stream_plan(element, options, params)
+
+    def _stmt_result(
+        self, cursor: Any, element: Any, params: Any, plan: Any, options: dict[str, Any], stream: Any
+    ) -> CursorResult:
         if plan is None and enabled(self.engine, logging.DEBUG):
             cursor = echo_rows(cursor, self.engine)
         result = CursorResult(cursor, element, params)
+        yield_per = options.get("yield_per")
         if yield_per:
             result._yield_per = int(yield_per)
         if stream is not None and self.dialect.name == "mysql":

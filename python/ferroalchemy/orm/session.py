@@ -20,6 +20,10 @@ from .relationships import cascade_iterator
 _session_ids = itertools.count(1)
 
 
+# What _get_cached() answers for an expired object it was asked not to refresh.
+EXPIRED_HIT = object()
+
+
 class SessionTransaction:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -544,11 +548,7 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
-        if statement._with_options or column_options.has_deferred_columns(statement):
-            executed, joined = joined_loading.with_joined_loads(column_options.prepare(statement))
-        else:
-            executed, joined = statement, []
-        plan = loading.plan_for(executed)
+        executed, joined, plan = self._orm_plan(statement)
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
         populate = populate_existing or bool(statement._execution_options.get("populate_existing"))
@@ -561,9 +561,24 @@ class Session:
         result._orm_yield_per = bool(yield_per)
         if joined:
             joined_loading.assemble_joined(self, statement, result, joined)
-        if statement._with_options or loading.has_eager_relationships(statement):
+        if self._loads_more(statement):
             eager.apply_options(self, statement, result)
         return result
+
+    @staticmethod
+    def _orm_plan(statement: Any) -> tuple[Any, Any, Any]:
+        """The SELECT an ORM statement runs (joined eager loads and load_only applied), its joined
+        loads, and its load plan (None for a statement of columns only)."""
+        if statement._with_options or column_options.has_deferred_columns(statement):
+            executed, joined = joined_loading.with_joined_loads(column_options.prepare(statement))
+        else:
+            executed, joined = statement, []
+        return executed, joined, loading.plan_for(executed)
+
+    @staticmethod
+    def _loads_more(statement: Any) -> bool:
+        """True when loading the statement's objects runs further statements (eager loads, options)."""
+        return bool(statement._with_options) or loading.has_eager_relationships(statement)
 
     def execute(
         self,
@@ -636,39 +651,57 @@ class Session:
         identity_token: Any = None,
         execution_options: Any = None,
     ) -> Any:
+        mapper, found = self._get_cached(entity, ident, populate_existing, True)
+        if mapper is None:
+            return found
+        self._autoflush()
+        return self._load_by_pk(mapper, found, populate_existing)
+
+    def _get_cached(self, entity: Any, ident: Any, populate_existing: bool, load_expired: bool) -> tuple[Any, Any]:
+        """get() up to its SELECT: (None, the answer) when the identity map gives it, else (mapper,
+        the SELECT's parameters). An expired object is refreshed when `load_expired`, else loaded
+        again by primary key (AsyncSession awaits that SELECT instead of running it in place)."""
         self._check_usable()
         mapper = getattr(entity, "__mapper__", None)
         if mapper is None:
             raise exc.ArgumentError(f"Expected mapped class or mapper, got: {entity!r}")
         pk = loading.normalize_ident(mapper, ident)
         if None in pk:
-            return None
+            return None, None
         if not populate_existing:
             obj = self.identity_map.get(mapper.mapper_id, pk, mapper._pk_types)
             if obj is not None:
                 state = obj.__dict__["_sa_instance_state"]
                 if id(state) in self._deleted or state.deleted:
-                    return None
+                    return None, None
                 if state.expired:
+                    if not load_expired:
+                        return None, EXPIRED_HIT
                     try:
                         self._load_state(state, obj)
                     except ObjectDeletedError:
-                        return None
-                return obj
-        self._autoflush()
-        params = {f"pk_{i}": v for i, v in enumerate(pk, 1)}
-        return self._load_by_pk(mapper, params, populate_existing)
+                        return None, None
+                return None, obj
+        return mapper, {f"pk_{i}": v for i, v in enumerate(pk, 1)}
 
     def _load_by_pk(self, mapper: Any, params: dict[str, Any], populate_existing: bool = False) -> Any:
         """The primary-key SELECT of get(): one call into Rust, no Result objects around it."""
         if mapper._has_eager:
             return self._execute_orm(mapper._get_statement(), params, populate_existing).scalars().one_or_none()
+        conn, stmt, plan, log = self._pk_select(mapper)
+        cursor = conn._core.execute(stmt, params, plan, self.identity_map, log, [], populate_existing)
+        return self._one_loaded(cursor)
+
+    def _pk_select(self, mapper: Any) -> tuple[Any, Any, Any, Any]:
+        """What the primary-key SELECT of get() runs on: the connection, the statement, its load
+        plan and its echo hook."""
         conn = self.connection()
         stmt = mapper._get_statement()
         conn._autobegin()
-        cursor = conn._core.execute(
-            stmt._stmt(), params, loading.plan_for(stmt), self.identity_map, conn._log(stmt), [], populate_existing
-        )
+        return conn, stmt._stmt(), loading.plan_for(stmt), conn._log(stmt)
+
+    @staticmethod
+    def _one_loaded(cursor: Any) -> Any:
         found = cursor.fetch_scalars(0, 2)
         if len(found) > 1:
             raise exc.MultipleResultsFound("Multiple rows were found when one or none was required")

@@ -1,10 +1,12 @@
-"""``sqlalchemy.ext.asyncio``: the asyncio API over ferroalchemy's core.
+"""``sqlalchemy.ext.asyncio``: the asyncio API over ferroalchemy's core, with no greenlet.
 
 On SQLite each awaited operation runs its statements in place on the event loop's thread (one
-statement at a time; DESIGN.md allows this for the embedded database), with no greenlet. Lazy loading
+statement at a time; DESIGN.md allows this for the embedded database). On PostgreSQL and MySQL the
+loop runs other tasks while a statement waits on the server (see ``offload``). Lazy loading
 inside async code raises MissingGreenlet, as in SQLAlchemy: load with selectinload(), or through
 ``awaitable_attrs`` or ``run_sync()``."""
 
+from . import exc
 from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 from .result import AsyncMappingResult, AsyncResult, AsyncScalarResult
 from .session import AsyncAttrs, AsyncSession, AsyncSessionTransaction, async_scoped_session, async_sessionmaker
@@ -22,4 +24,5 @@ __all__ = [
     "async_scoped_session",
     "async_sessionmaker",
     "create_async_engine",
+    "exc",
 ]

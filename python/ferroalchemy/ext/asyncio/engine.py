@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from ...engine.base import Connection, Engine
 from ...engine.create import create_engine
+from .exc import refuse_streamed
+from .offload import Lane, in_background, offload_for, to_completion
 from .result import AsyncResult
+from .statements import await_select, awaitable
 
 
 def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
@@ -14,22 +18,28 @@ def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
 
 
 class AsyncTransaction:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, nested: bool = False) -> None:
         self.connection = conn
+        self.nested = nested
         self._sync: Any = None
 
     async def start(self) -> AsyncTransaction:
-        self._sync = self.connection.sync_connection.begin()
+        conn = self.connection
+        await conn.start()
+        self._sync = await conn._lane.run(self._begin, conn.sync_connection)
         return self
+
+    def _begin(self, sync_connection: Connection) -> Any:
+        return sync_connection.begin_nested() if self.nested else sync_connection.begin()
 
     def __await__(self) -> Any:
         return self.start().__await__()
 
     async def commit(self) -> None:
-        self._sync.commit()
+        await self.connection._lane.run(self._sync.commit)
 
     async def rollback(self) -> None:
-        self._sync.rollback()
+        await self.connection._lane.run(self._sync.rollback)
 
     @property
     def is_active(self) -> bool:
@@ -39,19 +49,36 @@ class AsyncTransaction:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        self._sync.__exit__(type_, value, tb)
+        await to_completion(self.connection._lane, self.connection._lane.run(self._sync.__exit__, type_, value, tb))
 
 
 class AsyncConnection:
-    def __init__(self, engine: AsyncEngine, sync_connection: Connection | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, sync_connection: Connection | None = None, lane: Lane | None = None
+    ) -> None:
         self.engine = engine
         self.sync_engine = engine.sync_engine
         self.sync_connection: Any = sync_connection
+        # A Session's connection shares the Session's lane: their calls use one connection in turn.
+        self._lane = lane or Lane(offload_for(self.sync_engine), self._holds_connection)
+
+    def _holds_connection(self) -> bool:
+        c = self.sync_connection
+        return c is not None and not c._core.closed
 
     async def start(self) -> AsyncConnection:
         if self.sync_connection is None:
-            self.sync_connection = self.sync_engine.connect()
+            try:
+                await self._lane.run(self._connect)
+            except asyncio.CancelledError:
+                # The checkout may still finish on its worker: the connection goes back then.
+                in_background(self.close())
+                raise
         return self
+
+    def _connect(self) -> None:
+        # Kept by the worker itself, so a checkout whose task was cancelled is still closed.
+        self.sync_connection = self.sync_engine.connect()
 
     def __await__(self) -> Any:
         return self.start().__await__()
@@ -60,7 +87,7 @@ class AsyncConnection:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await self.close()
+        await to_completion(self._lane, self.close())
 
     @property
     def dialect(self) -> Any:
@@ -73,44 +100,65 @@ class AsyncConnection:
     def begin(self) -> AsyncTransaction:
         return AsyncTransaction(self)
 
-    def begin_nested(self) -> Any:
-        raise NotImplementedError("ferroalchemy: AsyncConnection.begin_nested() (SAVEPOINT) is not implemented yet")
+    def begin_nested(self) -> AsyncTransaction:
+        return AsyncTransaction(self, nested=True)
 
     def in_transaction(self) -> bool:
         return bool(self.sync_connection.in_transaction())
 
-    async def execute(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return self.sync_connection.execute(statement, parameters, **kw)
+    async def _run(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        return await self._lane.run(fn, *args, **kw)
+
+    async def execute(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        sync = self.sync_connection
+        if (
+            awaitable(statement, parameters)
+            and sync is not None
+            and not sync._core.closed
+            and self._lane.can_await_statements()
+        ):
+            result = await await_select(self._lane, sync, statement._stmt(), statement, parameters, execution_options)
+            if result is not None:
+                return result
+        result = await self._run(sync.execute, statement, parameters, execution_options=execution_options)
+        refuse_streamed(result, "AsyncConnection")
+        return result
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None, **kw: Any) -> Any:
-        return self.sync_connection.exec_driver_sql(statement, parameters)
+        return await self._run(self.sync_connection.exec_driver_sql, statement, parameters)
 
-    async def scalar(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return self.sync_connection.scalar(statement, parameters, **kw)
+    async def scalar(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return (await self.execute(statement, parameters, execution_options=execution_options)).scalar()
 
-    async def scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
-        return self.sync_connection.scalars(statement, parameters, **kw)
+    async def scalars(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        return (await self.execute(statement, parameters, execution_options=execution_options)).scalars()
 
     async def stream(self, statement: Any, parameters: Any = None, **kw: Any) -> AsyncResult:
         # As SQLAlchemy's: the rows come from a cursor as they are fetched.
         kw["execution_options"] = {**(kw.get("execution_options") or {}), "stream_results": True}
-        return AsyncResult(self.sync_connection.execute(statement, parameters, **kw))
+        return AsyncResult(await self._run(self.sync_connection.execute, statement, parameters, **kw), self._lane)
 
     async def stream_scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
         return (await self.stream(statement, parameters, **kw)).scalars()
 
     async def run_sync(self, fn: Any, *arg: Any, **kw: Any) -> Any:
-        return fn(self.sync_connection, *arg, **kw)
+        return await self._run(fn, self.sync_connection, *arg, **kw)
 
     async def commit(self) -> None:
-        self.sync_connection.commit()
+        await self._run(self.sync_connection.commit)
 
     async def rollback(self) -> None:
-        self.sync_connection.rollback()
+        await self._run(self.sync_connection.rollback)
 
     async def close(self) -> None:
+        await self._lane.run_unpooled(self._close)
+
+    def _close(self) -> None:
         if self.sync_connection is not None:
             self.sync_connection.close()
+
+    async def invalidate(self, exception: BaseException | None = None) -> None:
+        await self._run(self.sync_connection.invalidate, exception)
 
     def execution_options(self, **opt: Any) -> AsyncConnection:
         self.sync_connection.execution_options(**opt)
@@ -120,14 +168,30 @@ class AsyncConnection:
 class _AsyncEngineBegin:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._cm: Any = None
+        self._conn: Any = None
 
     async def __aenter__(self) -> AsyncConnection:
-        self._cm = self.engine.sync_engine.begin()
-        return AsyncConnection(self.engine, self._cm.__enter__())
+        conn = await self.engine.connect().start()
+        try:
+            await conn.begin().start()
+        except BaseException:
+            await to_completion(conn._lane, conn.close())
+            raise
+        self._conn = conn
+        return conn
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        self._cm.__exit__(type_, value, tb)
+        await to_completion(self._conn._lane, self._end(type_ is None))
+
+    async def _end(self, commit: bool) -> None:
+        conn = self._conn
+        try:
+            if commit:
+                await conn.commit()
+            else:
+                await conn.rollback()
+        finally:
+            await conn.close()
 
 
 class AsyncEngine:
@@ -169,7 +233,8 @@ class AsyncEngine:
         return _AsyncEngineBegin(self)
 
     async def dispose(self, close: bool = True) -> None:
-        self.sync_engine.dispose(close)
+        # Closing idle connections talks to the server: off the loop, as every other call.
+        await Lane(offload_for(self.sync_engine), lambda: False).run_unpooled(self.sync_engine.dispose, close)
 
     def execution_options(self, **opt: Any) -> AsyncEngine:
         return AsyncEngine(self.sync_engine.execution_options(**opt))

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from ...orm.session import Session, sessionmaker
+from ... import _core
+from ...orm.session import EXPIRED_HIT, Session, sessionmaker
+from ...sql.selectable import Select
 from .engine import AsyncConnection, AsyncEngine
+from .exc import refuse_streamed
+from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
+from .statements import await_select, awaitable
+
+
+def _with_io(session: Session, fn: Any, *args: Any, **kw: Any) -> Any:
+    """Calls ``fn`` with the session's IO allowed (lazy loads outside awaited calls raise)."""
+    session._io_allowed += 1
+    try:
+        return fn(*args, **kw)
+    finally:
+        session._io_allowed -= 1
+
+
+def _lane_for(bind: Any, session: Session) -> Lane:
+    if isinstance(bind, AsyncConnection):
+        return bind._lane
+    sync_engine = bind.sync_engine if isinstance(bind, AsyncEngine) else bind
+
+    def holds_connection() -> bool:
+        return session._connection is not None and session._external is None
+
+    return Lane(offload_for(sync_engine) if sync_engine is not None else None, holds_connection)
 
 
 def _sync_bind(bind: Any) -> Any:
@@ -35,8 +58,7 @@ class AsyncSessionTransaction:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        with self.session._io():
-            self._sync.__exit__(type_, value, tb)
+        await to_completion(self.session._lane, self.session._run(self._sync.__exit__, type_, value, tb))
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -53,8 +75,7 @@ class _AsyncNested:
         self._sync: Any = None
 
     async def start(self) -> _AsyncNested:
-        with self.session._io():
-            self._sync = self.session.sync_session.begin_nested()
+        self._sync = await self.session._run(self.session.sync_session.begin_nested)
         return self
 
     def __await__(self) -> Any:
@@ -64,16 +85,13 @@ class _AsyncNested:
         return await self.start()
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        with self.session._io():
-            self._sync.__exit__(type_, value, tb)
+        await to_completion(self.session._lane, self.session._run(self._sync.__exit__, type_, value, tb))
 
     async def commit(self) -> None:
-        with self.session._io():
-            self._sync.commit()
+        await self.session._run(self._sync.commit)
 
     async def rollback(self) -> None:
-        with self.session._io():
-            self._sync.rollback()
+        await self.session._run(self._sync.rollback)
 
 
 class AsyncSession:
@@ -86,95 +104,131 @@ class AsyncSession:
         self.bind = bind
         self.sync_session = cls(bind=_sync_bind(bind), **kw)
         self.sync_session._async_guard = True
+        # Awaited calls run on the engine's worker threads for PostgreSQL and MySQL, in order.
+        self._lane = _lane_for(bind, self.sync_session)
+        self.sync_session._async_lane = self._lane
 
-    @contextmanager
-    def _io(self) -> Iterator[None]:
-        """Awaited operations may do IO; attribute access outside them may not."""
-        self.sync_session._io_allowed += 1
-        try:
-            yield
-        finally:
-            self.sync_session._io_allowed -= 1
+    async def _run(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        return await self._lane.run(_with_io, self.sync_session, fn, *args, **kw)
 
     async def __aenter__(self) -> AsyncSession:
         return self
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
-        await self.close()
+        await to_completion(self._lane, self.close())
 
     # -- awaited operations -------------------------------------------------------------
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        with self._io():
-            return self.sync_session.execute(statement, params, **kw)
+        s = self.sync_session
+        if (
+            not kw
+            and isinstance(statement, Select)
+            and awaitable(statement, params)
+            and s._connection is not None
+            and not self._autoflush_pending()
+            and self._lane.can_await_statements()
+        ):
+            s._check_usable()
+            executed, joined, plan = s._orm_plan(statement)
+            conn = s._connection
+            yield_per = statement._execution_options.get("yield_per") or conn._execution_options.get("yield_per")
+            if not (joined or yield_per or s._loads_more(statement)):
+                # A SELECT whose objects need no further statement, read at once: awaited here.
+                if plan is None:
+                    result = await await_select(self._lane, conn, statement._stmt(), statement, params)
+                else:
+                    populate = bool(statement._execution_options.get("populate_existing"))
+                    result = await await_select(
+                        self._lane, conn, executed._stmt(), statement, params, None, plan, s.identity_map, populate
+                    )
+                if result is not None:
+                    return result
+        result = await self._run(s.execute, statement, params, **kw)
+        refuse_streamed(result, "AsyncSession")
+        return result
+
+    def _autoflush_pending(self) -> bool:
+        s = self.sync_session
+        return bool(s.autoflush and (s._new or s._deleted or s._dirty_states))
 
     async def scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        with self._io():
-            return self.sync_session.scalars(statement, params, **kw)
+        return (await self.execute(statement, params, **kw)).scalars()
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        with self._io():
-            return self.sync_session.scalar(statement, params, **kw)
+        return (await self.execute(statement, params, **kw)).scalar()
 
     async def stream(self, statement: Any, params: Any = None, **kw: Any) -> AsyncResult:
         # As SQLAlchemy's: the rows come from a cursor as they are fetched.
         kw["execution_options"] = {**(kw.get("execution_options") or {}), "stream_results": True}
-        with self._io():
-            return AsyncResult(self.sync_session.execute(statement, params, **kw))
+        return AsyncResult(await self._run(self.sync_session.execute, statement, params, **kw), self._lane)
 
     async def stream_scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         return (await self.stream(statement, params, **kw)).scalars()
 
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
-        with self._io():
-            return self.sync_session.get(entity, ident, **kw)
+        s = self.sync_session
+        mapper = getattr(entity, "__mapper__", None)
+        if (
+            kw
+            or mapper is None
+            or mapper._has_eager
+            or s._connection is None
+            or self._autoflush_pending()
+            or not self._lane.can_await_statements()
+        ):
+            return await self._run(s.get, entity, ident, **kw)
+        # The common case on a server: the SELECT is awaited, everything else runs here.
+        mapper, found = s._get_cached(entity, ident, False, False)
+        if mapper is None:
+            if found is EXPIRED_HIT:
+                return await self._run(s.get, entity, ident)
+            return found
+        conn, stmt, plan, log = s._pk_select(mapper)
+        cursor = await self._lane.await_statement(
+            lambda token: _core.execute_submit(conn._core, token, stmt, found, plan, s.identity_map, log)
+        )
+        return s._one_loaded(cursor)
 
     async def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
-        with self._io():
-            return self.sync_session.get_one(entity, ident, **kw)
+        return await self._run(self.sync_session.get_one, entity, ident, **kw)
 
     async def flush(self, objects: Any = None) -> None:
-        with self._io():
-            self.sync_session.flush(objects)
+        await self._run(self.sync_session.flush, objects)
 
     async def commit(self) -> None:
-        with self._io():
-            self.sync_session.commit()
+        await self._run(self.sync_session.commit)
 
     async def rollback(self) -> None:
-        with self._io():
-            self.sync_session.rollback()
+        await self._run(self.sync_session.rollback)
 
     async def close(self) -> None:
-        with self._io():
-            self.sync_session.close()
+        await self._lane.run_unpooled(_with_io, self.sync_session, self.sync_session.close)
 
     async def reset(self) -> None:
         await self.close()
 
     async def refresh(self, instance: Any, attribute_names: Any = None, with_for_update: Any = None) -> None:
-        with self._io():
-            self.sync_session.refresh(instance, attribute_names)
-            # SQLAlchemy's async refresh also loads the named relationships.
-            for key in attribute_names or ():
-                getattr(instance, key)
+        await self._run(self._refresh, instance, attribute_names)
+
+    def _refresh(self, instance: Any, attribute_names: Any) -> None:
+        self.sync_session.refresh(instance, attribute_names)
+        # SQLAlchemy's async refresh also loads the named relationships.
+        for key in attribute_names or ():
+            getattr(instance, key)
 
     async def delete(self, instance: Any) -> None:
-        with self._io():
-            self.sync_session.delete(instance)
+        await self._run(self.sync_session.delete, instance)
 
     async def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
-        with self._io():
-            return self.sync_session.merge(instance, load=load, options=options)
+        return await self._run(self.sync_session.merge, instance, load=load, options=options)
 
     async def run_sync(self, fn: Any, *arg: Any, **kw: Any) -> Any:
-        with self._io():
-            return fn(self.sync_session, *arg, **kw)
+        return await self._run(fn, self.sync_session, *arg, **kw)
 
     async def connection(self, **kw: Any) -> AsyncConnection:
-        with self._io():
-            sync_conn = self.sync_session.connection()
+        sync_conn = await self._run(self.sync_session.connection)
         engine = self.bind if isinstance(self.bind, AsyncEngine) else AsyncEngine(sync_conn.engine)
-        return AsyncConnection(engine, sync_conn)
+        return AsyncConnection(engine, sync_conn, lane=self._lane)
 
     # -- synchronous operations -----------------------------------------------------------
     def begin(self) -> AsyncSessionTransaction:
@@ -253,6 +307,9 @@ class _AsyncMakerBegin:
         return self.session
 
     async def __aexit__(self, type_: Any, value: Any, tb: Any) -> None:
+        await to_completion(self.session._lane, self._end(type_, value, tb))
+
+    async def _end(self, type_: Any, value: Any, tb: Any) -> None:
         try:
             await self.trans.__aexit__(type_, value, tb)
         finally:
@@ -303,11 +360,10 @@ class _AwaitableAttrs:
             session = session_for_state(obj.__dict__["_sa_instance_state"])
             if session is None:
                 return getattr(obj, name)
-            session._io_allowed += 1
-            try:
-                return getattr(obj, name)
-            finally:
-                session._io_allowed -= 1
+            lane = getattr(session, "_async_lane", None)
+            if lane is None:
+                return _with_io(session, getattr, obj, name)
+            return await lane.run(_with_io, session, getattr, obj, name)
 
         return load()
 

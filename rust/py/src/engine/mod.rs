@@ -1,6 +1,7 @@
 //! Engine and Connection: one `execute()` is one call into Rust that compiles (or hits the cache),
 //! binds, runs with the GIL released, and builds every Python object of the result in one loop.
 
+mod aio;
 mod insertmanyvalues;
 mod params;
 pub mod result;
@@ -317,31 +318,40 @@ impl Connection {
         batch: &Batch,
         keyed: bool,
     ) -> Result<Outcome, Option<EngineError>> {
+        py.detach(|| self.run_io(compiled, batch, keyed))
+    }
+
+    /// The I/O of one statement, without the GIL: on the calling thread for `execute()`, on an
+    /// I/O worker for `execute_submit()` (an awaited statement).
+    pub fn run_io(
+        &self,
+        compiled: &Compiled,
+        batch: &Batch,
+        keyed: bool,
+    ) -> Result<Outcome, Option<EngineError>> {
         let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
-        py.detach(|| {
-            let guard = self.lock();
-            let Some(checkout) = guard.as_ref() else {
-                return Err(None);
-            };
-            let mut conn = checkout.conn();
-            match batch {
-                Batch::One(p) => conn
-                    .execute(&compiled.sql, p, &types, compiled.is_dml)
-                    .map_err(Some),
-                Batch::Many(rows) => if keyed {
-                    conn.execute_many_keyed(&compiled.sql, rows)
-                } else {
-                    conn.execute_many(&compiled.sql, rows, compiled.is_dml)
-                }
-                .map(|(n, ids)| Outcome {
-                    rows: None,
-                    rowcount: n,
-                    last_insert_id: ids.last().copied(),
-                    insert_ids: ids,
-                })
+        let guard = self.lock();
+        let Some(checkout) = guard.as_ref() else {
+            return Err(None);
+        };
+        let mut conn = checkout.conn();
+        match batch {
+            Batch::One(p) => conn
+                .execute(&compiled.sql, p, &types, compiled.is_dml)
                 .map_err(Some),
+            Batch::Many(rows) => if keyed {
+                conn.execute_many_keyed(&compiled.sql, rows)
+            } else {
+                conn.execute_many(&compiled.sql, rows, compiled.is_dml)
             }
-        })
+            .map(|(n, ids)| Outcome {
+                rows: None,
+                rowcount: n,
+                last_insert_id: ids.last().copied(),
+                insert_ids: ids,
+            })
+            .map_err(Some),
+        }
     }
 
     /// The error of a failed `run`; like SQLAlchemy's, it carries the parameters as the driver got
@@ -359,6 +369,25 @@ impl Connection {
             Ok((p, multi)) => driver_error_multi(py, &e, Some(&compiled.sql), Some(p), multi),
             Err(err) => err,
         }
+    }
+
+    /// The statement compiled (or found in the cache) and its parameters bound: what `execute()`
+    /// and `execute_submit()` do before the I/O.
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        stmt: &Bound<'_, PyStmt>,
+        params: Option<&Bound<'_, PyAny>>,
+        defaults: &[(String, Py<PyAny>)],
+    ) -> PyResult<(Arc<Compiled>, Batch)> {
+        let stmt = &stmt.get().0;
+        let keys = param_keys(stmt, params, defaults)?;
+        let compiled = self.compiled_for(py, stmt, &keys)?;
+        let rd = RunDialect {
+            d: self.dialect,
+            py_dialect: self.py_dialect.bind(py),
+        };
+        build_execution(py, rd, stmt, compiled, params, defaults)
     }
 
     pub fn compiled_for(
@@ -398,14 +427,7 @@ impl Connection {
         stream: Option<(usize, usize, usize)>,
     ) -> PyResult<CursorResult> {
         let this = slf.get();
-        let stmt = &stmt.get().0;
-        let keys = param_keys(stmt, params, &defaults)?;
-        let compiled = this.compiled_for(py, stmt, &keys)?;
-        let rd = RunDialect {
-            d: this.dialect,
-            py_dialect: this.py_dialect.bind(py),
-        };
-        let (compiled, batch) = build_execution(py, rd, stmt, compiled, params, &defaults)?;
+        let (compiled, batch) = this.prepare(py, stmt, params, &defaults)?;
         if let (Some((first, max, growth)), Batch::One(p)) = (stream, &batch) {
             if !compiled.is_dml {
                 let after = match log {
@@ -481,53 +503,14 @@ impl Connection {
                 outcome
             }
         };
-        let Some(rows) = outcome.rows else {
-            return Ok(CursorResult::without_rows(
-                outcome.rowcount,
-                outcome.last_insert_id,
-            ));
-        };
-        let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
-        let processed = ColumnValues::new(py, &rows, &types, rd.py_dialect)?;
-        match plan {
-            Some(plan) => {
-                let plan = plan.get();
-                Ok(CursorResult::with_rows(
-                    hydrate(py, plan, &rows, &processed, identity_map, populate_existing)?,
-                    plan.keys.clone(),
-                    outcome.rowcount,
-                    outcome.last_insert_id,
-                ))
-            }
-            None if !processed.is_empty() => Ok(CursorResult::with_rows(
-                crate::processors::tuples(py, &rows, &processed)?,
-                keys_new(
-                    py,
-                    compiled.columns.iter().map(|c| c.name.clone()).collect(),
-                )?,
-                outcome.rowcount,
-                outcome.last_insert_id,
-            )),
-            None => {
-                let (names, types) = if compiled.columns.len() == rows.width() {
-                    compiled
-                        .columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.ty.clone()))
-                        .unzip()
-                } else {
-                    (rows.columns.clone(), Vec::new())
-                };
-                let keys = keys_new(py, names)?;
-                Ok(CursorResult::with_values(
-                    rows,
-                    types,
-                    keys,
-                    outcome.rowcount,
-                    outcome.last_insert_id,
-                ))
-            }
-        }
+        this.result(
+            py,
+            &compiled,
+            outcome,
+            plan,
+            identity_map,
+            populate_existing,
+        )
     }
 
     /// The SQL a statement compiles to on this connection's dialect, from the cache.
@@ -670,6 +653,68 @@ impl Connection {
 }
 
 impl Connection {
+    /// The CursorResult of a statement that ran: ORM objects through `plan` and the identity map,
+    /// or rows through the type processors.
+    pub fn result(
+        &self,
+        py: Python<'_>,
+        compiled: &Compiled,
+        outcome: Outcome,
+        plan: Option<&Bound<'_, LoadPlan>>,
+        identity_map: Option<&Bound<'_, IdentityMap>>,
+        populate_existing: bool,
+    ) -> PyResult<CursorResult> {
+        let Some(rows) = outcome.rows else {
+            return Ok(CursorResult::without_rows(
+                outcome.rowcount,
+                outcome.last_insert_id,
+            ));
+        };
+        let types: Vec<SqlType> = compiled.columns.iter().map(|c| c.ty.clone()).collect();
+        let processed = ColumnValues::new(py, &rows, &types, self.py_dialect.bind(py))?;
+        match plan {
+            Some(plan) => {
+                let plan = plan.get();
+                Ok(CursorResult::with_rows(
+                    hydrate(py, plan, &rows, &processed, identity_map, populate_existing)?,
+                    plan.keys.clone(),
+                    outcome.rowcount,
+                    outcome.last_insert_id,
+                ))
+            }
+            None if !processed.is_empty() => Ok(CursorResult::with_rows(
+                crate::processors::tuples(py, &rows, &processed)?,
+                keys_new(
+                    py,
+                    compiled.columns.iter().map(|c| c.name.clone()).collect(),
+                )?,
+                outcome.rowcount,
+                outcome.last_insert_id,
+            )),
+            None => {
+                let (names, types) = if compiled.columns.len() == rows.width() {
+                    compiled
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .unzip()
+                } else {
+                    (rows.columns.clone(), Vec::new())
+                };
+                let keys = keys_new(py, names)?;
+                Ok(CursorResult::with_values(
+                    rows,
+                    types,
+                    keys,
+                    outcome.rowcount,
+                    outcome.last_insert_id,
+                ))
+            }
+        }
+    }
+}
+
+impl Connection {
     fn txn(&self, py: Python<'_>, commit: bool) -> PyResult<()> {
         let r = py.detach(|| {
             let guard = self.lock();
@@ -757,5 +802,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_class::<Connection>()?;
     result::register(m)?;
+    aio::register(m)?;
     Ok(())
 }
