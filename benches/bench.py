@@ -11,6 +11,7 @@ NotImplementedError) prints "unsupported"; nothing is ever estimated."""
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -29,10 +30,14 @@ DATABASES = ("sqlite-file", "sqlite-memory", "postgresql", "mysql")
 
 
 def prepare(fn: Callable[[], Any]) -> None:
-    """Write workloads reset their tables before each run, outside the timing."""
+    """Write workloads reset their tables before each run, outside the timing. Every run starts
+    from a collected heap: the process holds all three targets, and garbage one target left would
+    otherwise trigger a full collection (tens of ms here) inside whichever run comes next. The
+    collections a run's own allocations trigger stay inside its timing."""
     setup = getattr(fn, "setup", None)
     if setup is not None:
         setup()
+    gc.collect()
 
 
 def checked(fn: Callable[[], Any], value: Any) -> Any:
