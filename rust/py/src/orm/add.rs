@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::state::{instance_dict, InstanceState};
+use super::state::{instance_dict, InstanceState, KeysByMapper};
 
 /// The order objects were added in, across sessions: pending objects INSERT in this order.
 static INSERT_ORDER: AtomicU64 = AtomicU64::new(1);
@@ -30,7 +30,7 @@ pub fn add_pending(
     keys: &Bound<'_, PyAny>,
 ) -> PyResult<usize> {
     let state_key = pyo3::intern!(py, "_sa_instance_state");
-    let mut by_mapper: Vec<(Py<PyAny>, Vec<Bound<'_, PyAny>>)> = Vec::new();
+    let mut by_mapper = KeysByMapper::new(keys);
     for (n, obj) in objs.iter().enumerate() {
         let Ok(dict) = instance_dict(&obj) else {
             return Ok(n);
@@ -46,18 +46,7 @@ pub fn add_pending(
             if st.session_id != 0 || st.identity.is_some() || st.was_deleted {
                 return Ok(n);
             }
-            let i = match by_mapper.iter().position(|(m, _)| m.is(&st.mapper)) {
-                Some(i) => i,
-                None => {
-                    let names = keys
-                        .call1((st.mapper.bind(py),))?
-                        .try_iter()?
-                        .collect::<PyResult<Vec<_>>>()?;
-                    by_mapper.push((st.mapper.clone_ref(py), names));
-                    by_mapper.len() - 1
-                }
-            };
-            for k in &by_mapper[i].1 {
+            for k in by_mapper.of(st.mapper.bind(py))? {
                 if dict.contains(k)? {
                     return Ok(n);
                 }

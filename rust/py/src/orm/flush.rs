@@ -72,6 +72,42 @@ fn after(hook: Option<Bound<'_, PyAny>>) -> PyResult<()> {
     Ok(())
 }
 
+/// Runs one flush statement between its statement hooks (echo, cursor events); `keyed` asks for
+/// every row's generated key.
+fn run_logged(
+    py: Python<'_>,
+    conn: &Connection,
+    compiled: &ferro_sql::Compiled,
+    batch: &Batch,
+    log: Option<&Bound<'_, PyAny>>,
+    keyed: bool,
+) -> PyResult<ferro_engine::Outcome> {
+    let hook = echo(py, log, &compiled.sql, batch)?;
+    let out = if keyed {
+        conn.run_keyed(py, compiled, batch)
+    } else {
+        conn.run(py, compiled, batch)
+    }
+    .map_err(|e| Connection::raise_run_error(py, e, compiled, batch))?;
+    after(hook)?;
+    Ok(out)
+}
+
+/// The version an UPDATE or DELETE must find in the row: the value loaded (or last flushed), which
+/// `committed` holds when the application changed the attribute since.
+fn version_before<'py>(
+    py: Python<'py>,
+    committed: Option<&Bound<'py, PyDict>>,
+    d: &Bound<'py, PyDict>,
+    attr: &Bound<'py, pyo3::types::PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(v) = committed.map(|c| c.get_item(attr)).transpose()?.flatten() {
+        return Ok(v);
+    }
+    Ok(d.get_item(attr)?
+        .unwrap_or_else(|| py.None().into_bound(py)))
+}
+
 /// Builds each parameter row by name from a column-value map, in compiled order.
 fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Vec<Value> {
     compiled
@@ -208,14 +244,7 @@ fn flush_insert(
             continue;
         }
         let batch = Batch::Many(rows);
-        let hook = echo(py, log, &compiled.sql, &batch)?;
-        let out = if needs_ids {
-            conn.run_keyed(py, &compiled, &batch)
-        } else {
-            conn.run(py, &compiled, &batch)
-        }
-        .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
-        after(hook)?;
+        let out = run_logged(py, conn, &compiled, &batch, log, needs_ids)?;
         let ids: Vec<Option<i64>> = if needs_ids {
             out.insert_ids.into_iter().map(Some).collect()
         } else {
@@ -327,12 +356,7 @@ fn flush_update(
             // The row must still hold the version this object loaded (or last flushed).
             let c = &s.cols[vi];
             let attr = c.attr.bind(py);
-            let old = match committed.get_item(attr)? {
-                Some(v) => v,
-                None => d
-                    .get_item(attr)?
-                    .unwrap_or_else(|| py.None().into_bound(py)),
-            };
+            let old = version_before(py, Some(committed), &d, attr)?;
             named.insert(
                 version_param(&c.name),
                 bind(py, &old, &c.ty, "UPDATE", conn)?,
@@ -401,15 +425,7 @@ fn flush_update(
             (None, Some((table, columns))) if n > 1 && sql_cols.is_empty() => conn
                 .run_update_many(py, &compiled, &table, &columns, &rows)
                 .map_err(|e| Connection::raise_run_error(py, e, &compiled, &Batch::Many(rows)))?,
-            _ => {
-                let batch = Batch::Many(rows);
-                let hook = echo(py, log, &compiled.sql, &batch)?;
-                let out = conn
-                    .run(py, &compiled, &batch)
-                    .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
-                after(hook)?;
-                out.rowcount
-            }
+            _ => run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?.rowcount,
         };
         if matched >= 0 && matched as usize != n {
             return Err(exc(
@@ -505,15 +521,9 @@ fn flush_delete(
                 .borrow()
                 .committed_state
                 .as_ref()
-                .map(|c| c.clone_ref(py));
-            let old = match committed.map(|cs| cs.bind(py).get_item(attr)).transpose()? {
-                Some(Some(v)) => v,
-                _ => {
-                    let (_obj, d) = obj_dict(py, st)?;
-                    d.get_item(attr)?
-                        .unwrap_or_else(|| py.None().into_bound(py))
-                }
-            };
+                .map(|c| c.bind(py).clone());
+            let (_obj, d) = obj_dict(py, st)?;
+            let old = version_before(py, committed.as_ref(), &d, attr)?;
             named.insert(
                 version_param(&c.name),
                 bind(py, &old, &c.ty, "DELETE", conn)?,
@@ -522,12 +532,7 @@ fn flush_delete(
         rows.push(ordered(&compiled, &named));
     }
     let n = rows.len();
-    let batch = Batch::Many(rows);
-    let hook = echo(py, log, &compiled.sql, &batch)?;
-    let out = conn
-        .run(py, &compiled, &batch)
-        .map_err(|e| Connection::raise_run_error(py, e, &compiled, &batch))?;
-    after(hook)?;
+    let out = run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?;
     if s.version.is_some() && out.rowcount >= 0 && out.rowcount as usize != n {
         return Err(exc(
             py,

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::state::{instance_dict, InstanceState};
+use super::state::{instance_dict, InstanceState, KeysByMapper};
 use crate::convert::{convert_plain, BindError, TypeHandle};
 
 #[pyclass(module = "ferroalchemy._core")]
@@ -157,24 +157,13 @@ impl IdentityMap {
     /// because commit runs it over the whole identity map.
     fn expire_all(&mut self, py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<()> {
         self.sweep(py);
-        // Each mapper's attribute names, read once per call rather than once per object.
-        let mut by_mapper: Vec<(Py<PyAny>, Vec<Bound<'_, PyAny>>)> = Vec::new();
+        let mut by_mapper = KeysByMapper::new(keys);
         for state in self.map.values() {
             let mut st = state.borrow_mut(py);
             let Some(obj) = st.object(py) else { continue };
-            let i = match by_mapper.iter().position(|(m, _)| m.is(&st.mapper)) {
-                Some(i) => i,
-                None => {
-                    let names = keys
-                        .call1((st.mapper.bind(py),))?
-                        .try_iter()?
-                        .collect::<PyResult<Vec<_>>>()?;
-                    by_mapper.push((st.mapper.clone_ref(py), names));
-                    by_mapper.len() - 1
-                }
-            };
+            let names = by_mapper.of(st.mapper.bind(py))?;
             let dict = instance_dict(&obj)?;
-            for name in &by_mapper[i].1 {
+            for name in names {
                 if dict.contains(name)? {
                     dict.del_item(name)?;
                 }

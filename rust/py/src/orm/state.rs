@@ -156,6 +156,38 @@ impl InstanceState {
     }
 }
 
+/// Attribute names per mapper, from a Python function of the mapper (`keys(mapper)`), asked once
+/// per mapper: a flush or commit goes over thousands of objects of a few mappers.
+pub struct KeysByMapper<'py> {
+    keys: Bound<'py, PyAny>,
+    seen: Vec<(Py<PyAny>, Vec<Bound<'py, PyAny>>)>,
+}
+
+impl<'py> KeysByMapper<'py> {
+    pub fn new(keys: &Bound<'py, PyAny>) -> Self {
+        KeysByMapper {
+            keys: keys.clone(),
+            seen: Vec::new(),
+        }
+    }
+
+    pub fn of(&mut self, mapper: &Bound<'py, PyAny>) -> PyResult<&[Bound<'py, PyAny>]> {
+        let i = match self.seen.iter().position(|(m, _)| m.is(mapper)) {
+            Some(i) => i,
+            None => {
+                let names = self
+                    .keys
+                    .call1((mapper,))?
+                    .try_iter()?
+                    .collect::<PyResult<Vec<_>>>()?;
+                self.seen.push((mapper.clone().unbind(), names));
+                self.seen.len() - 1
+            }
+        };
+        Ok(&self.seen[i].1)
+    }
+}
+
 /// A mapped object's `__dict__`, where its loaded attribute values and its state live.
 pub fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     Ok(obj
@@ -261,26 +293,15 @@ pub fn with_loaded_keys<'py>(
     states: Vec<Bound<'py, InstanceState>>,
     keys: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<Bound<'py, InstanceState>>> {
-    let mut by_mapper: Vec<(Py<PyAny>, Vec<Bound<'py, PyAny>>)> = Vec::new();
+    let mut by_mapper = KeysByMapper::new(keys);
     let mut out = Vec::new();
     for st in states {
-        let (obj, i) = {
+        let (obj, mapper) = {
             let b = st.borrow();
             let Some(obj) = b.object(py) else { continue };
-            let i = match by_mapper.iter().position(|(m, _)| m.is(&b.mapper)) {
-                Some(i) => i,
-                None => {
-                    let names = keys
-                        .call1((b.mapper.bind(py),))?
-                        .try_iter()?
-                        .collect::<PyResult<Vec<_>>>()?;
-                    by_mapper.push((b.mapper.clone_ref(py), names));
-                    by_mapper.len() - 1
-                }
-            };
-            (obj, i)
+            (obj, b.mapper.bind(py).clone())
         };
-        let names = &by_mapper[i].1;
+        let names = by_mapper.of(&mapper)?;
         if names.is_empty() {
             continue;
         }
