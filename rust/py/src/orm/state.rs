@@ -46,6 +46,19 @@ pub struct InstanceState {
     pub obj_ref: Option<Py<PyWeakrefReference>>,
 }
 
+/// The state's weak reference to its object, left out of the cyclic GC: a weakref without a
+/// callback references nothing the collector follows, and every loaded object has one, so
+/// tracking them only adds to each collection's work.
+fn object_ref(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyWeakrefReference>> {
+    let weak = PyWeakrefReference::new(obj)?;
+    // SAFETY: `weak` is a live weakref object created just above without a callback, and we hold
+    // the GIL. PyObject_GC_UnTrack accepts any GC-enabled object and is a no-op when it is not
+    // tracked; weakref's own dealloc untracks again, which is the same no-op. Untracked, its
+    // tp_traverse (which would visit only the absent callback) is simply never called.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(weak.as_ptr().cast()) };
+    Ok(weak.unbind())
+}
+
 impl InstanceState {
     pub fn new_loaded(
         py: Python<'_>,
@@ -67,7 +80,7 @@ impl InstanceState {
             insert_order: 0,
             raise_on: None,
             load_options: None,
-            obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
+            obj_ref: Some(object_ref(obj)?),
         })
         .inspect(|_| {
             let _ = py;
@@ -96,7 +109,7 @@ impl InstanceState {
             insert_order: 0,
             raise_on: None,
             load_options: None,
-            obj_ref: Some(PyWeakrefReference::new(obj)?.unbind()),
+            obj_ref: Some(object_ref(obj)?),
         })
     }
 
