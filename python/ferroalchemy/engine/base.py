@@ -487,14 +487,13 @@ class Connection:
         it returns the after_cursor_execute call, if any. None when nothing listens (the usual case).
         `element` is the statement executed, whose display form the log shows; `ddl` marks DDL, which
         SQLAlchemy compiles without a cache key."""
+        echo = enabled(self.engine, logging.INFO)
         ids = event._identifiers
-        if "before_cursor_execute" not in ids and "after_cursor_execute" not in ids:
-            if not enabled(self.engine, logging.INFO):
-                return None
+        if not echo and "before_cursor_execute" not in ids and "after_cursor_execute" not in ids:
+            return None  # nothing listens anywhere: the engine's event chain need not be built
         chain = self.engine._event_chain()
         before = event.listeners_for(chain, "before_cursor_execute")
         after = event.listeners_for(chain, "after_cursor_execute")
-        echo = enabled(self.engine, logging.INFO)
         if not (echo or before or after):
             return None
 

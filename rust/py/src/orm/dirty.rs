@@ -28,8 +28,7 @@ pub fn register_session(session_id: u64, session: &Bound<'_, PyAny>) -> PyResult
 
 #[pyfunction]
 pub fn unregister_session(session_id: u64) {
-    let removed = sessions().remove(&session_id);
-    drop(removed);
+    sessions().remove(&session_id);
 }
 
 /// Puts `state` in its session's dirty set and holds its object strongly until the flush (the

@@ -419,13 +419,18 @@ fn flush_update(
         let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
         let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
         let n = rows.len();
-        let matched = match (log, update_columns(s, &compiled, &keys, conn.dialect)) {
-            // Batched where nothing watches statements: a statement hook sees the executemany
-            // SQLAlchemy would send.
-            (None, Some((table, columns))) if n > 1 && sql_cols.is_empty() => conn
+        // Batched where nothing watches statements (a statement hook sees the executemany
+        // SQLAlchemy would send) and there is more than one row.
+        let batched = if log.is_none() && n > 1 && sql_cols.is_empty() {
+            update_columns(s, &compiled, &keys, conn.dialect)
+        } else {
+            None
+        };
+        let matched = match batched {
+            Some((table, columns)) => conn
                 .run_update_many(py, &compiled, &table, &columns, &rows)
                 .map_err(|e| Connection::raise_run_error(py, e, &compiled, &Batch::Many(rows)))?,
-            _ => run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?.rowcount,
+            None => run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?.rowcount,
         };
         if matched >= 0 && matched as usize != n {
             return Err(exc(

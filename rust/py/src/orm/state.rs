@@ -51,10 +51,11 @@ pub struct InstanceState {
 /// tracking them only adds to each collection's work.
 fn object_ref(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyWeakrefReference>> {
     let weak = PyWeakrefReference::new(obj)?;
-    // SAFETY: `weak` is a live weakref object created just above without a callback, and we hold
-    // the GIL. PyObject_GC_UnTrack accepts any GC-enabled object and is a no-op when it is not
-    // tracked; weakref's own dealloc untracks again, which is the same no-op. Untracked, its
-    // tp_traverse (which would visit only the absent callback) is simply never called.
+    // SAFETY: `weak` is a live weakref object without a callback (CPython may hand back the
+    // object's existing callback-less weakref, which is the same kind), and we hold the GIL.
+    // PyObject_GC_UnTrack accepts any GC-enabled object and is a no-op when it is not tracked;
+    // weakref's own dealloc untracks again, which is the same no-op. Untracked, its tp_traverse
+    // (which would visit only the absent callback) is simply never called.
     unsafe { pyo3::ffi::PyObject_GC_UnTrack(weak.as_ptr().cast()) };
     Ok(weak.unbind())
 }
