@@ -1,7 +1,10 @@
 """The asyncio API on PostgreSQL and MySQL: an awaited statement lets the event loop run other tasks,
 concurrent sessions over a small pool lose no update, a full pool is awaited (pool_timeout raises
 TimeoutError), and cancelled statements leave the pool healthy. The pool cases run on a SQLite file
-too. URLs from FERRO_TEST_POSTGRES_URL / FERRO_TEST_MYSQL_URL."""
+too. URLs from FERRO_TEST_POSTGRES_URL / FERRO_TEST_MYSQL_URL.
+
+An async engine's awaited statements run on the aio runtime's thread; an AsyncEngine wrapping an
+engine of create_engine() (IO = "worker") runs them on worker threads: both ways are checked."""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ from typing import Any
 
 import pytest
 
-from ferroalchemy import Integer, String, exc, func, literal, select, text, update
-from ferroalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from ferroalchemy import Integer, String, create_engine, exc, func, literal, select, text, update
+from ferroalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from ferroalchemy.ext.asyncio.exc import AsyncMethodRequired
 from ferroalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sql.backends import server_url
 
 SERVERS = ["postgresql", "mysql"]
+IO = ["aio", "worker"]
 
 
 class Base(DeclarativeBase):
@@ -36,7 +40,9 @@ def _sleep_sql(backend: str, seconds: float) -> Any:
     return text("SELECT pg_sleep(:s)" if backend == "postgresql" else "SELECT SLEEP(:s)").bindparams(s=seconds)
 
 
-def _engine(backend: str, tmp: Path | None = None, **kw: Any) -> Any:
+def _engine(backend: str, tmp: Path | None = None, io: str = "aio", **kw: Any) -> Any:
+    if io == "worker":
+        return AsyncEngine(create_engine(server_url(backend), **kw))
     if backend == "sqlite":
         # A file: each pooled connection its own (SQLite runs each statement in place).
         assert tmp is not None
@@ -53,13 +59,14 @@ async def _fresh_counter(engine: Any) -> None:
         await s.commit()
 
 
+@pytest.mark.parametrize("io", IO)
 @pytest.mark.parametrize("backend", SERVERS)
-def test_waiting_statements_overlap(backend: str) -> None:
+def test_waiting_statements_overlap(backend: str, io: str) -> None:
     """Ten tasks each wait on a slow statement; every one is sent before the first returns."""
     events: list[tuple[str, int]] = []
 
     async def main() -> None:
-        engine = _engine(backend, pool_size=10)
+        engine = _engine(backend, io=io, pool_size=10)
         barrier = asyncio.Barrier(10)
 
         async def core(i: int) -> None:
@@ -214,12 +221,13 @@ def test_errors_are_sqlalchemy_types(backend: str) -> None:
     asyncio.run(main())
 
 
+@pytest.mark.parametrize("io", IO)
 @pytest.mark.parametrize("backend", SERVERS)
-def test_cancelled_statements_leave_the_pool_healthy(backend: str) -> None:
+def test_cancelled_statements_leave_the_pool_healthy(backend: str, io: str) -> None:
     rng = random.Random(8)
 
     async def main() -> None:
-        engine = _engine(backend, pool_size=5, max_overflow=0)
+        engine = _engine(backend, io=io, pool_size=5, max_overflow=0)
         await _fresh_counter(engine)
         maker = async_sessionmaker(engine)
         outcomes: dict[str, int] = {"done": 0, "cancelled": 0, "timeout": 0}
@@ -329,10 +337,11 @@ def test_connection_begin_nested_and_stream(backend: str) -> None:
     asyncio.run(main())
 
 
+@pytest.mark.parametrize("io", IO)
 @pytest.mark.parametrize("backend", SERVERS)
-def test_awaited_selects_share_the_identity_map(backend: str) -> None:
+def test_awaited_selects_share_the_identity_map(backend: str, io: str) -> None:
     async def main() -> None:
-        engine = _engine(backend)
+        engine = _engine(backend, io=io)
         await _fresh_counter(engine)
         try:
             async with AsyncSession(engine) as s:

@@ -1,5 +1,8 @@
 //! The one trait each database driver implements, so a measured better driver can replace one.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use ferro_sql::{SqlType, Value};
 
 use crate::error::EngineError;
@@ -15,6 +18,10 @@ pub struct Outcome {
     pub insert_ids: Vec<i64>,
 }
 
+/// A statement's I/O as a future for the aio runtime's thread (not `Send`: it runs where it was
+/// made, holding the connection's locks across its awaits).
+pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
 /// A streaming cursor's id, unique within its connection.
 pub type CursorId = u64;
 
@@ -28,6 +35,24 @@ pub trait Backend: Send {
         types: &[SqlType],
         is_dml: bool,
     ) -> Result<Outcome, EngineError>;
+
+    /// True when `execute_local` can run a statement now: the connection belongs to the aio
+    /// runtime (not SQLite, not a blocking engine's), and no MySQL result is still streaming.
+    fn runs_local(&self) -> bool {
+        false
+    }
+
+    /// `execute` as a future for the aio runtime's thread (`runtime::aio_submit`); None unless
+    /// `runs_local()`.
+    fn execute_local<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        types: &'a [SqlType],
+    ) -> Option<LocalFuture<'a, Result<Outcome, EngineError>>> {
+        let _ = (sql, params, types);
+        None
+    }
 
     /// Runs one statement once per parameter set (prepared once), or a plain INSERT as multi-row
     /// statements where the backend batches. Returns the summed rowcount and each execution's

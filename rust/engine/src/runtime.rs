@@ -1,15 +1,48 @@
-//! The engine's one tokio runtime, for the server drivers. A current_thread runtime: `block_on`
-//! from the calling thread (GIL released) costs under a microsecond, where a multi_thread runtime
-//! added 3.5-9 us per PostgreSQL statement (DESIGN.md). sqlx connections stay tied to it.
+//! The engine's tokio runtimes, for the server drivers. Two current_thread runtimes:
+//!
+//! - the blocking one (`Rt::Blocking`): `block_on` from the calling thread (GIL released) steals
+//!   its driver and costs under a microsecond, where a multi_thread runtime added 3.5-9 us per
+//!   PostgreSQL statement (DESIGN.md). Engines of `create_engine()` open their connections here.
+//! - the aio one (`Rt::Aio`), driven for good by one thread (`ferroalchemy-aio`) once an async
+//!   engine opens a connection: awaited statements run there as tasks, all of them on that one
+//!   thread's event loop, so many concurrent statements cost one thread's wake-ups instead of one
+//!   thread hand-off each. A blocking call on such a connection (a flush from a worker) waits in
+//!   `Handle::block_on` while the driver thread polls its socket.
+//!
+//! A sqlx connection is tied to the runtime that opened it, so each connection remembers its `Rt`.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
 
-use tokio::runtime::{Builder, Runtime};
+use tokio::runtime::{Builder, Handle, Runtime};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::error::{EngineError, ErrorKind};
 
+/// Which runtime a connection belongs to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rt {
+    #[default]
+    Blocking,
+    Aio,
+}
+
+/// A statement's work for the aio driver thread: called there, its future runs as a local task
+/// (it may hold the connection's locks across awaits).
+pub type AioJob = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()>>> + Send>;
+
+struct Aio {
+    handle: Handle,
+    jobs: UnboundedSender<AioJob>,
+}
+
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+static AIO: OnceLock<Result<Aio, String>> = OnceLock::new();
+
+fn interface(what: &str, e: &str) -> EngineError {
+    EngineError::new(ErrorKind::Interface, format!("could not start {what}: {e}"))
+}
 
 fn runtime() -> Result<&'static Runtime, EngineError> {
     RUNTIME
@@ -20,33 +53,74 @@ fn runtime() -> Result<&'static Runtime, EngineError> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| {
-            EngineError::new(
-                ErrorKind::Interface,
-                format!("could not start the I/O runtime: {e}"),
-            )
+        .map_err(|e| interface("the I/O runtime", e))
+}
+
+fn aio() -> Result<&'static Aio, EngineError> {
+    AIO.get_or_init(start_aio)
+        .as_ref()
+        .map_err(|e| interface("the asyncio I/O thread", e))
+}
+
+fn start_aio() -> Result<Aio, String> {
+    let rt = Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let handle = rt.handle().clone();
+    let (jobs, mut queue) = unbounded_channel::<AioJob>();
+    std::thread::Builder::new()
+        .name("ferroalchemy-aio".into())
+        .spawn(move || {
+            let local = tokio::task::LocalSet::new();
+            rt.block_on(local.run_until(async move {
+                while let Some(job) = queue.recv().await {
+                    tokio::task::spawn_local(job());
+                }
+            }));
         })
+        .map_err(|e| e.to_string())?;
+    Ok(Aio { handle, jobs })
 }
 
-/// Runs `fut` to completion on the runtime; several threads may wait in here at once (the
-/// current_thread scheduler hands its driver from one to the next).
-pub fn block_on<F: Future>(fut: F) -> Result<F::Output, EngineError> {
-    Ok(runtime()?.block_on(fut))
+/// Hands `job` to the aio driver thread.
+pub fn aio_submit(job: AioJob) -> Result<(), EngineError> {
+    aio()?
+        .jobs
+        .send(job)
+        .map_err(|_| interface("an awaited statement", "the asyncio I/O thread has stopped"))
 }
 
-/// Starts `fut` on the runtime; it makes progress whenever some thread is inside `block_on`
-/// (a streamed MySQL result's task, fed one chunk request at a time).
-pub fn spawn<F>(fut: F) -> Result<tokio::task::JoinHandle<F::Output>, EngineError>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    Ok(runtime()?.spawn(fut))
+impl Rt {
+    /// Runs `fut` to completion from a thread outside the runtimes (GIL released). Several
+    /// threads may wait in here at once: on the blocking runtime the current_thread scheduler
+    /// hands its driver from one to the next; on the aio one its thread drives the I/O.
+    pub fn block_on<F: Future>(self, fut: F) -> Result<F::Output, EngineError> {
+        match self {
+            Rt::Blocking => Ok(runtime()?.block_on(fut)),
+            Rt::Aio => Ok(aio()?.handle.block_on(fut)),
+        }
+    }
+
+    /// Starts `fut` on the runtime (a streamed MySQL result's task, fed one chunk request at a
+    /// time); on the blocking runtime it makes progress whenever some thread is inside
+    /// `block_on`.
+    pub fn spawn<F>(self, fut: F) -> Result<tokio::task::JoinHandle<F::Output>, EngineError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Rt::Blocking => Ok(runtime()?.spawn(fut)),
+            Rt::Aio => Ok(aio()?.handle.spawn(fut)),
+        }
+    }
 }
 
 /// Ends a server connection's transaction with `sql` (COMMIT or ROLLBACK) when one is open; the
 /// PostgreSQL and MySQL drivers both begin theirs implicitly and track it with `in_txn`.
 pub fn end_transaction<C>(
+    rt: Rt,
     conn: &mut C,
     in_txn: &mut bool,
     sql: &'static str,
@@ -57,7 +131,8 @@ where
 {
     if *in_txn {
         *in_txn = false;
-        block_on(sqlx::Executor::execute(conn, sql))?.map_err(map_err)?;
+        rt.block_on(sqlx::Executor::execute(conn, sql))?
+            .map_err(map_err)?;
     }
     Ok(())
 }

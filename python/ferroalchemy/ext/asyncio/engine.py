@@ -14,7 +14,10 @@ from .statements import await_select, awaitable
 
 
 def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
-    return AsyncEngine(create_engine(url, **kw))
+    engine = create_engine(url, **kw)
+    # Its server connections belong to the runtime whose thread runs the awaited statements.
+    engine._core_args["aio"] = True
+    return AsyncEngine(engine)
 
 
 class AsyncTransaction:

@@ -2,10 +2,11 @@
 thread (one embedded statement at a time is cheaper than a thread hop).
 
 Two ways out of the loop: a SELECT (``AsyncSession.get``/``execute``, ``AsyncConnection.execute``)
-is compiled, bound and turned into objects on the loop's thread while only its I/O runs on a Rust
-worker that never takes the GIL (``Lane.await_statement``; the worker wakes the loop through a
-socket the loop watches). Any other call runs whole, sync code and all, on a worker thread of its
-engine (``Lane.run``), with the GIL released around its I/O.
+is compiled, bound and turned into objects on the loop's thread while only its I/O leaves it
+(``Lane.await_statement``): as a task on the Rust aio runtime's one thread, where an async engine's
+connections live, or on a Rust worker thread for any other connection. Neither takes the GIL; both
+wake the loop through a socket the loop watches. Any other call runs whole, sync code and all, on a
+worker thread of its engine (``Lane.run``), with the GIL released around its I/O.
 
 A "lane" is one AsyncConnection's or AsyncSession's queue of calls: its calls run one after the
 other, also when a task was cancelled while its call was running. A running statement is never
@@ -187,9 +188,9 @@ class Lane:
         return self.off_loop and _completions.watch(asyncio.get_running_loop())
 
     async def await_statement(self, submit: Callable[[int], Any]) -> Any:
-        """Runs one statement on an I/O worker while the loop runs other tasks: ``submit(token)``
+        """Runs one statement's I/O off the loop while the loop runs other tasks: ``submit(token)``
         compiles and binds it here and returns the pending statement, whose result is built here
-        too once the worker is done. The lane must already hold its connection."""
+        too once its I/O is done. The lane must already hold its connection."""
         if self._inflight is not None:
             await self._drain()
         loop = asyncio.get_running_loop()
@@ -206,7 +207,7 @@ class Lane:
             await fut
         except asyncio.CancelledError:
             if token in futures:
-                # Still on its worker: the lane's next call (a close) waits for it to end.
+                # Its I/O still runs: the lane's next call (a close) waits for it to end.
                 self._inflight = futures[token] = loop.create_future()
             raise
         self._inflight = None
@@ -246,7 +247,7 @@ class Lane:
 
 
 class _Completions:
-    """Finished statements' tokens, read when the Rust workers' socket turns readable."""
+    """Finished statements' tokens, read when the Rust side's wake-up socket turns readable."""
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -1,5 +1,5 @@
 """Awaiting a SELECT on the event loop's thread: compiled, bound and turned into a result here, its
-I/O on a Rust worker (``Lane.await_statement``). The sync Connection's own steps run around it, so
+I/O off the loop (``Lane.await_statement``). The sync Connection's own steps run around it, so
 the result is the one ``Connection.execute()`` returns."""
 
 from __future__ import annotations

@@ -12,17 +12,19 @@ use ferro_sql::{SqlType, Value};
 use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
 use sqlx::{AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Statement, ValueRef};
 
-use crate::backend::{Backend, CursorId, Outcome};
+use crate::backend::{Backend, CursorId, LocalFuture, Outcome};
 use crate::batch::InsertBatch;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
-use crate::runtime::{block_on, end_transaction};
+use crate::runtime::{end_transaction, Rt};
 use crate::url::Url;
 
 #[derive(Clone, Debug)]
 pub struct MySqlOptions {
     opts: MySqlConnectOptions,
     connect_timeout: Option<Duration>,
+    /// The runtime its connections belong to (`Rt::Aio` for an async engine's).
+    pub rt: Rt,
 }
 
 impl MySqlOptions {
@@ -79,6 +81,7 @@ impl MySqlOptions {
         Ok(MySqlOptions {
             opts: o.ssl_mode(mode),
             connect_timeout,
+            rt: Rt::Blocking,
         })
     }
 }
@@ -90,6 +93,7 @@ const PACKET_BUDGET: usize = 2 * 1024 * 1024;
 pub struct MySqlBackend {
     /// None while a streamed result's task holds it, or once that task failed.
     conn: Option<MySqlConnection>,
+    rt: Rt,
     /// The unbuffered result being read, if any (one at a time, as on PyMySQL's connection).
     stream: Option<stream::RowStream>,
     next_cursor: CursorId,
@@ -102,19 +106,21 @@ pub struct MySqlBackend {
 
 impl MySqlBackend {
     pub fn connect(opts: &MySqlOptions) -> Result<Self, EngineError> {
-        block_on(crate::postgres::with_timeout(opts.connect_timeout, async {
-            let mut conn = MySqlConnection::connect_with(&opts.opts)
-                .await
-                .map_err(map_err)?;
-            conn.execute("SET autocommit = 0").await.map_err(map_err)?;
-            Ok(MySqlBackend {
-                conn: Some(conn),
-                stream: None,
-                next_cursor: 1,
-                in_txn: false,
-                id_step: None,
-            })
-        }))?
+        opts.rt
+            .block_on(crate::postgres::with_timeout(opts.connect_timeout, async {
+                let mut conn = MySqlConnection::connect_with(&opts.opts)
+                    .await
+                    .map_err(map_err)?;
+                conn.execute("SET autocommit = 0").await.map_err(map_err)?;
+                Ok(MySqlBackend {
+                    conn: Some(conn),
+                    rt: opts.rt,
+                    stream: None,
+                    next_cursor: 1,
+                    in_txn: false,
+                    id_step: None,
+                })
+            }))?
     }
 
     /// One execution per parameter set, each reporting its own generated id.
@@ -290,7 +296,26 @@ impl Backend for MySqlBackend {
         _is_dml: bool,
     ) -> Result<Outcome, EngineError> {
         self.in_txn = true;
-        block_on(Self::run(self.conn()?, sql, params, types))?
+        self.rt
+            .block_on(Self::run(self.conn()?, sql, params, types))?
+    }
+
+    fn runs_local(&self) -> bool {
+        self.rt == Rt::Aio && self.stream.is_none()
+    }
+
+    fn execute_local<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        types: &'a [SqlType],
+    ) -> Option<LocalFuture<'a, Result<Outcome, EngineError>>> {
+        if !self.runs_local() {
+            return None;
+        }
+        let conn = self.conn.as_mut()?;
+        self.in_txn = true;
+        Some(Box::pin(Self::run(conn, sql, params, types)))
     }
 
     fn execute_many(
@@ -300,13 +325,14 @@ impl Backend for MySqlBackend {
         _is_dml: bool,
     ) -> Result<(i64, Vec<i64>), EngineError> {
         self.in_txn = true;
+        let rt = self.rt;
         let conn = self.conn()?;
         if let Some(batch) = Self::batch_of(sql, param_sets) {
             // Like PyMySQL's executemany: the last statement's LAST_INSERT_ID is the cursor's.
-            let (total, firsts) = block_on(Self::run_batched(conn, &batch, param_sets))??;
+            let (total, firsts) = rt.block_on(Self::run_batched(conn, &batch, param_sets))??;
             return Ok((total, firsts.into_iter().map(|(id, _)| id).collect()));
         }
-        block_on(Self::run_each(conn, sql, param_sets))?
+        rt.block_on(Self::run_each(conn, sql, param_sets))?
     }
 
     fn execute_many_keyed(
@@ -318,16 +344,20 @@ impl Backend for MySqlBackend {
         self.conn()?;
         let conn = self.conn.as_mut().ok_or_else(lost)?;
         let Some(batch) = Self::batch_of(sql, param_sets) else {
-            return block_on(Self::run_each(conn, sql, param_sets))?;
+            return self.rt.block_on(Self::run_each(conn, sql, param_sets))?;
         };
         let step = match self.id_step {
             Some(step) => step,
-            None => *self.id_step.insert(block_on(Self::ask_id_step(conn))??),
+            None => *self
+                .id_step
+                .insert(self.rt.block_on(Self::ask_id_step(conn))??),
         };
         let Some(step) = step else {
-            return block_on(Self::run_each(conn, sql, param_sets))?;
+            return self.rt.block_on(Self::run_each(conn, sql, param_sets))?;
         };
-        let (total, firsts) = block_on(Self::run_batched(conn, &batch, param_sets))??;
+        let (total, firsts) = self
+            .rt
+            .block_on(Self::run_batched(conn, &batch, param_sets))??;
         let ids = firsts
             .into_iter()
             .flat_map(|(first, n)| (0..n as i64).map(move |i| first + i * step))
@@ -347,7 +377,9 @@ impl Backend for MySqlBackend {
         let id = self.next_cursor;
         self.next_cursor += 1;
         let conn = self.conn.take().ok_or_else(lost)?;
-        self.stream = Some(stream::RowStream::start(conn, id, sql, params, types)?);
+        self.stream = Some(stream::RowStream::start(
+            self.rt, conn, id, sql, params, types,
+        )?);
         let rows = self.stream_chunk(id, first)?;
         Ok((id, rows))
     }
@@ -368,13 +400,13 @@ impl Backend for MySqlBackend {
     fn commit(&mut self) -> Result<(), EngineError> {
         self.conn()?;
         let conn = self.conn.as_mut().ok_or_else(lost)?;
-        end_transaction(conn, &mut self.in_txn, "COMMIT", map_err)
+        end_transaction(self.rt, conn, &mut self.in_txn, "COMMIT", map_err)
     }
 
     fn rollback(&mut self) -> Result<(), EngineError> {
         self.conn()?;
         let conn = self.conn.as_mut().ok_or_else(lost)?;
-        end_transaction(conn, &mut self.in_txn, "ROLLBACK", map_err)
+        end_transaction(self.rt, conn, &mut self.in_txn, "ROLLBACK", map_err)
     }
 
     fn in_transaction(&self) -> bool {
@@ -382,8 +414,9 @@ impl Backend for MySqlBackend {
     }
 
     fn ping(&mut self) -> bool {
+        let rt = self.rt;
         match self.conn() {
-            Ok(conn) => matches!(block_on(conn.ping()), Ok(Ok(()))),
+            Ok(conn) => matches!(rt.block_on(conn.ping()), Ok(Ok(()))),
             Err(_) => false,
         }
     }

@@ -15,10 +15,11 @@ use super::{decode_row, map_err, types};
 use crate::backend::CursorId;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
-use crate::runtime::{block_on, spawn};
+use crate::runtime::Rt;
 
 pub struct RowStream {
     pub id: CursorId,
+    rt: Rt,
     ask: mpsc::Sender<usize>,
     chunks: mpsc::Receiver<Result<Rows, EngineError>>,
     task: JoinHandle<MySqlConnection>,
@@ -27,6 +28,7 @@ pub struct RowStream {
 impl RowStream {
     /// Moves `conn` into a task that runs `sql` and waits to be asked for rows.
     pub fn start(
+        rt: Rt,
         conn: MySqlConnection,
         id: CursorId,
         sql: &str,
@@ -35,7 +37,7 @@ impl RowStream {
     ) -> Result<Self, EngineError> {
         let (ask, asked) = mpsc::channel(1);
         let (sent, chunks) = mpsc::channel(1);
-        let task = spawn(run(
+        let task = rt.spawn(run(
             conn,
             sql.to_owned(),
             params.to_vec(),
@@ -45,6 +47,7 @@ impl RowStream {
         ))?;
         Ok(RowStream {
             id,
+            rt,
             ask,
             chunks,
             task,
@@ -53,7 +56,7 @@ impl RowStream {
 
     /// The next up to `n` rows; None once the task has ended (exhausted, or failed).
     pub fn next_chunk(&mut self, n: usize) -> Result<Option<Rows>, EngineError> {
-        block_on(async {
+        self.rt.block_on(async {
             if self.ask.send(n).await.is_err() {
                 return Ok(None);
             }
@@ -65,7 +68,7 @@ impl RowStream {
     /// connection back.
     pub fn finish(self) -> Result<MySqlConnection, EngineError> {
         drop(self.ask);
-        block_on(self.task)?.map_err(|e| {
+        self.rt.block_on(self.task)?.map_err(|e| {
             EngineError::new(
                 ErrorKind::Operational,
                 format!("Lost connection to server during a streamed query: {e}"),

@@ -23,11 +23,11 @@ use sqlx::{
     TypeInfo, ValueRef,
 };
 
-use crate::backend::{Backend, CursorId, Outcome};
+use crate::backend::{Backend, CursorId, LocalFuture, Outcome};
 use crate::batch::InsertBatch;
 use crate::error::{EngineError, ErrorKind};
 use crate::rows::Rows;
-use crate::runtime::{block_on, end_transaction};
+use crate::runtime::{end_transaction, Rt};
 use crate::url::Url;
 
 /// How to reach the server, from the URL (and `connect_args` the Python layer folded into it).
@@ -36,6 +36,8 @@ pub struct PgOptions {
     opts: PgConnectOptions,
     /// libpq's `connect_timeout`: the whole connect, TLS handshake and authentication included.
     connect_timeout: Option<Duration>,
+    /// The runtime its connections belong to (`Rt::Aio` for an async engine's).
+    pub rt: Rt,
 }
 
 impl PgOptions {
@@ -89,6 +91,7 @@ impl PgOptions {
         Ok(PgOptions {
             opts: o.ssl_mode(ssl),
             connect_timeout,
+            rt: Rt::Blocking,
         })
     }
 }
@@ -122,6 +125,7 @@ pub(crate) async fn with_timeout<T>(
 
 pub struct PgBackend {
     conn: PgConnection,
+    rt: Rt,
     in_txn: bool,
     /// Server-side cursors DECLAREd in the current transaction (the server closes them at its end).
     cursors: HashMap<CursorId, PgCursor>,
@@ -177,13 +181,16 @@ impl sqlx::Encode<'_, sqlx::Postgres> for Param {
 
 impl PgBackend {
     pub fn connect(opts: &PgOptions) -> Result<Self, EngineError> {
-        let conn = block_on(with_timeout(opts.connect_timeout, async {
-            PgConnection::connect_with(&opts.opts)
-                .await
-                .map_err(map_err)
-        }))??;
+        let conn = opts
+            .rt
+            .block_on(with_timeout(opts.connect_timeout, async {
+                PgConnection::connect_with(&opts.opts)
+                    .await
+                    .map_err(map_err)
+            }))??;
         Ok(PgBackend {
             conn,
+            rt: opts.rt,
             in_txn: false,
             cursors: HashMap::new(),
             to_close: Vec::new(),
@@ -195,7 +202,9 @@ impl PgBackend {
     fn autobegin(&mut self) -> Result<(), EngineError> {
         self.close_released()?;
         if !self.in_txn {
-            block_on(self.conn.execute("BEGIN"))?.map_err(map_err)?;
+            self.rt
+                .block_on(self.conn.execute("BEGIN"))?
+                .map_err(map_err)?;
             self.in_txn = true;
         }
         Ok(())
@@ -312,17 +321,36 @@ impl PgBackend {
     /// (its transaction ended) is forgotten with the transaction, so CLOSE never names a missing
     /// cursor (which would abort the transaction).
     fn close_released(&mut self) -> Result<(), EngineError> {
-        if self.to_close.is_empty() {
-            return Ok(());
+        if let Some(sql) = self.close_sql() {
+            self.rt
+                .block_on(self.conn.execute(AssertSqlSafe(sql)))?
+                .map_err(map_err)?;
         }
+        Ok(())
+    }
+
+    /// The CLOSE statements of the cursors released since the last statement, if any.
+    fn close_sql(&mut self) -> Option<String> {
         let sql: String = self
             .to_close
             .drain(..)
             .filter(|id| self.cursors.remove(id).is_some())
             .map(|id| format!("CLOSE {};", cursor_name(id)))
             .collect();
-        if !sql.is_empty() {
-            block_on(self.conn.execute(AssertSqlSafe(sql)))?.map_err(map_err)?;
+        (!sql.is_empty()).then_some(sql)
+    }
+
+    /// `autobegin` as a future, for the aio runtime's thread.
+    async fn autobegin_local(&mut self) -> Result<(), EngineError> {
+        if let Some(sql) = self.close_sql() {
+            self.conn
+                .execute(AssertSqlSafe(sql))
+                .await
+                .map_err(map_err)?;
+        }
+        if !self.in_txn {
+            self.conn.execute("BEGIN").await.map_err(map_err)?;
+            self.in_txn = true;
         }
         Ok(())
     }
@@ -383,7 +411,27 @@ impl Backend for PgBackend {
         _is_dml: bool,
     ) -> Result<Outcome, EngineError> {
         self.autobegin()?;
-        block_on(Self::run(&mut self.conn, sql, params, types))?
+        self.rt
+            .block_on(Self::run(&mut self.conn, sql, params, types))?
+    }
+
+    fn runs_local(&self) -> bool {
+        self.rt == Rt::Aio
+    }
+
+    fn execute_local<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        types: &'a [SqlType],
+    ) -> Option<LocalFuture<'a, Result<Outcome, EngineError>>> {
+        if !self.runs_local() {
+            return None;
+        }
+        Some(Box::pin(async move {
+            self.autobegin_local().await?;
+            Self::run(&mut self.conn, sql, params, types).await
+        }))
     }
 
     fn execute_many(
@@ -399,9 +447,11 @@ impl Backend for PgBackend {
             .then(|| InsertBatch::parse_numbered(sql, width))
             .flatten();
         if let Some(batch) = batch {
-            return block_on(Self::run_batched(conn, &batch, param_sets))?;
+            return self
+                .rt
+                .block_on(Self::run_batched(conn, &batch, param_sets))?;
         }
-        block_on(async move {
+        self.rt.block_on(async move {
             let mut total = 0i64;
             let mut ids = Vec::new();
             for params in param_sets {
@@ -427,7 +477,7 @@ impl Backend for PgBackend {
         }
         self.autobegin()?;
         let conn = &mut self.conn;
-        let fallback = block_on(async move {
+        let fallback = self.rt.block_on(async move {
             // The plain statement's parameter types, as the server infers them from its columns
             // (prepared once and cached by the connection).
             let stmt = conn
@@ -479,7 +529,7 @@ impl Backend for PgBackend {
         let id = self.next_cursor;
         self.next_cursor += 1;
         let conn = &mut self.conn;
-        let (cursor, rows) = block_on(async move {
+        let (cursor, rows) = self.rt.block_on(async move {
             // The statement's own description gives the columns (and is cached for the next
             // time); the parameters are bound to the DECLARE through the extended protocol.
             let stmt = conn
@@ -516,7 +566,8 @@ impl Backend for PgBackend {
             }
             return Ok(Rows::default());
         };
-        block_on(Self::fetch_chunk(&mut self.conn, id, cursor, n))?
+        self.rt
+            .block_on(Self::fetch_chunk(&mut self.conn, id, cursor, n))?
     }
 
     fn close_cursor(&mut self, id: CursorId) {
@@ -536,13 +587,19 @@ impl Backend for PgBackend {
     fn commit(&mut self) -> Result<(), EngineError> {
         self.close_released()?;
         self.end_cursors();
-        end_transaction(&mut self.conn, &mut self.in_txn, "COMMIT", map_err)
+        end_transaction(self.rt, &mut self.conn, &mut self.in_txn, "COMMIT", map_err)
     }
 
     fn rollback(&mut self) -> Result<(), EngineError> {
         self.to_close.clear();
         self.end_cursors();
-        end_transaction(&mut self.conn, &mut self.in_txn, "ROLLBACK", map_err)
+        end_transaction(
+            self.rt,
+            &mut self.conn,
+            &mut self.in_txn,
+            "ROLLBACK",
+            map_err,
+        )
     }
 
     fn in_transaction(&self) -> bool {
@@ -550,7 +607,7 @@ impl Backend for PgBackend {
     }
 
     fn ping(&mut self) -> bool {
-        matches!(block_on(self.conn.ping()), Ok(Ok(())))
+        matches!(self.rt.block_on(self.conn.ping()), Ok(Ok(())))
     }
 }
 

@@ -2,6 +2,8 @@
 //! binds, runs with the GIL released, and builds every Python object of the result in one loop.
 
 mod aio;
+#[cfg(feature = "pyo3-async-runtimes-bridge")]
+mod aio_bridge;
 mod insertmanyvalues;
 mod params;
 pub mod result;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use ferro_engine::mysql::{MySqlBackend, MySqlOptions};
 use ferro_engine::pool::Factory;
 use ferro_engine::postgres::{PgBackend, PgOptions};
+use ferro_engine::runtime::Rt;
 use ferro_engine::sqlite::{SqliteBackend, SqliteOptions};
 use ferro_engine::{
     Backend, Checkout, EngineError, Outcome, Pool, PoolKind, PoolOptions, ResetOnReturn,
@@ -47,7 +50,7 @@ fn server_url(py: Python<'_>, url: Option<&str>) -> PyResult<ferro_engine::Url> 
 impl Engine {
     /// Opens nothing yet: connections are made by the pool on first checkout.
     #[new]
-    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return="rollback", cache_size=500, py_dialect=None))]
+    #[pyo3(signature = (dialect, database=String::new(), url=None, uri=false, timeout=5.0, pool_kind="queue", pool_size=5, max_overflow=10, pool_timeout=30.0, pool_recycle=None, pool_pre_ping=false, reset_on_return="rollback", cache_size=500, py_dialect=None, aio=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -65,7 +68,10 @@ impl Engine {
         reset_on_return: &str,
         cache_size: usize,
         py_dialect: Option<Py<PyAny>>,
+        aio: bool,
     ) -> PyResult<Self> {
+        // An async engine's server connections live on the aio runtime, where awaited statements run.
+        let rt = if aio { Rt::Aio } else { Rt::Blocking };
         let d = crate::sql::parse_dialect(dialect)?;
         let kind = match pool_kind {
             "queue" => PoolKind::Queue,
@@ -104,15 +110,17 @@ impl Engine {
                 })
             }
             Dialect::Postgresql => {
-                let opts = server_url(py, url.as_deref()).and_then(|u| {
+                let mut opts = server_url(py, url.as_deref()).and_then(|u| {
                     PgOptions::from_url(&u).map_err(|e| driver_error(py, &e, None, None))
                 })?;
+                opts.rt = rt;
                 Box::new(move || PgBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>))
             }
             Dialect::Mysql => {
-                let opts = server_url(py, url.as_deref()).and_then(|u| {
+                let mut opts = server_url(py, url.as_deref()).and_then(|u| {
                     MySqlOptions::from_url(&u).map_err(|e| driver_error(py, &e, None, None))
                 })?;
+                opts.rt = rt;
                 Box::new(move || {
                     MySqlBackend::connect(&opts).map(|b| Box::new(b) as Box<dyn Backend>)
                 })
@@ -803,5 +811,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Connection>()?;
     result::register(m)?;
     aio::register(m)?;
+    #[cfg(feature = "pyo3-async-runtimes-bridge")]
+    aio_bridge::register(m)?;
     Ok(())
 }
