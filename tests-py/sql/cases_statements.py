@@ -42,6 +42,8 @@ def _count_of(sa: ModuleType, u: Any, a: Any) -> Any:
 
 SELECTS: dict[str, Build] = {
     # compound selects
+    "numbers_as_literal_columns": lambda sa, u, a: sa.select(1, 2.5).add_columns(u.c.id).where(u.c.id < 3),
+    "exists_of_a_number": lambda sa, u, a: sa.select(u.c.name).where(sa.exists(1).where(a.c.user_id == u.c.id)),
     "union": lambda sa, u, a: sa.union(_ids_below(sa, u, 3), sa.select(u.c.id).where(u.c.id > 4)),
     "union_all_three_order_limit": lambda sa, u, a: (
         sa.union_all(sa.select(u.c.id, u.c.name), sa.select(a.c.id, a.c.email), sa.select(u.c.age, u.c.email))

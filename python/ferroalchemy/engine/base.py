@@ -65,15 +65,24 @@ class NestedTransaction(Transaction):
         super().__init__(connection)
         self.name = name
 
+    def _close(self) -> None:
+        """Ends it and any SAVEPOINT opened inside it (the database ends those with it)."""
+        self.is_active = False
+        stack = self.connection._nested
+        if self in stack:
+            for inner in stack[stack.index(self) :]:
+                inner.is_active = False
+            del stack[stack.index(self) :]
+
     def commit(self) -> None:
         if self.is_active:
-            self.is_active = False
+            self._close()
             event.dispatch(self.connection.engine._event_chain(), "release_savepoint", self.connection, self.name, None)
             self.connection._savepoint_sql(f"RELEASE SAVEPOINT {self.name}")
 
     def rollback(self) -> None:
         if self.is_active:
-            self.is_active = False
+            self._close()
             event.dispatch(
                 self.connection.engine._event_chain(), "rollback_savepoint", self.connection, self.name, None
             )
@@ -177,6 +186,8 @@ class Connection:
             self._core.set_page_size(int(page_size))
         self._record = engine._record_for(self._core)
         self._savepoints = 0
+        # Open SAVEPOINTs, innermost last.
+        self._nested: list[NestedTransaction] = []
         self._invalidated = False
         plog = engine._pool_logger
         if self._core.take_fresh():
@@ -236,7 +247,9 @@ class Connection:
         # As SQLAlchemy's: the name is generated after the event, which receives None.
         event.dispatch(self.engine._event_chain(), "savepoint", self, None)
         self._savepoint_sql(f"SAVEPOINT {name}")
-        return NestedTransaction(self, name)
+        nested = NestedTransaction(self, name)
+        self._nested.append(nested)
+        return nested
 
     def _savepoint_sql(self, sql: str) -> None:
         if enabled(self.engine, logging.INFO):
@@ -250,6 +263,7 @@ class Connection:
 
     def _finish(self, commit: bool) -> None:
         self._transaction = None
+        self._nested.clear()
         log(self.engine, logging.INFO, "COMMIT" if commit else "ROLLBACK")
         try:
             if commit:
@@ -274,6 +288,13 @@ class Connection:
 
     def get_transaction(self) -> Transaction | None:
         return self._transaction
+
+    def in_nested_transaction(self) -> bool:
+        return bool(self._nested)
+
+    def get_nested_transaction(self) -> NestedTransaction | None:
+        """The innermost SAVEPOINT still open, if any."""
+        return self._nested[-1] if self._nested else None
 
     def close(self) -> None:
         transaction_was_reset = self._transaction is not None
@@ -756,6 +777,17 @@ class Engine:
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
+
+    def update_execution_options(self, **opt: Any) -> None:
+        """Adds to the default execution options of the connections this engine makes from now on."""
+        _check_execution_options(opt, self.dialect)
+        self._execution_options.update(opt)
+
+    def clear_compiled_cache(self) -> None:
+        """Empties the compiled-statement cache (``query_cache_size``); statements compile again on
+        their next run."""
+        if self._core is not None:
+            self._core.clear_cache()
 
     def raw_connection(self) -> Any:
         raise NotImplementedError("ferroalchemy: raw DBAPI connections are not available (no Python driver is used)")

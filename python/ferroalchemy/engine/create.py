@@ -179,6 +179,13 @@ def _mysql_ssl_args(ssl: Any) -> dict[str, Any]:
 
 
 def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:
+    url, options = config_options(configuration, prefix, kwargs)
+    return create_engine(url, **options)
+
+
+def config_options(configuration: dict[str, Any], prefix: str, kwargs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The URL and create_engine() options of a configuration dict's ``<prefix>*`` keys, the string
+    values of the known numeric and boolean options coerced (an .ini file's values are strings)."""
     options = {k[len(prefix) :]: v for k, v in configuration.items() if k.startswith(prefix)}
     options.update(kwargs)
     url = options.pop("url")
@@ -190,7 +197,7 @@ def engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.
             options[key] = int(options[key])
     if isinstance(options.get("pool_timeout"), str):
         options["pool_timeout"] = float(options["pool_timeout"])
-    return create_engine(url, **options)
+    return url, options
 
 
 def _enable_echo(echo: Any, name: str = "sqlalchemy.engine.Engine") -> None:

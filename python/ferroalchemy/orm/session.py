@@ -227,6 +227,26 @@ class Session:
     def get_transaction(self) -> SessionTransaction | None:
         return self._transaction
 
+    def in_nested_transaction(self) -> bool:
+        return bool(self._nested)
+
+    def get_nested_transaction(self) -> SessionNestedTransaction | None:
+        """The innermost SAVEPOINT still open, if any."""
+        return self._nested[-1] if self._nested else None
+
+    @property
+    def is_active(self) -> bool:
+        """False while a failed flush waits for ``rollback()`` (SQLAlchemy's "inactive" transaction)."""
+        return self._needs_rollback is None
+
+    def invalidate(self) -> None:
+        """``close()``, with the connection discarded instead of returned to the pool (for a
+        connection whose state is unknown, e.g. after a timeout or a signal)."""
+        conn = self._connection
+        if conn is not None and self._external is None and not conn.invalidated:
+            conn.invalidate()
+        self.close()
+
     def commit(self) -> None:
         if self._transaction is None:
             if not self.autobegin:

@@ -14,7 +14,6 @@ from .selectable import (
     FromClause,
     ScalarSelect,
     Select,
-    _check_column_entity,
     _coerce_order,
     _DerivedFrom,
     _limit_value,
@@ -291,8 +290,6 @@ def exists(*args: Any) -> Exists:
         return Exists(Select(_Star()))
     if len(args) == 1 and isinstance(args[0], (Select, CompoundSelect)):
         return Exists(args[0])
-    for a in args:
-        _check_column_entity(a)
     return Exists(Select(*args))
 
 

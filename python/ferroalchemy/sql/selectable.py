@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from .. import _core, exc
@@ -21,6 +22,10 @@ from .elements import (
     _unwrap,
     _ValueComparison,
     and_,
+    false,
+    literal_column,
+    null,
+    true,
 )
 
 
@@ -415,10 +420,9 @@ class Select(_DerivedFrom, Executable, ClauseElement):
     _lock_ext: tuple[bool, tuple[FromClause, ...]] = (False, ())
 
     def __init__(self, *entities: Any) -> None:
-        for e in entities:
-            if not isinstance(e, _PLAIN_ENTITIES):
-                _check_column_entity(e)
-        self._raw_columns: tuple[Any, ...] = entities
+        self._raw_columns: tuple[Any, ...] = tuple(
+            e if isinstance(e, _PLAIN_ENTITIES) else _column_entity(e) for e in entities
+        )
 
     # -- generative API -----------------------------------------------------------------
     def where(self, *criteria: Any) -> Select:
@@ -540,15 +544,13 @@ class Select(_DerivedFrom, Executable, ClauseElement):
         return self.join_from(from_, target, onclause, isouter=True, full=full)
 
     def add_columns(self, *entities: Any) -> Select:
-        for e in entities:
-            _check_column_entity(e)
+        entities = tuple(_column_entity(e) for e in entities)
         new = self._generate()
         new._raw_columns = self._raw_columns + entities
         return new
 
     def with_only_columns(self, *entities: Any, maintain_column_froms: bool = False) -> Select:
-        for e in entities:
-            _check_column_entity(e)
+        entities = tuple(_column_entity(e) for e in entities)
         new = self._generate()
         new._raw_columns = tuple(entities)
         return new
@@ -860,18 +862,26 @@ _COMPARISONS = frozenset({_ValueComparison, BinaryExpression})
 _PLAIN_ENTITIES = (FromClause, ColumnElement)
 
 
-def _check_column_entity(e: Any) -> None:
+def _column_entity(e: Any) -> Any:
+    """A select()/add_columns() entity as SQLAlchemy coerces it: a Python number is a literal
+    column (``select(1)`` is ``SELECT 1``), True/False/None are ``true()``/``false()``/``null()``;
+    a string or anything else that is no column expression, entity or FROM clause is refused."""
+    if e is None or isinstance(e, bool):
+        return null() if e is None else (true() if e else false())
+    if isinstance(e, (int, float, Decimal)):
+        return literal_column(str(e))
     if isinstance(e, str):
         raise exc.ArgumentError(
             f"Textual column expression {e!r} should be explicitly declared with text({e!r}), "
             f"or use column({e!r}) for more specificity"
         )
-    if isinstance(e, (ClauseElement, FromClause)) or getattr(e, "__mapper__", None) is not None:
-        return
-    if hasattr(e, "_ferro_entity_columns"):
-        return
-    if hasattr(e, "__clause_element__"):
-        return
+    if (
+        isinstance(e, (ClauseElement, FromClause))
+        or getattr(e, "__mapper__", None) is not None
+        or hasattr(e, "_ferro_entity_columns")
+        or hasattr(e, "__clause_element__")
+    ):
+        return e
     raise exc.ArgumentError(f"Column expression, FROM clause, or other columns clause element expected, got {e!r}.")
 
 

@@ -65,6 +65,11 @@ impl StatementCache {
         self.lock().len()
     }
 
+    /// Forgets every compiled statement (`Engine.clear_compiled_cache()`).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -7,9 +7,18 @@ inside async code raises MissingGreenlet, as in SQLAlchemy: load with selectinlo
 ``awaitable_attrs`` or ``run_sync()``."""
 
 from . import exc
-from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
+from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, async_engine_from_config, create_async_engine
 from .result import AsyncMappingResult, AsyncResult, AsyncScalarResult
-from .session import AsyncAttrs, AsyncSession, AsyncSessionTransaction, async_scoped_session, async_sessionmaker
+from .session import (
+    AsyncAttrs,
+    AsyncSession,
+    AsyncSessionTransaction,
+    async_object_session,
+    async_scoped_session,
+    async_session,
+    async_sessionmaker,
+    close_all_sessions,
+)
 
 __all__ = [
     "AsyncAttrs",
@@ -21,8 +30,12 @@ __all__ = [
     "AsyncSession",
     "AsyncSessionTransaction",
     "AsyncTransaction",
+    "async_engine_from_config",
+    "async_object_session",
     "async_scoped_session",
+    "async_session",
     "async_sessionmaker",
+    "close_all_sessions",
     "create_async_engine",
     "exc",
 ]

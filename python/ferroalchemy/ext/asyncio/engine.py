@@ -5,12 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from ...engine.base import Connection, Engine
-from ...engine.create import create_engine
+from ...engine.base import Connection, Engine, NestedTransaction
+from ...engine.create import config_options, create_engine
 from .exc import refuse_streamed
 from .offload import Lane, in_background, offload_for, to_completion
 from .result import AsyncResult
 from .statements import await_select, awaitable
+
+
+def async_engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> AsyncEngine:
+    """``engine_from_config()`` for an AsyncEngine: the ``<prefix>url`` key and the other
+    ``<prefix>*`` options of ``configuration`` (strings coerced as engine_from_config does)."""
+    url, options = config_options(configuration, prefix, kwargs)
+    return create_async_engine(url, **options)
 
 
 def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
@@ -26,10 +33,23 @@ class AsyncTransaction:
         self.nested = nested
         self._sync: Any = None
 
+    @classmethod
+    def _for(cls, conn: AsyncConnection, sync: Any) -> AsyncTransaction | None:
+        """The proxy of a sync Transaction: the same one each time, as SQLAlchemy's."""
+        if sync is None:
+            return None
+        proxy = sync.__dict__.get("_async_proxy")
+        if proxy is None:
+            proxy = cls(conn, nested=isinstance(sync, NestedTransaction))
+            proxy._sync = sync
+            sync.__dict__["_async_proxy"] = proxy
+        return proxy
+
     async def start(self) -> AsyncTransaction:
         conn = self.connection
         await conn.start()
         self._sync = await conn._lane.run(self._begin, conn.sync_connection)
+        self._sync.__dict__["_async_proxy"] = self  # what get_transaction() returns
         return self
 
     def _begin(self, sync_connection: Connection) -> Any:
@@ -109,6 +129,26 @@ class AsyncConnection:
     def in_transaction(self) -> bool:
         return bool(self.sync_connection.in_transaction())
 
+    def in_nested_transaction(self) -> bool:
+        return bool(self.sync_connection.in_nested_transaction())
+
+    def get_transaction(self) -> AsyncTransaction | None:
+        return AsyncTransaction._for(self, self.sync_connection.get_transaction())
+
+    def get_nested_transaction(self) -> AsyncTransaction | None:
+        return AsyncTransaction._for(self, self.sync_connection.get_nested_transaction())
+
+    @property
+    def closed(self) -> bool:
+        return self.sync_connection is None or bool(self.sync_connection.closed)
+
+    @property
+    def invalidated(self) -> bool:
+        return self.sync_connection is not None and bool(self.sync_connection.invalidated)
+
+    async def get_raw_connection(self) -> Any:
+        raise NotImplementedError("ferroalchemy: raw DBAPI connections are not available (no Python driver is used)")
+
     async def _run(self, fn: Any, *args: Any, **kw: Any) -> Any:
         return await self._lane.run(fn, *args, **kw)
 
@@ -155,6 +195,10 @@ class AsyncConnection:
 
     async def close(self) -> None:
         await self._lane.run_unpooled(self._close)
+
+    async def aclose(self) -> None:
+        """``close()``, under the name ``contextlib.aclosing`` calls."""
+        await self.close()
 
     def _close(self) -> None:
         if self.sync_connection is not None:
@@ -238,6 +282,18 @@ class AsyncEngine:
     async def dispose(self, close: bool = True) -> None:
         # Closing idle connections talks to the server: off the loop, as every other call.
         await Lane(offload_for(self.sync_engine), lambda: False).run_unpooled(self.sync_engine.dispose, close)
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return self.sync_engine.get_execution_options()
+
+    def update_execution_options(self, **opt: Any) -> None:
+        self.sync_engine.update_execution_options(**opt)
+
+    def clear_compiled_cache(self) -> None:
+        self.sync_engine.clear_compiled_cache()
+
+    async def raw_connection(self) -> Any:
+        return self.sync_engine.raw_connection()
 
     def execution_options(self, **opt: Any) -> AsyncEngine:
         return AsyncEngine(self.sync_engine.execution_options(**opt))

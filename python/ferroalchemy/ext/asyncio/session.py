@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+import weakref
 from typing import Any
 
-from ... import _core
-from ...orm.session import EXPIRED_HIT, Session, sessionmaker
+from ... import _core, exc
+from ...orm.session import EXPIRED_HIT, Session, object_session, sessionmaker
+from ...orm.session import close_all_sessions as sync_close_all_sessions
 from ...sql.selectable import Select
 from .engine import AsyncConnection, AsyncEngine
 from .exc import refuse_streamed
@@ -42,6 +45,35 @@ def _sync_bind(bind: Any) -> Any:
     return bind
 
 
+def _transaction_proxy(session: AsyncSession, sync: Any, cls: Any) -> Any:
+    """The proxy of a sync session transaction: the same one each time, as SQLAlchemy's."""
+    if sync is None:
+        return None
+    proxy = sync.__dict__.get("_async_proxy")
+    if proxy is None:
+        proxy = cls(session)
+        proxy._sync = sync
+        sync.__dict__["_async_proxy"] = proxy
+    return proxy
+
+
+def async_session(session: Session) -> AsyncSession | None:
+    """The AsyncSession proxying ``session``, if any (None once it was garbage collected)."""
+    ref = getattr(session, "_async_proxy", None)
+    return ref() if ref is not None else None
+
+
+def async_object_session(instance: object) -> AsyncSession | None:
+    """The AsyncSession ``instance`` belongs to, if any."""
+    session = object_session(instance)
+    return async_session(session) if session is not None else None
+
+
+async def close_all_sessions() -> None:
+    """Closes every Session and AsyncSession in memory (``orm.close_all_sessions()``)."""
+    sync_close_all_sessions()
+
+
 class AsyncSessionTransaction:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -49,6 +81,7 @@ class AsyncSessionTransaction:
 
     async def start(self) -> AsyncSessionTransaction:
         self._sync = self.session.sync_session.begin()
+        self._sync.__dict__["_async_proxy"] = self  # what get_transaction() returns
         return self
 
     def __await__(self) -> Any:
@@ -76,6 +109,7 @@ class _AsyncNested:
 
     async def start(self) -> _AsyncNested:
         self._sync = await self.session._run(self.session.sync_session.begin_nested)
+        self._sync.__dict__["_async_proxy"] = self  # what get_nested_transaction() returns
         return self
 
     def __await__(self) -> Any:
@@ -104,6 +138,7 @@ class AsyncSession:
         self.bind = bind
         self.sync_session = cls(bind=_sync_bind(bind), **kw)
         self.sync_session._async_guard = True
+        self.sync_session._async_proxy = weakref.ref(self)
         # Awaited calls run on the engine's worker threads for PostgreSQL and MySQL, in order.
         self._lane = _lane_for(bind, self.sync_session)
         self.sync_session._async_lane = self._lane
@@ -207,6 +242,24 @@ class AsyncSession:
     async def reset(self) -> None:
         await self.close()
 
+    async def aclose(self) -> None:
+        """``close()``, under the name ``contextlib.aclosing`` calls."""
+        await self.close()
+
+    async def invalidate(self) -> None:
+        """``close()``, the connection discarded instead of returned to the pool."""
+        await self._lane.run_unpooled(_with_io, self.sync_session, self.sync_session.invalidate)
+
+    @classmethod
+    async def close_all(cls) -> None:
+        warnings.warn(
+            "The AsyncSession.close_all() method is deprecated and will be removed in a future release.  "
+            "Please refer to close_all_sessions().",
+            exc.SADeprecationWarning,
+            stacklevel=2,
+        )
+        await close_all_sessions()
+
     async def refresh(self, instance: Any, attribute_names: Any = None, with_for_update: Any = None) -> None:
         await self._run(self._refresh, instance, attribute_names)
 
@@ -257,6 +310,19 @@ class AsyncSession:
 
     def in_transaction(self) -> bool:
         return self.sync_session.in_transaction()
+
+    def in_nested_transaction(self) -> bool:
+        return self.sync_session.in_nested_transaction()
+
+    @property
+    def is_active(self) -> bool:
+        return self.sync_session.is_active
+
+    def get_transaction(self) -> AsyncSessionTransaction | None:
+        return _transaction_proxy(self, self.sync_session.get_transaction(), AsyncSessionTransaction)
+
+    def get_nested_transaction(self) -> _AsyncNested | None:
+        return _transaction_proxy(self, self.sync_session.get_nested_transaction(), _AsyncNested)
 
     def is_modified(self, instance: Any, include_collections: bool = True) -> bool:
         return self.sync_session.is_modified(instance, include_collections)

@@ -208,6 +208,10 @@ impl Engine {
         self.cache.len()
     }
 
+    fn clear_cache(&self) {
+        self.cache.clear();
+    }
+
     /// The SQL `stmt` executes as, found through the statement cache the way `execute()` finds it
     /// (compiled on a miss): what the compile benchmark measures, and a way to inspect the cache.
     #[pyo3(signature = (stmt, keys=Vec::new()))]
