@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from .. import dbapi, event, exc
+from .. import _core, dbapi, event, exc
 from ..pool import PoolResetState
 from .driver_sql import ordered
 from .echo import _echo_statement, _log_parameters, add_default_handler, echo_rows, enabled, log
 from .interfaces import ExecutionContext, _run_handle_error
 from .result import CursorResult, Result
+
+# A forked child starts its own I/O runtimes on first use: the parent's threads are not in it.
+os.register_at_fork(after_in_child=_core.after_fork)
 
 # SQLAlchemy's default insertmanyvalues_page_size, which the Rust connection starts with.
 _DEFAULT_PAGE_SIZE = 1000

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::Backend;
 use crate::error::{EngineError, ErrorKind};
+use crate::runtime;
 
 pub type Factory = Box<dyn Fn() -> Result<Box<dyn Backend>, EngineError> + Send + Sync>;
 
@@ -70,6 +71,78 @@ pub struct Slot {
     generation: u64,
     /// Set when the connection must not return to the pool (invalidated, or mid-protocol).
     pub invalid: std::sync::atomic::AtomicBool,
+    /// The process's fork generation when it opened (`runtime::generation`).
+    fork: usize,
+}
+
+impl Slot {
+    /// Opened before this process was forked from its parent: its socket (and its registration
+    /// in the parent's I/O runtime) is the parent's too.
+    fn foreign(&self) -> bool {
+        self.fork != runtime::generation()
+    }
+}
+
+impl Drop for Slot {
+    /// A parent's connection in a forked child is never closed here: closing would deregister
+    /// its socket from the epoll instance parent and child share, and the parent would never
+    /// hear from that connection again. It is left as it is (SQLAlchemy's `dispose(close=False)`
+    /// advice, made automatic).
+    fn drop(&mut self) {
+        if self.foreign() {
+            let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
+            std::mem::forget(std::mem::replace(conn, Box::new(Orphaned)));
+        }
+    }
+}
+
+/// What stands in for a parent's connection left alone in a forked child (see `Drop for Slot`).
+struct Orphaned;
+
+impl Orphaned {
+    fn gone<T>() -> Result<T, EngineError> {
+        Err(EngineError::new(
+            ErrorKind::Interface,
+            "this connection belongs to the parent process",
+        ))
+    }
+}
+
+impl Backend for Orphaned {
+    fn execute(
+        &mut self,
+        _sql: &str,
+        _params: &[ferro_sql::Value],
+        _types: &[ferro_sql::SqlType],
+        _is_dml: bool,
+    ) -> Result<crate::backend::Outcome, EngineError> {
+        Self::gone()
+    }
+
+    fn execute_many(
+        &mut self,
+        _sql: &str,
+        _param_sets: &[Vec<ferro_sql::Value>],
+        _is_dml: bool,
+    ) -> Result<(i64, Vec<i64>), EngineError> {
+        Self::gone()
+    }
+
+    fn commit(&mut self) -> Result<(), EngineError> {
+        Self::gone()
+    }
+
+    fn rollback(&mut self) -> Result<(), EngineError> {
+        Self::gone()
+    }
+
+    fn in_transaction(&self) -> bool {
+        false
+    }
+
+    fn ping(&mut self) -> bool {
+        false
+    }
 }
 
 impl Slot {
@@ -165,11 +238,12 @@ impl Pool {
             fresh: std::sync::atomic::AtomicBool::new(true),
             created: Instant::now(),
             invalid: Default::default(),
+            fork: runtime::generation(),
         }))
     }
 
     fn usable(&self, slot: &Arc<Slot>) -> bool {
-        if slot.invalid.load(std::sync::atomic::Ordering::Relaxed) {
+        if slot.invalid.load(std::sync::atomic::Ordering::Relaxed) || slot.foreign() {
             return false;
         }
         if let Some(r) = self.opts.recycle {
@@ -196,7 +270,12 @@ impl Pool {
             PoolKind::Static => {
                 let mut st = self.lock();
                 match &st.shared {
-                    Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
+                    Some(s)
+                        if !s.invalid.load(std::sync::atomic::Ordering::Relaxed)
+                            && !s.foreign() =>
+                    {
+                        s.clone()
+                    }
                     _ => {
                         let s = self.new_slot(st.generation)?;
                         st.shared = Some(s.clone());
@@ -208,7 +287,12 @@ impl Pool {
                 let tid = std::thread::current().id();
                 let mut st = self.lock();
                 match st.per_thread.get(&tid) {
-                    Some(s) if !s.invalid.load(std::sync::atomic::Ordering::Relaxed) => s.clone(),
+                    Some(s)
+                        if !s.invalid.load(std::sync::atomic::Ordering::Relaxed)
+                            && !s.foreign() =>
+                    {
+                        s.clone()
+                    }
                     _ => {
                         let s = self.new_slot(st.generation)?;
                         st.per_thread.insert(tid, s.clone());

@@ -3,7 +3,7 @@
 //! - the blocking one (`Rt::Blocking`): `block_on` from the calling thread (GIL released) steals
 //!   its driver and costs under a microsecond, where a multi_thread runtime added 3.5-9 us per
 //!   PostgreSQL statement (DESIGN.md). Engines of `create_engine()` open their connections here.
-//! - the aio one (`Rt::Aio`), driven for good by one thread (`ferroalchemy-aio`) once an async
+//! - the aio one (`Rt::Aio`), driven for good by one thread (`ferro-aio-io`) once an async
 //!   engine opens a connection: awaited statements run there as tasks, all of them on that one
 //!   thread's event loop, so many concurrent statements cost one thread's wake-ups instead of one
 //!   thread hand-off each. A blocking call on such a connection (a flush from a worker) waits in
@@ -13,6 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use tokio::runtime::{Builder, Handle, Runtime};
@@ -37,15 +38,37 @@ struct Aio {
     jobs: UnboundedSender<AioJob>,
 }
 
-static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
-static AIO: OnceLock<Result<Aio, String>> = OnceLock::new();
+/// Fork generations a process can go through (a child of a child ...) before its runtimes are
+/// the last generation's again.
+pub const GENERATIONS: usize = 8;
+
+/// The runtimes of each fork generation: a forked child has no aio thread and maybe a blocking
+/// driver held by a thread that did not survive the fork, so it starts its own on first use
+/// (`after_fork`); the parent's are left alone, never dropped (their threads are gone here).
+static RUNTIME: [OnceLock<Result<Runtime, String>>; GENERATIONS] =
+    [const { OnceLock::new() }; GENERATIONS];
+static AIO: [OnceLock<Result<Aio, String>>; GENERATIONS] = [const { OnceLock::new() }; GENERATIONS];
+static GENERATION: AtomicUsize = AtomicUsize::new(0);
+
+/// This process's fork generation, for other per-process state (the awaited statements' wake-up
+/// socket and worker threads) kept the same way.
+pub fn generation() -> usize {
+    GENERATION.load(Ordering::Acquire).min(GENERATIONS - 1)
+}
+
+/// Called in a forked child (Python's `os.register_at_fork`): its next statement starts new
+/// runtimes. Connections the parent opened are not usable here anyway (SQLAlchemy's advice holds:
+/// `engine.dispose(close=False)` in the child).
+pub fn after_fork() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
 
 fn interface(what: &str, e: &str) -> EngineError {
     EngineError::new(ErrorKind::Interface, format!("could not start {what}: {e}"))
 }
 
 fn runtime() -> Result<&'static Runtime, EngineError> {
-    RUNTIME
+    RUNTIME[generation()]
         .get_or_init(|| {
             Builder::new_current_thread()
                 .enable_all()
@@ -57,7 +80,8 @@ fn runtime() -> Result<&'static Runtime, EngineError> {
 }
 
 fn aio() -> Result<&'static Aio, EngineError> {
-    AIO.get_or_init(start_aio)
+    AIO[generation()]
+        .get_or_init(start_aio)
         .as_ref()
         .map_err(|e| interface("the asyncio I/O thread", e))
 }
@@ -70,7 +94,7 @@ fn start_aio() -> Result<Aio, String> {
     let handle = rt.handle().clone();
     let (jobs, mut queue) = unbounded_channel::<AioJob>();
     std::thread::Builder::new()
-        .name("ferroalchemy-aio".into())
+        .name("ferro-aio-io".into())
         .spawn(move || {
             let local = tokio::task::LocalSet::new();
             rt.block_on(local.run_until(async move {

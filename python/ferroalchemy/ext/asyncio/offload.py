@@ -24,6 +24,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import itertools
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -54,6 +55,8 @@ class Offload:
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._permits: asyncio.Semaphore | None = None
+        # A forked child makes its own: the executor's threads stayed in the parent.
+        self.pid = os.getpid()
 
     def _semaphore(self) -> asyncio.Semaphore | None:
         if self.limit is None:
@@ -92,10 +95,10 @@ def offload_for(sync_engine: Any) -> Offload | None:
     # An engine of execution_options() shares its parent's pool, so also its permits.
     sync_engine = getattr(sync_engine, "_proxied", sync_engine)
     off = sync_engine.__dict__.get("_async_offload")
-    if off is None:
+    if off is None or off.pid != os.getpid():
         with _offload_lock:
             off = sync_engine.__dict__.get("_async_offload")
-            if off is None:
+            if off is None or off.pid != os.getpid():
                 off = Offload(sync_engine, in_place=sync_engine.dialect.name == "sqlite")
                 sync_engine.__dict__["_async_offload"] = off
     if off.executor is None and off.limit is None:
@@ -271,6 +274,11 @@ class _Completions:
         self.futures.clear()
         return True
 
+    def forget(self) -> None:
+        """In a forked child: the parent's loop and statements are not this process's."""
+        self.loop = None
+        self.futures.clear()
+
     def _drain(self) -> None:
         futures = self.futures
         for token in _core.aio_take():
@@ -280,6 +288,7 @@ class _Completions:
 
 
 _completions = _Completions()
+os.register_at_fork(after_in_child=_completions.forget)
 _tokens = itertools.count(1)
 
 

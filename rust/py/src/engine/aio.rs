@@ -23,6 +23,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
 use std::time::Duration;
 
+use ferro_engine::runtime::{generation, GENERATIONS};
 use ferro_engine::{EngineError, ErrorKind, Outcome};
 use ferro_sql::{Compiled, SqlType};
 use pyo3::prelude::*;
@@ -52,11 +53,14 @@ pub(super) struct Workers {
     idle: Mutex<usize>,
 }
 
-static COMPLETIONS: OnceLock<Result<Completions, String>> = OnceLock::new();
-static WORKERS: OnceLock<Workers> = OnceLock::new();
+/// One per fork generation (`runtime::after_fork`): a forked child must not share its parent's
+/// wake-up socket, nor count on its parent's worker threads.
+static COMPLETIONS: [OnceLock<Result<Completions, String>>; GENERATIONS] =
+    [const { OnceLock::new() }; GENERATIONS];
+static WORKERS: [OnceLock<Workers>; GENERATIONS] = [const { OnceLock::new() }; GENERATIONS];
 
 pub(super) fn completions(py: Python<'_>) -> PyResult<&'static Completions> {
-    COMPLETIONS
+    COMPLETIONS[generation()]
         .get_or_init(|| {
             let (wake_tx, wake_rx) = UnixStream::pair().map_err(|e| e.to_string())?;
             wake_tx.set_nonblocking(true).map_err(|e| e.to_string())?;
@@ -92,7 +96,7 @@ impl Completions {
 }
 
 pub(super) fn workers() -> &'static Workers {
-    WORKERS.get_or_init(|| {
+    WORKERS[generation()].get_or_init(|| {
         let (tx, rx) = channel::<Job>();
         Workers {
             jobs: Mutex::new(tx),
@@ -144,6 +148,13 @@ impl Workers {
             done.finished(token);
         }
     }
+}
+
+/// In a forked child (Python's `os.register_at_fork`): runtimes, wake-up socket and workers
+/// start afresh on next use; the parent's threads did not survive the fork.
+#[pyfunction]
+fn after_fork() {
+    ferro_engine::runtime::after_fork();
 }
 
 /// The socket the event loop watches: readable when statements finished.
@@ -333,6 +344,7 @@ fn execute_submit(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(after_fork, m)?)?;
     m.add_function(wrap_pyfunction!(aio_fd, m)?)?;
     m.add_function(wrap_pyfunction!(aio_take, m)?)?;
     m.add_function(wrap_pyfunction!(execute_submit, m)?)?;
