@@ -8,6 +8,7 @@ from typing import Any
 from .. import _core, exc
 from ..sql.elements import BindParameter, ClauseElement
 from ..sql.selectable import Select
+from . import validators
 from .attributes import QueryableAttribute
 from .properties import ColumnProperty
 from .relationships import RelationshipAttribute, RelationshipProperty
@@ -43,6 +44,7 @@ class Mapper:
         self._props: dict[str, Any] = {}
         self._column_to_attr: dict[int, str] = {}
         self.configured = False
+        self.validators = validators.collect(class_, self)
         for key, prop in props.items():
             self._add_property(key, prop)
         pk = list(local_table.primary_key.columns)
@@ -77,6 +79,8 @@ class Mapper:
         prop.key = key
         prop.parent = self
         self._props[key] = prop
+        if key in self.validators:
+            validators.attach(prop, self.validators[key])
         if isinstance(prop, ColumnProperty):
             self._column_to_attr[id(prop.column)] = key
             setattr(self.class_, key, QueryableAttribute(self.class_, key, prop))
@@ -207,6 +211,7 @@ class Mapper:
                 if isinstance(p, ColumnProperty)
                 and isinstance(getattr(self.class_, k, None), QueryableAttribute)
                 and getattr(self.class_, k).prop is p
+                and k not in self.validators
             )
         return keys
 
