@@ -27,17 +27,20 @@ class JoinedEntity:
         self.parent = parent
         self.depth = depth
         self.sink: list[Any] = []
-        # Deferred columns stay out of the join, as they do from the entity's own SELECT.
+        # Deferred columns stay out of the join, as they do from the entity's own SELECT; so do
+        # SQL expressions (column_property), which name the table, not the alias: they load on
+        # first access.
         deferred = self.mapper._deferred_keys
-        cols = self.mapper._select_columns
-        self.indices = [i for i, c in enumerate(cols) if self.mapper._attr_for_column(c) not in deferred]
+        props = self.mapper._select_props()
+        self.indices = [i for i, p in enumerate(props) if p.key not in deferred and not p.is_expression]
 
     def _ferro_entity_columns(self) -> list[Any]:
         cols = self.mapper._select_columns
         return [self.alias.c[cols[i].key] for i in self.indices]
 
     def _plan_item(self, offset: int, parent_position: int) -> tuple[Any, ...]:
-        attrs = [(i, offset + k) for k, i in enumerate(self.indices)]
+        spec_index = self.mapper._spec_index
+        attrs = [(spec_index[i], offset + k) for k, i in enumerate(self.indices)]
         return ("joined", self.mapper.spec, attrs, parent_position, self.prop.key, bool(self.prop.uselist), self.sink)
 
 

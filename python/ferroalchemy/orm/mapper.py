@@ -9,7 +9,7 @@ from .. import _core, exc
 from ..sql.elements import BindParameter, ClauseElement
 from ..sql.selectable import Select
 from . import validators
-from .attributes import QueryableAttribute
+from .attributes import ExpressionAttribute, QueryableAttribute
 from .properties import ColumnProperty
 from .relationships import RelationshipAttribute, RelationshipProperty
 
@@ -76,6 +76,8 @@ class Mapper:
         self.__dict__.pop("_ferro_plan", None)
         self.__dict__.pop("_writable_relationships_cache", None)
         self.__dict__.pop("_plain_column_keys_cache", None)
+        self.__dict__.pop("_spec_index_cache", None)
+        self.__dict__.pop("_expression_keys_cache", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
@@ -83,7 +85,8 @@ class Mapper:
             validators.attach(prop, self.validators[key])
         if isinstance(prop, ColumnProperty):
             self._column_to_attr[id(prop.column)] = key
-            setattr(self.class_, key, QueryableAttribute(self.class_, key, prop))
+            attr = ExpressionAttribute if prop.is_expression else QueryableAttribute
+            setattr(self.class_, key, attr(self.class_, key, prop))
         elif isinstance(prop, RelationshipProperty):
             setattr(self.class_, key, RelationshipAttribute(self.class_, key, prop))
 
@@ -183,10 +186,43 @@ class Mapper:
         # Read on every ORM select; callers copy before changing it.
         cols = self.__dict__.get("_select_columns_cache")
         if cols is None:
-            cols = self._select_columns_cache = [
-                p.column for p in self._props.values() if isinstance(p, ColumnProperty)
-            ]
+            cols = self._select_columns_cache = [p.column for p in self._select_props()]
         return cols
+
+    def _select_props(self) -> list[ColumnProperty]:
+        """The column properties in the order an entity's SELECT names them: SQL expressions
+        (``column_property(<expression>)``) first, then the table's columns, as SQLAlchemy does."""
+        cols = [p for p in self._props.values() if isinstance(p, ColumnProperty)]
+        return [p for p in cols if p.is_expression] + [p for p in cols if not p.is_expression]
+
+    @property
+    def _table_props(self) -> list[ColumnProperty]:
+        """The column properties the flush writes (the spec's columns, in order)."""
+        return [p for p in self._props.values() if isinstance(p, ColumnProperty) and not p.is_expression]
+
+    @property
+    def _spec_index(self) -> list[int]:
+        """For each of `_select_columns`, the spec's number of its attribute (the table's columns,
+        then the read-only expressions)."""
+        index = self.__dict__.get("_spec_index_cache")
+        if index is None:
+            table = self._table_props
+            order = {id(p): i for i, p in enumerate(table)}
+            order.update({id(p): len(table) + i for i, p in enumerate(self._expression_props)})
+            index = self._spec_index_cache = [order[id(p)] for p in self._select_props()]
+        return index
+
+    @property
+    def _expression_props(self) -> list[ColumnProperty]:
+        return [p for p in self._props.values() if isinstance(p, ColumnProperty) and p.is_expression]
+
+    @property
+    def _expression_keys(self) -> tuple[str, ...]:
+        """The ``column_property(<expression>)`` attributes a flush of an object expires."""
+        keys = self.__dict__.get("_expression_keys_cache")
+        if keys is None:
+            keys = self._expression_keys_cache = tuple(p.key for p in self._expression_props if p.expire_on_flush)
+        return keys
 
     @property
     def _writable_relationships(self) -> tuple[Any, ...]:
@@ -209,6 +245,7 @@ class Mapper:
                 k
                 for k, p in self._props.items()
                 if isinstance(p, ColumnProperty)
+                and not p.is_expression
                 and isinstance(getattr(self.class_, k, None), QueryableAttribute)
                 and getattr(self.class_, k).prop is p
                 and k not in self.validators
@@ -227,7 +264,7 @@ class Mapper:
         if self._spec is None:
             cols = []
             pk_idx = []
-            for i, p in enumerate(p for p in self._props.values() if isinstance(p, ColumnProperty)):
+            for i, p in enumerate(self._table_props):
                 col = p.column
                 default = _default_arg(col.default)
                 onupdate = _default_arg(col.onupdate)
@@ -239,14 +276,14 @@ class Mapper:
             pk_idx = [by_name[c.name] for c in self.primary_key]
             version = None if self.version_id_col is None else by_name[self.version_id_col.name]
             gen = None if self.version_id_generator is False else self.version_id_generator
+            readonly = [p.key for p in self._expression_props]
             self._spec = _core.MapperSpec(
-                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen
+                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen, readonly
             )
         return self._spec
 
     def _entity_plan_item(self, offset: int) -> tuple[Any, ...]:
-        n = len(self._select_columns)
-        return ("entity", self.spec, [(i, offset + i) for i in range(n)])
+        return ("entity", self.spec, [(ci, offset + i) for i, ci in enumerate(self._spec_index)])
 
     def _get_statement(self) -> Select:
         """``SELECT <columns> FROM t WHERE pk = :pk_1 ...``, built once; session.get() binds the key."""
