@@ -15,6 +15,7 @@ from ..sql.elements import ColumnOperators, _coerce
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
 from .base import DynamicMapped, Mapped, WriteOnlyMapped
+from .descriptor_props import SynonymProperty, synonym  # noqa: F401 - orm's synonym
 from .mapper import MAPPER_ARGS, Mapper
 from .properties import ColumnProperty, ExpressionProperty
 from .relationships import RelationshipProperty, install_backrefs
@@ -203,10 +204,6 @@ def column_property(
         mc.deferred_column = column
         return mc
     return MappedSQLExpression(_coerce(column), deferred, expire_on_flush)
-
-
-def synonym(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: synonym() is not implemented yet")
 
 
 def deferred(column: Any, *more: Any, raiseload: bool = False, group: Any = None, **kw: Any) -> Any:
@@ -442,7 +439,8 @@ def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
                 value = value.fget(cls)
             ann = _eval_annotation(anns[key], cls) if key in anns else None
             is_mapped = ann is not None and _mapped_inner(ann)[0]
-            if not (is_mapped or isinstance(value, (MappedColumn, Column, RelationshipProperty, MappedSQLExpression))):
+            mappable = (MappedColumn, Column, RelationshipProperty, MappedSQLExpression, SynonymProperty)
+            if not (is_mapped or isinstance(value, mappable)):
                 continue
             seen[key] = (value, ann)
     return [(k, v, a) for k, (v, a) in seen.items()]
@@ -478,6 +476,9 @@ def _map_class(cls: type, reg: registry) -> Mapper:
             if prop.argument is None:
                 raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
             props[key] = prop
+            continue
+        if isinstance(value, SynonymProperty):
+            props[key] = value
             continue
         if isinstance(value, MappedSQLExpression):
             props[key] = ExpressionProperty(key, value.expression, value.deferred, value.expire_on_flush)

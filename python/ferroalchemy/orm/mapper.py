@@ -10,6 +10,7 @@ from ..sql.elements import BindParameter, ClauseElement
 from ..sql.selectable import Select
 from . import validators
 from .attributes import ExpressionAttribute, QueryableAttribute
+from .descriptor_props import SynonymAttribute, SynonymProperty
 from .properties import ColumnProperty
 from .relationships import RelationshipAttribute, RelationshipProperty
 
@@ -89,6 +90,8 @@ class Mapper:
             setattr(self.class_, key, attr(self.class_, key, prop))
         elif isinstance(prop, RelationshipProperty):
             setattr(self.class_, key, RelationshipAttribute(self.class_, key, prop))
+        elif isinstance(prop, SynonymProperty):
+            setattr(self.class_, key, SynonymAttribute(self.class_, key, prop))
 
     # -- introspection --------------------------------------------------------------------
     @property
@@ -123,6 +126,16 @@ class Mapper:
         cc = ColumnCollection()
         for k, p in self._props.items():
             if isinstance(p, RelationshipProperty):
+                cc._set(k, p)
+        return cc
+
+    @property
+    def synonyms(self) -> Any:
+        from ..sql.selectable import ColumnCollection
+
+        cc = ColumnCollection()
+        for k, p in self._props.items():
+            if isinstance(p, SynonymProperty):
                 cc._set(k, p)
         return cc
 
