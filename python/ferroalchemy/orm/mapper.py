@@ -17,6 +17,9 @@ from .relationships import RelationshipAttribute, RelationshipProperty
 _ids = itertools.count(1)
 
 
+# Relationship strategies that load with the statement of their parents (or right after it).
+_EAGER = frozenset({"selectin", "subquery", "joined", "immediate"})
+
 # __mapper_args__ keys this mapper honours; any other raises NotImplementedError naming it.
 MAPPER_ARGS = frozenset({"version_id_col", "version_id_generator", "eager_defaults"})
 
@@ -72,6 +75,7 @@ class Mapper:
 
     def _add_property(self, key: str, prop: Any) -> None:
         self.__dict__.pop("_has_eager_cache", None)
+        self.__dict__.pop("_default_joined_cache", None)
         self.__dict__.pop("_deferred_keys_cache", None)
         self.__dict__.pop("_select_columns_cache", None)
         self.__dict__.pop("_ferro_plan", None)
@@ -181,8 +185,18 @@ class Mapper:
     def _has_eager(self) -> bool:
         has = self.__dict__.get("_has_eager_cache")
         if has is None:
-            has = self._has_eager_cache = any(getattr(p, "lazy", None) == "selectin" for p in self._props.values())
+            has = self._has_eager_cache = any(getattr(p, "lazy", None) in _EAGER for p in self._props.values())
         return has
+
+    @property
+    def _default_joined(self) -> tuple[Any, ...]:
+        """The relationships configured lazy="joined": joined into each SELECT of this entity."""
+        rels = self.__dict__.get("_default_joined_cache")
+        if rels is None:
+            rels = self._default_joined_cache = tuple(
+                p for p in self._props.values() if getattr(p, "lazy", None) == "joined"
+            )
+        return rels
 
     @property
     def _deferred_keys(self) -> frozenset[str]:

@@ -515,7 +515,20 @@ class RelationshipProperty:
         return f"<RelationshipProperty at {hex(id(self))}; {self.key}>"
 
 
-_LAZY = frozenset({"select", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic"})
+_LAZY = frozenset(
+    {
+        "select",
+        "selectin",
+        "subquery",
+        "joined",
+        "immediate",
+        "raise",
+        "raise_on_sql",
+        "noload",
+        "write_only",
+        "dynamic",
+    }
+)
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
