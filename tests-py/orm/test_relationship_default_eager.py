@@ -122,7 +122,18 @@ def options_override(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine:
         phase(out, log, "defaultload() keeps the default", _tree(parents.all()))
 
 
-SCENARIOS: list[Callable[..., None]] = [defaults, options_override]
+def immediateload_option(sa: ModuleType, orm: ModuleType, m: dict[str, Any], engine: Any, out: Out) -> None:
+    Parent = m["Parent"]
+    _seed(orm, m, engine)
+    log = record(engine)
+    with orm.Session(engine) as s:
+        stmt = sa.select(Parent).options(orm.immediateload(Parent.kids), orm.immediateload(Parent.by_sub))
+        parents = s.scalars(stmt.order_by(Parent.id)).all()
+        phase(out, log, "immediateload()", [p.__dict__.keys() >= {"kids", "by_sub", "by_now"} for p in parents])
+        phase(out, log, "no more SQL", _tree(parents))
+
+
+SCENARIOS: list[Callable[..., None]] = [defaults, options_override, immediateload_option]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -82,15 +82,17 @@ def load_paths(
     paths = [s for s in paths if isinstance(s, tuple)]
     props: dict[str, Any] = {}
     chosen: dict[str, str] = {}
+    immediate: list[Any] = []
     for steps in paths:
         if len(steps) > depth and steps[depth][1].parent is mapper:
             strategy, prop = steps[depth]
             chosen.setdefault(prop.key, strategy)
             if strategy == "selectin":
                 props[prop.key] = prop
+            elif strategy == "immediate" and prop not in immediate:
+                immediate.append(prop)
     # Relationships configured lazy="selectin" (or "subquery", which loads the same way) load so
     # unless an option says otherwise; lazy="immediate" ones load per parent right after.
-    immediate = []
     for prop in mapper._props.values():
         lazy = getattr(prop, "lazy", None)
         if lazy not in _AFTER_ROWS or chosen.get(prop.key, "default") != "default":
@@ -166,7 +168,7 @@ def _remember_lazy_options(
         if len(steps) <= depth + 1:
             continue
         strategy, prop = steps[depth]
-        if prop.parent is mapper and prop.key not in loaded and strategy in ("default", "lazy"):
+        if prop.parent is mapper and prop.key not in loaded and strategy in ("default", "lazy", "immediate"):
             lazy.setdefault(prop.key, []).append(_LoaderOption(tuple(steps[depth + 1 :])))
     if criteria:
         for prop in mapper._props.values():
