@@ -121,7 +121,7 @@ class Mapper:
 
     @property
     def column_attrs(self) -> list[ColumnProperty]:
-        return [p for p in self._props.values() if isinstance(p, ColumnProperty)]
+        return self._select_props()
 
     @property
     def relationships(self) -> Any:
