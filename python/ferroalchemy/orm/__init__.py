@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import exc  # noqa: F401
 from .aliased import aliased
 from .attributes import InstrumentedAttribute, QueryableAttribute
@@ -44,12 +42,8 @@ from .strategy_options import (
     undefer,
     with_loader_criteria,
 )
+from .validators import validates
 from .writeonly import AppenderQuery, WriteOnlyCollection
-
-
-def validates(*names: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: @validates is not implemented yet")
-
 
 __all__ = [
     "AppenderQuery",

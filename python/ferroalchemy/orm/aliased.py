@@ -30,13 +30,16 @@ class AliasedClass:
         return self._ferro_alias
 
     def _ferro_entity_columns(self) -> list[Any]:
-        return [self._ferro_column(c) for c in self._ferro_mapper._select_columns]
+        # The table's columns: a column_property() expression names the table, not the alias, and
+        # loads on first access instead.
+        return [self._ferro_column(p.column) for p in self._ferro_mapper._table_props]
 
     def _ferro_column(self, col: Any) -> Any:
         return self._ferro_alias.c[col.key]
 
     def _aliased_plan_item(self, offset: int) -> tuple[Any, ...]:
-        return self._ferro_mapper._entity_plan_item(offset)
+        n = len(self._ferro_mapper._table_props)
+        return ("entity", self._ferro_mapper.spec, [(i, offset + i) for i in range(n)])
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("__"):
@@ -47,6 +50,10 @@ class AliasedClass:
         if getattr(prop, "is_relationship", False):
             raise NotImplementedError(
                 "ferroalchemy: relationship attributes of an aliased() class are not implemented yet"
+            )
+        if prop.is_expression:
+            raise NotImplementedError(
+                "ferroalchemy: column_property() expressions of an aliased() class are not implemented yet"
             )
         return self._ferro_column(prop.column)
 

@@ -82,6 +82,51 @@ class QueryableAttribute(ColumnOperators):
 InstrumentedAttribute = QueryableAttribute
 
 
+class ExpressionAttribute(QueryableAttribute):
+    """``User.fullname`` of a ``column_property(<expression>)``: the expression in SQL."""
+
+    def __clause_element__(self) -> Any:
+        return self.prop.expression
+
+    @property
+    def _ferro_column_label(self) -> Any:
+        return self.prop.column
+
+    @property
+    def expression(self) -> Any:
+        return self.prop.expression
+
+    @property
+    def column(self) -> Any:
+        return self.prop.expression
+
+    def _expr(self) -> Any:
+        return self.prop.expression._expr()
+
+    @property
+    def _type(self) -> Any:
+        return self.prop.expression.type
+
+    @property
+    def type(self) -> Any:
+        return self.prop.expression.type
+
+    @property
+    def _bind_name(self) -> str:  # type: ignore[override]
+        return self.key
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def table(self) -> Any:
+        return None
+
+    def label(self, name: str | None) -> Any:
+        return self.prop.expression.label(name)
+
+
 def record_change(obj: Any, state: Any, key: str, d: dict[str, Any]) -> None:
     """Keeps the value an attribute had when loaded, once, and marks the object dirty."""
     if state.identity is None:

@@ -183,6 +183,52 @@ class InstrumentedSet(_FlushHistory, set):  # type: ignore[type-arg]
         set.discard(self, item)
 
 
+class _ValidatedList(InstrumentedList):
+    """A list whose relationship has an ``@validates`` method: each member added is what the validator
+    returns for it; with ``include_removes`` it hears of each removal too."""
+
+    __slots__ = ()
+
+    def append(self, item: Any) -> None:
+        super().append(self._prop._validator.added(self._parent, item))
+
+    def insert(self, index: SupportsIndex, item: Any) -> None:
+        super().insert(index, self._prop._validator.added(self._parent, item))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        # As SQLAlchemy: the members replaced are removed before the new ones are validated.
+        validator = self._prop._validator
+        many = isinstance(index, slice)
+        old = self[index]
+        for it in old if many else [old]:
+            self._removed(it)
+        if many:
+            value = [validator.added(self._parent, v) for v in value]
+        else:
+            value = validator.added(self._parent, value)
+        list.__setitem__(self, index, value)
+        for it in value if many else [value]:
+            self._added(it)
+
+    def _removed(self, item: Any) -> None:
+        self._prop._validator.removed(self._parent, item)
+        super()._removed(item)
+
+
+class _ValidatedSet(InstrumentedSet):
+    """A set whose relationship has an ``@validates`` method (see _ValidatedList)."""
+
+    __slots__ = ()
+
+    def add(self, item: Any) -> None:
+        if item not in self:
+            super().add(self._prop._validator.added(self._parent, item))
+
+    def _removed(self, item: Any) -> None:
+        self._prop._validator.removed(self._parent, item)
+        super()._removed(item)
+
+
 def new_collection(parent: Any, prop: Any, members: Iterable[Any] = ()) -> Any:
     """An empty or filled collection of the relationship's collection class, owned by `parent`."""
     if prop.lazy in ("write_only", "dynamic"):
@@ -190,6 +236,8 @@ def new_collection(parent: Any, prop: Any, members: Iterable[Any] = ()) -> Any:
 
         return (WriteOnlyCollection if prop.lazy == "write_only" else AppenderQuery)(parent, prop, members)
     cls = InstrumentedSet if prop.collection_class is set else InstrumentedList
+    if prop._validator is not None:
+        cls = _ValidatedSet if cls is InstrumentedSet else _ValidatedList
     return cls(members)._setup(parent, prop)
 
 

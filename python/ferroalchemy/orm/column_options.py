@@ -26,7 +26,8 @@ class PartialEntity:
         return self.mapper.local_table
 
     def _plan_item(self, offset: int) -> tuple[Any, ...]:
-        return ("entity", self.mapper.spec, [(i, offset + k) for k, i in enumerate(self.indices)])
+        spec_index = self.mapper._spec_index
+        return ("entity", self.mapper.spec, [(spec_index[i], offset + k) for k, i in enumerate(self.indices)])
 
 
 def prepare(statement: Select) -> Select:

@@ -11,11 +11,13 @@ from typing import Any, ForwardRef, Union
 
 from .. import exc
 from ..sql import sqltypes
+from ..sql.elements import ColumnOperators, _coerce
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
 from .base import DynamicMapped, Mapped, WriteOnlyMapped
+from .descriptor_props import SynonymProperty, synonym  # noqa: F401 - orm's synonym
 from .mapper import MAPPER_ARGS, Mapper
-from .properties import ColumnProperty
+from .properties import ColumnProperty, ExpressionProperty
 from .relationships import RelationshipProperty, install_backrefs
 
 
@@ -47,6 +49,66 @@ class MappedColumn:
         self.column: Column | None = None
         # The Column deferred() wraps, mapped as it is.
         self.deferred_column: Column | None = None
+        # The Column expressions in the class body were built on (`column_property(a + b)`): it
+        # becomes the mapped column, so those expressions render it.
+        self._early_column: Column | None = None
+
+    def __clause_element__(self) -> Column:
+        col = self.column
+        if col is None:
+            col = self._early_column
+            if col is None:
+                t = next((a for a in self.args if not isinstance(a, str) and _is_type(a)), None)
+                col = self._early_column = Column(t) if t is not None else Column()
+        return col
+
+    # In a class body a mapped_column() is already a column expression, as in SQLAlchemy.
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.__clause_element__() == other
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.__clause_element__() != other
+
+    __hash__ = object.__hash__
+
+    def __lt__(self, other: Any) -> Any:
+        return self.__clause_element__() < other
+
+    def __le__(self, other: Any) -> Any:
+        return self.__clause_element__() <= other
+
+    def __gt__(self, other: Any) -> Any:
+        return self.__clause_element__() > other
+
+    def __ge__(self, other: Any) -> Any:
+        return self.__clause_element__() >= other
+
+    def __add__(self, other: Any) -> Any:
+        return self.__clause_element__() + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self.__clause_element__()
+
+    def __sub__(self, other: Any) -> Any:
+        return self.__clause_element__() - other
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self.__clause_element__()
+
+    def __mul__(self, other: Any) -> Any:
+        return self.__clause_element__() * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self.__clause_element__()
+
+    def __truediv__(self, other: Any) -> Any:
+        return self.__clause_element__() / other
+
+    def __getattr__(self, name: str) -> Any:
+        # Column methods (`.label()`, `.like()`, `.in_()`, ...) of the column it will be.
+        if name.startswith("_") or not hasattr(ColumnOperators, name):
+            raise AttributeError(name)
+        return getattr(self.__clause_element__(), name)
 
     def _make_column(self, key: str, annotation: Any, registry: registry) -> Column:
         args = list(self.args)
@@ -73,8 +135,21 @@ class MappedColumn:
             kw["nullable"] = optional
         col = Column(name, *args, **kw)
         col.key = key
+        early = self._early_column
+        if early is not None:
+            # Expressions hold the early Column: it becomes this one.
+            early.__dict__.update(col.__dict__)
+            early.type = col.type
+            early._inner = None
+            for fk in early._fk_list:
+                fk.parent = early
+            col = early
         self.column = col
         return col
+
+
+def _is_type(a: Any) -> bool:
+    return isinstance(a, sqltypes.TypeEngine) or (isinstance(a, type) and issubclass(a, sqltypes.TypeEngine))
 
 
 def _is_fk(a: Any) -> bool:
@@ -87,12 +162,48 @@ def mapped_column(*args: Any, **kw: Any) -> Any:
     return MappedColumn(*args, **kw)
 
 
-def column_property(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: column_property() is not implemented yet")
+class MappedSQLExpression:
+    """What ``column_property(<SQL expression>)`` returns; an ExpressionProperty once mapped."""
+
+    def __init__(self, expression: Any, deferred: bool, expire_on_flush: bool) -> None:
+        self.expression = expression
+        self.deferred = deferred
+        self.expire_on_flush = expire_on_flush
 
 
-def synonym(*args: Any, **kw: Any) -> Any:
-    raise NotImplementedError("ferroalchemy: synonym() is not implemented yet")
+def column_property(
+    column: Any,
+    *additional_columns: Any,
+    group: str | None = None,
+    deferred: bool = False,
+    raiseload: bool = False,
+    comparator_factory: Any = None,
+    active_history: bool = False,
+    expire_on_flush: bool = True,
+    info: Any = None,
+    doc: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A column attribute: a table ``Column`` (``deferred=True`` leaves it out of the entity's
+    SELECT), or a read-only SQL expression loaded with the entity (a correlated scalar subquery
+    included)."""
+    if additional_columns or group is not None or raiseload or comparator_factory is not None or active_history:
+        raise NotImplementedError(
+            "ferroalchemy: column_property() with more columns, group=, raiseload=, comparator_factory= or "
+            "active_history= is not implemented yet"
+        )
+    for unsupported in ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash"):
+        if unsupported in kw:
+            raise NotImplementedError(f"ferroalchemy: column_property({unsupported}=...) is not implemented yet")
+    if kw:
+        raise TypeError(f"column_property() got unexpected keyword arguments {sorted(kw)}")
+    if isinstance(column, MappedColumn):
+        column = column.__clause_element__()
+    if isinstance(column, Column) and column.table is None:
+        mc = MappedColumn(deferred=deferred)
+        mc.deferred_column = column
+        return mc
+    return MappedSQLExpression(_coerce(column), deferred, expire_on_flush)
 
 
 def deferred(column: Any, *more: Any, raiseload: bool = False, group: Any = None, **kw: Any) -> Any:
@@ -328,7 +439,8 @@ def _collect_attributes(cls: type) -> list[tuple[str, Any, Any]]:
                 value = value.fget(cls)
             ann = _eval_annotation(anns[key], cls) if key in anns else None
             is_mapped = ann is not None and _mapped_inner(ann)[0]
-            if not (is_mapped or isinstance(value, (MappedColumn, Column, RelationshipProperty))):
+            mappable = (MappedColumn, Column, RelationshipProperty, MappedSQLExpression, SynonymProperty)
+            if not (is_mapped or isinstance(value, mappable)):
                 continue
             seen[key] = (value, ann)
     return [(k, v, a) for k, (v, a) in seen.items()]
@@ -364,6 +476,12 @@ def _map_class(cls: type, reg: registry) -> Mapper:
             if prop.argument is None:
                 raise exc.ArgumentError(f"relationship '{key}' on {cls.__name__} has no target class")
             props[key] = prop
+            continue
+        if isinstance(value, SynonymProperty):
+            props[key] = value
+            continue
+        if isinstance(value, MappedSQLExpression):
+            props[key] = ExpressionProperty(key, value.expression, value.deferred, value.expire_on_flush)
             continue
         if table is not None:
             continue

@@ -82,17 +82,26 @@ def load_paths(
     paths = [s for s in paths if isinstance(s, tuple)]
     props: dict[str, Any] = {}
     chosen: dict[str, str] = {}
+    immediate: list[Any] = []
     for steps in paths:
         if len(steps) > depth and steps[depth][1].parent is mapper:
             strategy, prop = steps[depth]
             chosen.setdefault(prop.key, strategy)
             if strategy == "selectin":
                 props[prop.key] = prop
-    # Relationships configured lazy="selectin" load this way unless an option says otherwise.
+            elif strategy == "immediate" and prop not in immediate:
+                immediate.append(prop)
+    # Relationships configured lazy="selectin" (or "subquery", which loads the same way) load so
+    # unless an option says otherwise; lazy="immediate" ones load per parent right after.
     for prop in mapper._props.values():
-        if getattr(prop, "is_relationship", False) and prop.lazy == "selectin":
-            if chosen.get(prop.key, "default") == "default" and (prop.key in props or prop.mapper not in seen):
-                props.setdefault(prop.key, prop)
+        lazy = getattr(prop, "lazy", None)
+        if lazy not in _AFTER_ROWS or chosen.get(prop.key, "default") != "default":
+            continue
+        if lazy == "immediate":
+            # SQLAlchemy runs these also toward a mapper already on the path.
+            immediate.append(prop)
+        elif prop.key in props or prop.mapper not in seen:
+            props.setdefault(prop.key, prop)
     for prop in props.values():
         deeper = [s for s in paths if len(s) > depth + 1 and s[depth][1] is prop]
         # A joined step right below runs inside the child query, as SQLAlchemy's LEFT OUTER JOIN.
@@ -104,6 +113,36 @@ def load_paths(
         if strategy == "noload":
             _set_empty(mapper._props[key], parents)
     _remember_lazy_options(mapper, parents, paths, depth, props, criteria)
+    # After the options waiting for lazy loads are in place: these lazy loads take them.
+    for prop in immediate:
+        _load_each(prop, parents)
+
+
+_AFTER_ROWS = frozenset({"selectin", "subquery", "immediate"})
+
+
+def _load_each(prop: Any, parents: list[Any]) -> None:
+    """lazy="immediate": each parent's lazy load, right after the parents are loaded (a
+    many-to-one whose object is in the identity map needs no SQL)."""
+    key = prop.key
+    for p in _unique(parents):
+        if key in p.__dict__:
+            continue
+        marker = (id(p), key)
+        if marker in _immediate_loading:
+            # The lazy load of this very attribute loaded its parent again (through a joined or
+            # immediate load back): it is being loaded already.
+            continue
+        _immediate_loading.add(marker)
+        try:
+            getattr(p, key)
+        finally:
+            _immediate_loading.discard(marker)
+
+
+# (parent id, attribute) of the immediate loads under way, so a load that comes back to its
+# parent does not start the same load again.
+_immediate_loading: set[tuple[int, str]] = set()
 
 
 def _propagating_criteria(paths: list[Any]) -> list[Any]:
@@ -129,7 +168,7 @@ def _remember_lazy_options(
         if len(steps) <= depth + 1:
             continue
         strategy, prop = steps[depth]
-        if prop.parent is mapper and prop.key not in loaded and strategy in ("default", "lazy"):
+        if prop.parent is mapper and prop.key not in loaded and strategy in ("default", "lazy", "immediate"):
             lazy.setdefault(prop.key, []).append(_LoaderOption(tuple(steps[depth + 1 :])))
     if criteria:
         for prop in mapper._props.values():

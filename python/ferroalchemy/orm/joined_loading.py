@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sql.elements import and_
+from ..sql.elements import UnaryExpression, and_
 from ..sql.selectable import Select
 from .collections import loaded_value
 from .eager import _unique, load_paths
 from .relationships import MANYTOMANY, MANYTOONE
+from .strategy_options import _LoaderOption
 
 
 class JoinedEntity:
@@ -27,17 +28,20 @@ class JoinedEntity:
         self.parent = parent
         self.depth = depth
         self.sink: list[Any] = []
-        # Deferred columns stay out of the join, as they do from the entity's own SELECT.
+        # Deferred columns stay out of the join, as they do from the entity's own SELECT; so do
+        # SQL expressions (column_property), which name the table, not the alias: they load on
+        # first access.
         deferred = self.mapper._deferred_keys
-        cols = self.mapper._select_columns
-        self.indices = [i for i, c in enumerate(cols) if self.mapper._attr_for_column(c) not in deferred]
+        props = self.mapper._select_props()
+        self.indices = [i for i, p in enumerate(props) if p.key not in deferred and not p.is_expression]
 
     def _ferro_entity_columns(self) -> list[Any]:
         cols = self.mapper._select_columns
         return [self.alias.c[cols[i].key] for i in self.indices]
 
     def _plan_item(self, offset: int, parent_position: int) -> tuple[Any, ...]:
-        attrs = [(i, offset + k) for k, i in enumerate(self.indices)]
+        spec_index = self.mapper._spec_index
+        attrs = [(spec_index[i], offset + k) for k, i in enumerate(self.indices)]
         return ("joined", self.mapper.spec, attrs, parent_position, self.prop.key, bool(self.prop.uselist), self.sink)
 
 
@@ -72,9 +76,68 @@ def with_joined_loads(statement: Select) -> tuple[Select, list[JoinedEntity]]:
                 alias = target_t.alias(f"{target_t.name}_{n}")
                 entity = JoinedEntity(prop, alias, parent, depth)
                 augmented = augmented.add_columns(entity).outerjoin(alias, _join_on(prop, alias, parent))
+                if prop.uselist and prop.order_by:
+                    # The collection's order_by, after the statement's own, as SQLAlchemy adds it.
+                    augmented = augmented.order_by(*_order_on_alias(prop, alias))
             by_path[path] = parent = entity
             entities.append(entity)
     return augmented, entities
+
+
+def with_default_joins(statement: Select) -> Select:
+    """The statement with a joinedload() of each relationship its entities configure
+    lazy="joined" (and theirs, down to a mapper already on the path, where SQLAlchemy stops),
+    unless an option names another strategy for it. One that cannot be joined here (see
+    _check_joinable) loads as selectinload() would: the same objects, one more statement."""
+    extra: list[_LoaderOption] = []
+    for e in statement._raw_columns:
+        mapper = getattr(e, "__mapper__", None) if isinstance(e, type) else None
+        if mapper is not None and mapper._default_joined:
+            _default_paths(statement, mapper, (), frozenset({mapper}), extra)
+    return statement.options(*extra) if extra else statement
+
+
+def _default_paths(
+    statement: Select, mapper: Any, prefix: tuple[Any, ...], seen: frozenset[Any], out: list[_LoaderOption]
+) -> None:
+    depth = len(prefix)
+    for prop in mapper._default_joined:
+        prop._resolve()
+        if prop.mapper in seen or _overridden(statement, prefix, prop):
+            continue
+        if not _joinable(statement, prop):
+            # Its own query then joins what its target configures.
+            out.append(_LoaderOption((*prefix, ("selectin", prop))))
+            continue
+        steps = (*prefix, ("joined", prop))
+        out.append(_LoaderOption(steps))
+        if depth < _MAX_DEFAULT_DEPTH:
+            _default_paths(statement, prop.mapper, steps, seen | {prop.mapper}, out)
+
+
+# Configured joins chain along distinct mappers only; this bounds a pathological chain.
+_MAX_DEFAULT_DEPTH = 8
+
+
+def _overridden(statement: Select, prefix: tuple[Any, ...], prop: Any) -> bool:
+    """Whether an option of the statement names a strategy other than defaultload() for `prop`
+    at the end of this path."""
+    depth = len(prefix)
+    for opt in statement._with_options:
+        steps = getattr(opt, "steps", ())
+        if len(steps) <= depth or steps[depth][1] is not prop or steps[depth][0] == "default":
+            continue
+        if all(s[1] is p[1] for s, p in zip(steps, prefix, strict=False)):
+            return True
+    return False
+
+
+def _joinable(statement: Select, prop: Any) -> bool:
+    try:
+        _check_joinable(statement, prop)
+    except NotImplementedError:
+        return False
+    return True
 
 
 def _check_joinable(statement: Select, prop: Any) -> None:
@@ -90,6 +153,24 @@ def _check_joinable(statement: Select, prop: Any) -> None:
         raise NotImplementedError("ferroalchemy: joinedload() of a many-to-many relationship is not implemented yet")
     if prop.uselist and (statement._limit is not None or statement._offset is not None):
         raise NotImplementedError("ferroalchemy: joinedload() of a collection with LIMIT/OFFSET is not implemented yet")
+    if prop.uselist and prop.order_by:
+        _order_on_alias(prop, prop.mapper.local_table.alias("probe"))
+
+
+def _order_on_alias(prop: Any, alias: Any) -> list[Any]:
+    """The relationship's order_by with its target table's columns taken from `alias`."""
+    target_t = prop.mapper.local_table
+    out = []
+    for term in prop.order_by:
+        inner = term.element if isinstance(term, UnaryExpression) else term
+        if getattr(inner, "table", None) is not target_t:
+            raise NotImplementedError(
+                f"ferroalchemy: joinedload() of {prop.parent.class_.__name__}.{prop.key}, whose order_by is not "
+                "a column of its target table, is not implemented yet"
+            )
+        col = alias.c[inner.key]
+        out.append(UnaryExpression._make(term.modifier, col) if isinstance(term, UnaryExpression) else col)
+    return out
 
 
 def _join_on(prop: Any, alias: Any, parent: JoinedEntity | None) -> Any:

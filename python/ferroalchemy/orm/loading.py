@@ -31,7 +31,7 @@ def plan_for(stmt: Select) -> Any:
         elif hasattr(e, "_aliased_plan_item"):
             items.append(e._aliased_plan_item(idx))
             keys.append(e.__name__)
-            idx += len(e.mapper._select_columns)
+            idx += len(e.mapper._table_props)
             has_entity = True
         elif getattr(e, "is_joined_entity", False):
             # Attached to its parent object in hydration; not a column of the result's rows.
@@ -179,21 +179,25 @@ def _lazy_statement(prop: Any, target: type) -> Select:
     return stmt.order_by(*prop.order_by) if prop.order_by else stmt
 
 
-def load_column(session: Any, state: Any, obj: Any, prop: Any) -> Any:
-    """A column the object's SELECT left out (deferred, or not named by load_only()): one SELECT
-    of that column by primary key, as SQLAlchemy's deferred loader."""
+def load_column(session: Any, state: Any, obj: Any, prop: Any, also: tuple[Any, ...] = ()) -> Any:
+    """A column the object's SELECT left out (deferred, or not named by load_only()), with the
+    properties `also` that are missing with it: one SELECT of them by primary key, as SQLAlchemy's
+    deferred loader."""
     from .base import state_str
     from .exc import ObjectDeletedError
 
     session._check_io()
     session._autoflush()
     pk = state.mapper.primary_key
-    stmt = Select(prop.column).where(*[c == v for c, v in zip(pk, state.identity, strict=True)])
+    props = (prop, *also)
+    stmt = Select(*[p.column for p in props]).where(*[c == v for c, v in zip(pk, state.identity, strict=True)])
     rows = session._execute_orm(stmt, None).all()
     if not rows:
         raise ObjectDeletedError(f"Instance '{state_str(obj)}' has been deleted, or its row is otherwise not present.")
-    obj.__dict__[prop.key] = value = rows[0][0]
-    return value
+    d = obj.__dict__
+    for p, value in zip(props, rows[0], strict=True):
+        d[p.key] = value
+    return rows[0][0]
 
 
 def has_eager_relationships(stmt: Select) -> bool:

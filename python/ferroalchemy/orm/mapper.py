@@ -8,12 +8,17 @@ from typing import Any
 from .. import _core, exc
 from ..sql.elements import BindParameter, ClauseElement
 from ..sql.selectable import Select
-from .attributes import QueryableAttribute
+from . import validators
+from .attributes import ExpressionAttribute, QueryableAttribute
+from .descriptor_props import SynonymAttribute, SynonymProperty
 from .properties import ColumnProperty
 from .relationships import RelationshipAttribute, RelationshipProperty
 
 _ids = itertools.count(1)
 
+
+# Relationship strategies that load with the statement of their parents (or right after it).
+_EAGER = frozenset({"selectin", "subquery", "joined", "immediate"})
 
 # __mapper_args__ keys this mapper honours; any other raises NotImplementedError naming it.
 MAPPER_ARGS = frozenset({"version_id_col", "version_id_generator", "eager_defaults"})
@@ -43,6 +48,7 @@ class Mapper:
         self._props: dict[str, Any] = {}
         self._column_to_attr: dict[int, str] = {}
         self.configured = False
+        self.validators = validators.collect(class_, self)
         for key, prop in props.items():
             self._add_property(key, prop)
         pk = list(local_table.primary_key.columns)
@@ -69,19 +75,27 @@ class Mapper:
 
     def _add_property(self, key: str, prop: Any) -> None:
         self.__dict__.pop("_has_eager_cache", None)
+        self.__dict__.pop("_default_joined_cache", None)
         self.__dict__.pop("_deferred_keys_cache", None)
         self.__dict__.pop("_select_columns_cache", None)
         self.__dict__.pop("_ferro_plan", None)
         self.__dict__.pop("_writable_relationships_cache", None)
         self.__dict__.pop("_plain_column_keys_cache", None)
+        self.__dict__.pop("_spec_index_cache", None)
+        self.__dict__.pop("_expression_keys_cache", None)
         prop.key = key
         prop.parent = self
         self._props[key] = prop
+        if key in self.validators:
+            validators.attach(prop, self.validators[key])
         if isinstance(prop, ColumnProperty):
             self._column_to_attr[id(prop.column)] = key
-            setattr(self.class_, key, QueryableAttribute(self.class_, key, prop))
+            attr = ExpressionAttribute if prop.is_expression else QueryableAttribute
+            setattr(self.class_, key, attr(self.class_, key, prop))
         elif isinstance(prop, RelationshipProperty):
             setattr(self.class_, key, RelationshipAttribute(self.class_, key, prop))
+        elif isinstance(prop, SynonymProperty):
+            setattr(self.class_, key, SynonymAttribute(self.class_, key, prop))
 
     # -- introspection --------------------------------------------------------------------
     @property
@@ -107,7 +121,7 @@ class Mapper:
 
     @property
     def column_attrs(self) -> list[ColumnProperty]:
-        return [p for p in self._props.values() if isinstance(p, ColumnProperty)]
+        return self._select_props()
 
     @property
     def relationships(self) -> Any:
@@ -116,6 +130,16 @@ class Mapper:
         cc = ColumnCollection()
         for k, p in self._props.items():
             if isinstance(p, RelationshipProperty):
+                cc._set(k, p)
+        return cc
+
+    @property
+    def synonyms(self) -> Any:
+        from ..sql.selectable import ColumnCollection
+
+        cc = ColumnCollection()
+        for k, p in self._props.items():
+            if isinstance(p, SynonymProperty):
                 cc._set(k, p)
         return cc
 
@@ -161,8 +185,18 @@ class Mapper:
     def _has_eager(self) -> bool:
         has = self.__dict__.get("_has_eager_cache")
         if has is None:
-            has = self._has_eager_cache = any(getattr(p, "lazy", None) == "selectin" for p in self._props.values())
+            has = self._has_eager_cache = any(getattr(p, "lazy", None) in _EAGER for p in self._props.values())
         return has
+
+    @property
+    def _default_joined(self) -> tuple[Any, ...]:
+        """The relationships configured lazy="joined": joined into each SELECT of this entity."""
+        rels = self.__dict__.get("_default_joined_cache")
+        if rels is None:
+            rels = self._default_joined_cache = tuple(
+                p for p in self._props.values() if getattr(p, "lazy", None) == "joined"
+            )
+        return rels
 
     @property
     def _deferred_keys(self) -> frozenset[str]:
@@ -179,10 +213,43 @@ class Mapper:
         # Read on every ORM select; callers copy before changing it.
         cols = self.__dict__.get("_select_columns_cache")
         if cols is None:
-            cols = self._select_columns_cache = [
-                p.column for p in self._props.values() if isinstance(p, ColumnProperty)
-            ]
+            cols = self._select_columns_cache = [p.column for p in self._select_props()]
         return cols
+
+    def _select_props(self) -> list[ColumnProperty]:
+        """The column properties in the order an entity's SELECT names them: SQL expressions
+        (``column_property(<expression>)``) first, then the table's columns, as SQLAlchemy does."""
+        cols = [p for p in self._props.values() if isinstance(p, ColumnProperty)]
+        return [p for p in cols if p.is_expression] + [p for p in cols if not p.is_expression]
+
+    @property
+    def _table_props(self) -> list[ColumnProperty]:
+        """The column properties the flush writes (the spec's columns, in order)."""
+        return [p for p in self._props.values() if isinstance(p, ColumnProperty) and not p.is_expression]
+
+    @property
+    def _spec_index(self) -> list[int]:
+        """For each of `_select_columns`, the spec's number of its attribute (the table's columns,
+        then the read-only expressions)."""
+        index = self.__dict__.get("_spec_index_cache")
+        if index is None:
+            table = self._table_props
+            order = {id(p): i for i, p in enumerate(table)}
+            order.update({id(p): len(table) + i for i, p in enumerate(self._expression_props)})
+            index = self._spec_index_cache = [order[id(p)] for p in self._select_props()]
+        return index
+
+    @property
+    def _expression_props(self) -> list[ColumnProperty]:
+        return [p for p in self._props.values() if isinstance(p, ColumnProperty) and p.is_expression]
+
+    @property
+    def _expression_keys(self) -> tuple[str, ...]:
+        """The ``column_property(<expression>)`` attributes a flush of an object expires."""
+        keys = self.__dict__.get("_expression_keys_cache")
+        if keys is None:
+            keys = self._expression_keys_cache = tuple(p.key for p in self._expression_props if p.expire_on_flush)
+        return keys
 
     @property
     def _writable_relationships(self) -> tuple[Any, ...]:
@@ -205,8 +272,10 @@ class Mapper:
                 k
                 for k, p in self._props.items()
                 if isinstance(p, ColumnProperty)
+                and not p.is_expression
                 and isinstance(getattr(self.class_, k, None), QueryableAttribute)
                 and getattr(self.class_, k).prop is p
+                and k not in self.validators
             )
         return keys
 
@@ -222,7 +291,7 @@ class Mapper:
         if self._spec is None:
             cols = []
             pk_idx = []
-            for i, p in enumerate(p for p in self._props.values() if isinstance(p, ColumnProperty)):
+            for i, p in enumerate(self._table_props):
                 col = p.column
                 default = _default_arg(col.default)
                 onupdate = _default_arg(col.onupdate)
@@ -234,14 +303,14 @@ class Mapper:
             pk_idx = [by_name[c.name] for c in self.primary_key]
             version = None if self.version_id_col is None else by_name[self.version_id_col.name]
             gen = None if self.version_id_generator is False else self.version_id_generator
+            readonly = [p.key for p in self._expression_props]
             self._spec = _core.MapperSpec(
-                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen
+                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen, readonly
             )
         return self._spec
 
     def _entity_plan_item(self, offset: int) -> tuple[Any, ...]:
-        n = len(self._select_columns)
-        return ("entity", self.spec, [(i, offset + i) for i in range(n)])
+        return ("entity", self.spec, [(ci, offset + i) for i, ci in enumerate(self._spec_index)])
 
     def _get_statement(self) -> Select:
         """``SELECT <columns> FROM t WHERE pk = :pk_1 ...``, built once; session.get() binds the key."""

@@ -11,6 +11,8 @@ from .base import NO_VALUE, instance_state, session_for_state
 
 class ColumnProperty:
     is_relationship = False
+    # A column of the mapped table (written by the flush), not a read-only SQL expression.
+    is_expression = False
 
     def __init__(self, key: str, column: Any, deferred: bool = False) -> None:
         self.key = key
@@ -42,7 +44,33 @@ class ColumnProperty:
         # A deferred column, or one a load_only()/defer() query left out: its own SELECT.
         from .loading import load_column
 
-        return load_column(session, state, obj, self)
+        return load_column(session, state, obj, self, self._load_with(d))
+
+    def _load_with(self, d: dict[str, Any]) -> tuple[Any, ...]:
+        return ()
 
     def __repr__(self) -> str:
         return f"<ColumnProperty at {hex(id(self))}; {self.key}>"
+
+
+class ExpressionProperty(ColumnProperty):
+    """``column_property(<SQL expression>)``: loaded with the entity's SELECT (labelled with the
+    attribute's name). A value set on it stays in memory (the object shows as modified, as in
+    SQLAlchemy) and is never written; a flush of the object expires it so it reloads on access."""
+
+    is_expression = True
+
+    def __init__(self, key: str, expression: Any, deferred: bool = False, expire_on_flush: bool = True) -> None:
+        from ..sql.elements import Label
+
+        super().__init__(key, Label(key, expression), deferred)
+        self.expression = expression
+        self.expire_on_flush = expire_on_flush
+
+    def _load_with(self, d: dict[str, Any]) -> tuple[Any, ...]:
+        # The other expressions a flush expired load in the same SELECT, as SQLAlchemy loads all
+        # expired attributes at once.
+        return tuple(p for p in self.parent._expression_props if p is not self and not p.deferred and p.key not in d)
+
+    def __repr__(self) -> str:
+        return f"<ExpressionProperty at {hex(id(self))}; {self.key}>"

@@ -123,6 +123,8 @@ class RelationshipProperty:
         self._extra: list[Any] = []
         self._order_by: Any = False
         self._annotation_collection: bool | None = None
+        # The @validates method of this attribute, if its class declares one.
+        self._validator: Any = None
 
     # -- configuration ------------------------------------------------------------------
     @property
@@ -378,11 +380,14 @@ class RelationshipProperty:
         if state is None:
             state = instance_state(obj)
         reverse = self._reverse()
+        validator = self._validator
         if self.uselist and self.lazy in ("write_only", "dynamic"):
             self._set_writer(obj, state, value)
         elif self.uselist:
             if value is None:
                 raise TypeError("Incompatible collection type: None is not list-like")
+            if validator is not None:
+                value = [validator.added(obj, item) for item in value]
             old = d.get(self.key)
             if old is None and state.identity is not None and self.direction == MANYTOMANY:
                 # History needs what the database holds: load it before replacing it.
@@ -390,13 +395,22 @@ class RelationshipProperty:
             new = new_collection(obj, self, value)
             new._orig = getattr(old, "_orig", ())
             d[self.key] = new
-            if old is not None:
-                for item in old:
-                    if item not in new and reverse is not None:
-                        reverse._set_scalar_quiet(item, None)
+            # As SQLAlchemy's bulk replace: the members added, then those removed; members kept
+            # raise no event.
+            kept = old if old is not None else ()
             for item in new:
-                self._collection_added(obj, item, append=False)
+                if item not in kept:
+                    self._collection_added(obj, item, append=False)
+            for item in kept:
+                if item in new:
+                    continue
+                if validator is not None:
+                    validator.removed(obj, item)
+                if reverse is not None:
+                    reverse._back_clear(item)
         else:
+            if validator is not None:
+                value = validator.added(obj, value)
             old = d.get(self.key)
             d[self.key] = value
             if reverse is not None and old is not value:
@@ -404,6 +418,7 @@ class RelationshipProperty:
                     coll = old.__dict__.get(reverse.key)
                     if coll is not None:
                         coll._remove_quiet(obj)
+                        reverse._validate_back_remove(old, obj)
                 if value is not None:
                     reverse._back_add(value, obj)
             self._cascade(obj, value)
@@ -433,6 +448,8 @@ class RelationshipProperty:
     def _back_add(self, obj: Any, item: Any) -> None:
         """The other side set: put `item` in this side of `obj` (collection append or scalar set)."""
         d = obj.__dict__
+        if self._validator is not None:
+            item = self._validator.added(obj, item, backref=True)
         if self.uselist:
             coll = d.get(self.key)
             if coll is None:
@@ -447,6 +464,20 @@ class RelationshipProperty:
         else:
             self._set_scalar_quiet(obj, item)
 
+    def _validate_back_remove(self, obj: Any, item: Any) -> None:
+        """The other side took `item` out of this collection of `obj`: an ``include_removes``
+        validator hears of it."""
+        if self._validator is not None:
+            self._validator.removed(obj, item, backref=True)
+
+    def _back_clear(self, obj: Any) -> None:
+        """The other side let go of `obj`: this scalar attribute is set to None (a validator sees
+        that as a set, as SQLAlchemy's backref pop is)."""
+        value = None
+        if self._validator is not None:
+            value = self._validator.added(obj, None, backref=True)
+        self._set_scalar_quiet(obj, value)
+
     def _mark(self, obj: Any) -> None:
         state = instance_state(obj)
         if state.identity is not None:
@@ -455,10 +486,7 @@ class RelationshipProperty:
     def _collection_added(self, parent: Any, item: Any, append: bool = True) -> None:
         reverse = self._reverse()
         if reverse is not None:
-            if reverse.uselist:
-                reverse._back_add(item, parent)
-            else:
-                reverse._set_scalar_quiet(item, parent)
+            reverse._back_add(item, parent)
         self._mark(parent)
         self._cascade(parent, item)
 
@@ -469,9 +497,10 @@ class RelationshipProperty:
                 coll = item.__dict__.get(reverse.key)
                 if coll is not None:
                     coll._remove_quiet(parent)
+                    reverse._validate_back_remove(item, parent)
                     reverse._mark(item)
             elif item.__dict__.get(reverse.key) is parent:
-                reverse._set_scalar_quiet(item, None)
+                reverse._back_clear(item)
         self._mark(parent)
 
     def _cascade(self, parent: Any, item: Any) -> None:
@@ -486,7 +515,20 @@ class RelationshipProperty:
         return f"<RelationshipProperty at {hex(id(self))}; {self.key}>"
 
 
-_LAZY = frozenset({"select", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic"})
+_LAZY = frozenset(
+    {
+        "select",
+        "selectin",
+        "subquery",
+        "joined",
+        "immediate",
+        "raise",
+        "raise_on_sql",
+        "noload",
+        "write_only",
+        "dynamic",
+    }
+)
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}

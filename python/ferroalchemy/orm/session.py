@@ -568,6 +568,9 @@ class Session:
         return self._run_orm(conn, statement, params, populate_existing)
 
     def _run_orm(self, conn: Any, statement: Any, params: Any, populate_existing: bool) -> Result:
+        loads_more = self._loads_more(statement)
+        if loads_more:
+            statement = joined_loading.with_default_joins(statement)
         executed, joined, plan = self._orm_plan(statement)
         if plan is None:
             return conn._execute_element(statement, params, None)  # type: ignore[no-any-return]
@@ -581,7 +584,7 @@ class Session:
         result._orm_yield_per = bool(yield_per)
         if joined:
             joined_loading.assemble_joined(self, statement, result, joined)
-        if self._loads_more(statement):
+        if loads_more:
             eager.apply_options(self, statement, result)
         return result
 
@@ -707,7 +710,9 @@ class Session:
     def _load_by_pk(self, mapper: Any, params: dict[str, Any], populate_existing: bool = False) -> Any:
         """The primary-key SELECT of get(): one call into Rust, no Result objects around it."""
         if mapper._has_eager:
-            return self._execute_orm(mapper._get_statement(), params, populate_existing).scalars().one_or_none()
+            # A lazy="joined" collection repeats the row: get() returns its one object.
+            result = self._execute_orm(mapper._get_statement(), params, populate_existing)
+            return result.unique().scalars().one_or_none()
         conn, stmt, plan, log = self._pk_select(mapper)
         cursor = conn._core.execute(stmt, params, plan, self.identity_map, log, [], populate_existing)
         return self._one_loaded(cursor)

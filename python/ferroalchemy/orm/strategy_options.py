@@ -58,6 +58,11 @@ class _LoaderOption:
     def lazyload(self, attr: Any) -> _LoaderOption:
         return self._chain("lazy", attr)
 
+    def immediateload(self, attr: Any, recursion_depth: int | None = None) -> _LoaderOption:
+        if recursion_depth is not None:
+            raise NotImplementedError("ferroalchemy: immediateload(recursion_depth=...) is not implemented yet")
+        return self._chain("immediate", attr)
+
     def noload(self, attr: Any) -> _LoaderOption:
         _warn_noload()
         return self._chain("noload", attr)
@@ -127,6 +132,11 @@ def load_only(*attrs: Any, raiseload: bool = False) -> LoadOnly:
 
 def lazyload(attr: Any) -> _LoaderOption:
     return _LoaderOption(()).lazyload(attr)
+
+
+def immediateload(attr: Any, recursion_depth: int | None = None) -> _LoaderOption:
+    """Each parent's lazy load of `attr`, run right after the parents are loaded."""
+    return _LoaderOption(()).immediateload(attr, recursion_depth)
 
 
 def noload(attr: Any) -> _LoaderOption:
@@ -219,10 +229,6 @@ def _not_yet(name: str) -> Any:
     return option
 
 
-_NOT_YET = (
-    "immediateload",
-    "selectin_polymorphic",
-)
+_NOT_YET = ("selectin_polymorphic",)
 
-immediateload = _not_yet("immediateload")
 selectin_polymorphic = _not_yet("selectin_polymorphic")

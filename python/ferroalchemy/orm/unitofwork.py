@@ -69,6 +69,18 @@ def _load_versions(mapper: Any, states: list[Any]) -> None:
             getattr(obj, key)
 
 
+def _expire_expressions(mapper: Any, states: list[Any]) -> None:
+    """The ``column_property(<expression>)`` values of objects just written may have changed with
+    them: they reload on next access, as SQLAlchemy expires them after a flush."""
+    keys = mapper._expression_keys
+    for state in states:
+        obj = state.obj()
+        if obj is not None:
+            d = obj.__dict__
+            for key in keys:
+                d.pop(key, None)
+
+
 def _mapper_order(mappers: list[Any]) -> list[Any]:
     index = {id(m.local_table): i for i, m in enumerate(mappers)}
     deferred = post_update.deferred_columns(mappers)
@@ -237,6 +249,8 @@ def flush(session: Any) -> None:
                         _sync_foreign_keys(mapper, _with_relationships(new_states))
                     _core.flush_insert(conn, mapper.spec, batch, session.identity_map, log)
                 inserted.extend(ins)
+                if mapper._expression_keys:
+                    _expire_expressions(mapper, ins)
                 _mapper_events(mapper, "after_insert", connection, ins)
             # With relationships, syncing foreign keys may have made more objects dirty.
             candidates = session._dirty_states.values() if walk else dirty_by_mapper.get(mapper, ())
@@ -249,6 +263,8 @@ def flush(session: Any) -> None:
                 _load_versions(mapper, upd)
                 _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
+                if mapper._expression_keys:
+                    _expire_expressions(mapper, upd)
                 _mapper_events(mapper, "after_update", connection, upd)
         if walk:
             related = _with_relationships(new_states + list(session._dirty_states.values()))

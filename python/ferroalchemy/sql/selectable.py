@@ -886,6 +886,10 @@ def _column_entity(e: Any) -> Any:
 
 
 def _coerce_column(e: Any) -> ColumnElement:
+    labelled = getattr(e, "_ferro_column_label", None)
+    if labelled is not None:
+        # A column_property() expression is selected under its attribute's name.
+        return labelled
     el = _unwrap(e)
     if isinstance(el, TextClause):
         return el._as_expr()

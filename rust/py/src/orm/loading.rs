@@ -9,7 +9,7 @@ use ferro_orm::IdentityKey;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
 
 use super::identity::IdentityMap;
 use super::joined::{JoinedAcc, JoinedItem, JoinedParent};
@@ -44,6 +44,11 @@ fn entity_item(it: &Bound<'_, PyTuple>) -> PyResult<EntityItem> {
     let spec: Py<MapperSpec> = it.get_item(1)?.cast::<MapperSpec>()?.clone().unbind();
     let attrs: Vec<(usize, usize)> = it.get_item(2)?.extract()?;
     let s = spec.get();
+    if attrs.iter().any(|&(ci, _)| s.attr(ci).is_none()) {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a load plan names an attribute its mapper does not have",
+        ));
+    }
     let mut pk = Vec::with_capacity(s.pk.len());
     for &pi in &s.pk {
         let pos = attrs.iter().find(|(c, _)| *c == pi).map(|(_, r)| *r);
@@ -122,6 +127,14 @@ impl Drop for GcPause {
 }
 
 /// What one hydrate call reads rows with.
+/// The attribute of plan column `ci`, checked against the spec when the plan was built.
+fn attr_of(s: &MapperSpec, ci: usize) -> &Py<PyString> {
+    match s.attr(ci) {
+        Some(a) => a,
+        None => unreachable!("entity_item checked every plan column against its spec"),
+    }
+}
+
 struct Hydrator<'a, 'py> {
     py: Python<'py>,
     rows: &'a Rows,
@@ -160,7 +173,7 @@ impl<'py> Hydrator<'_, 'py> {
             if self.populate_existing {
                 // Overwrite loaded values and forget pending changes, as SQLAlchemy does.
                 for &(ci, ri) in &e.attrs {
-                    d.set_item(s.cols[ci].attr.bind(py), cols.cell(py, rows, r, ri)?)?;
+                    d.set_item(attr_of(s, ci).bind(py), cols.cell(py, rows, r, ri)?)?;
                 }
                 st.expired = false;
                 st.committed_state = None;
@@ -168,7 +181,7 @@ impl<'py> Hydrator<'_, 'py> {
                 // Unloaded or expired attributes the row carries are filled in; loaded ones keep
                 // their (possibly changed) values, as in SQLAlchemy.
                 for &(ci, ri) in &e.attrs {
-                    let attr = s.cols[ci].attr.bind(py);
+                    let attr = attr_of(s, ci).bind(py);
                     if !d.contains(attr)? {
                         d.set_item(attr, cols.cell(py, rows, r, ri)?)?;
                     }
@@ -180,7 +193,7 @@ impl<'py> Hydrator<'_, 'py> {
         let obj = self.new.call1((s.cls.bind(py),))?;
         let d = instance_dict(&obj)?;
         for &(ci, ri) in &e.attrs {
-            d.set_item(s.cols[ci].attr.bind(py), cols.cell(py, rows, r, ri)?)?;
+            d.set_item(attr_of(s, ci).bind(py), cols.cell(py, rows, r, ri)?)?;
         }
         let mut ident = Vec::with_capacity(s.pk.len());
         for &pi in &s.pk {

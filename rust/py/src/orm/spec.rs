@@ -36,6 +36,9 @@ pub struct MapperSpec {
     pub mapper_id: u64,
     pub table: Arc<TableRef>,
     pub cols: Vec<ColSpec>,
+    /// Attributes loaded with the entity but never written (`column_property(<expression>)`):
+    /// load plans number them after `cols`.
+    pub readonly: Vec<Py<PyString>>,
     /// Indices into `cols` of the primary-key columns.
     pub pk: Vec<usize>,
     pub insert: Statement,
@@ -61,9 +64,10 @@ pub fn version_param(col: &str) -> String {
 
 #[pymethods]
 impl MapperSpec {
-    /// `cols`: (column name, attribute name, type, default callable, server_generated, onupdate callable)
+    /// `cols`: (column name, attribute name, type, default callable, server_generated, onupdate callable);
+    /// `readonly`: the names of the attributes loaded but never flushed.
     #[new]
-    #[pyo3(signature = (cls, mapper, mapper_id, table, cols, pk, version=None, version_gen=None))]
+    #[pyo3(signature = (cls, mapper, mapper_id, table, cols, pk, version=None, version_gen=None, readonly=Vec::new()))]
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -82,6 +86,7 @@ impl MapperSpec {
         pk: Vec<usize>,
         version: Option<usize>,
         version_gen: Option<Py<PyAny>>,
+        readonly: Vec<String>,
     ) -> PyResult<Self> {
         let table = table.get().0.clone();
         // A default is a zero-argument callable, or an `Expr` handle for a SQL expression.
@@ -182,6 +187,10 @@ impl MapperSpec {
             mapper_id,
             table,
             cols,
+            readonly: readonly
+                .iter()
+                .map(|a| PyString::intern(py, a).unbind())
+                .collect(),
             pk,
             insert,
             update,
@@ -198,6 +207,14 @@ impl MapperSpec {
 }
 
 impl MapperSpec {
+    /// The attribute a load plan's column number `ci` fills: a column's, then a read-only one's.
+    pub fn attr(&self, ci: usize) -> Option<&Py<PyString>> {
+        match self.cols.get(ci) {
+            Some(c) => Some(&c.attr),
+            None => self.readonly.get(ci - self.cols.len()),
+        }
+    }
+
     /// The INSERT for objects that take SQL-expression defaults for the given columns.
     /// The INSERT that also renders the given columns' SQL-expression defaults, and with
     /// `returning_pk` returns the one primary-key column the database generates (for databases
