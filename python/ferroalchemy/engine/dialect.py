@@ -22,6 +22,17 @@ class Dialect:
     supports_statement_cache = True
     default_schema_name: str | None = None
     supports_native_enum = False
+    supports_native_boolean = False
+    supports_sequences = False
+    supports_sane_rowcount = True
+    supports_comments = False
+    # Comments written inside CREATE TABLE (MySQL) rather than by COMMENT ON statements (PostgreSQL).
+    inline_comments = False
+    requires_name_normalize = False
+    non_native_boolean_check_constraint = False
+    is_async = False
+    max_identifier_length = 9999
+    _user_defined_max_identifier_length: int | None = None
     # Rows per statement of an executemany of INSERT ... RETURNING (create_engine's option).
     insertmanyvalues_page_size = 1000
     _json_serializer: Any = None
@@ -31,6 +42,29 @@ class Dialect:
         if driver:
             self.driver = driver
         self.paramstyle = self._driver_paramstyles.get(self.driver, type(self).paramstyle)
+
+    @property
+    def identifier_preparer(self) -> Any:
+        from ..sql.compiler import IdentifierPreparer
+
+        prep = self.__dict__.get("_preparer")
+        if prep is None:
+            prep = self.__dict__["_preparer"] = IdentifierPreparer(self)
+        return prep
+
+    @property
+    def type_compiler(self) -> Any:
+        from ..sql.compiler import TypeCompiler
+
+        return TypeCompiler(self)
+
+    @property
+    def ddl_compiler(self) -> Any:
+        from ..sql.compiler import DDLCompiler
+
+        return DDLCompiler
+
+    statement_compiler = ddl_compiler
 
     @property
     def positional(self) -> bool:
@@ -117,6 +151,10 @@ class PGDialect(PGReflection, Dialect):
     _bind_casts = True
     default_schema_name = "public"
     supports_native_enum = True
+    supports_native_boolean = True
+    supports_sequences = True
+    supports_comments = True
+    max_identifier_length = 63
     _isolation_levels = ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
 
     def _isolation_level_sql(self, level: str) -> str:
@@ -150,6 +188,13 @@ class MySQLDialect(MySQLReflection, Dialect):
     paramstyle = "format"
     _driver_paramstyles = {"pymysql": "pyformat", "aiomysql": "pyformat"}
     supports_native_enum = True
+    supports_comments = True
+    inline_comments = True
+    max_identifier_length = 64
+
+    @property
+    def is_mariadb(self) -> bool:
+        return self.name == "mariadb"
     _isolation_levels = ("SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "AUTOCOMMIT")
 
     def _isolation_level_sql(self, level: str) -> str:

@@ -36,6 +36,13 @@ class ENUM(sqltypes.Enum):
 UUID = sqltypes.UUID
 
 
+class ExcludeConstraint:
+    """PostgreSQL's ``EXCLUDE USING ... (col WITH op, ...)`` table constraint."""
+
+    def __init__(self, *elements: Any, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: postgresql.ExcludeConstraint is not implemented yet")
+
+
 def dialect() -> Any:
     from ...engine.dialect import _DIALECTS
 

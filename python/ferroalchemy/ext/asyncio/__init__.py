@@ -7,7 +7,7 @@ inside async code raises MissingGreenlet, as in SQLAlchemy: load with selectinlo
 ``awaitable_attrs`` or ``run_sync()``."""
 
 from . import exc
-from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
+from .engine import AsyncConnection, AsyncEngine, AsyncTransaction, async_engine_from_config, create_async_engine
 from .result import AsyncMappingResult, AsyncResult, AsyncScalarResult
 from .session import AsyncAttrs, AsyncSession, AsyncSessionTransaction, async_scoped_session, async_sessionmaker
 
@@ -23,6 +23,7 @@ __all__ = [
     "AsyncTransaction",
     "async_scoped_session",
     "async_sessionmaker",
+    "async_engine_from_config",
     "create_async_engine",
     "exc",
 ]

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from ...engine.base import Connection, Engine
-from ...engine.create import create_engine
+from ...engine.create import create_engine, engine_from_config
 from .exc import refuse_streamed
 from .offload import Lane, in_background, offload_for, to_completion
 from .result import AsyncResult
@@ -15,6 +15,11 @@ from .statements import await_select, awaitable
 
 def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
     return AsyncEngine(create_engine(url, **kw))
+
+
+def async_engine_from_config(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> AsyncEngine:
+    """``engine_from_config()`` for an AsyncEngine: keys under `prefix` become create_engine() options."""
+    return AsyncEngine(engine_from_config(configuration, prefix, **kwargs))
 
 
 class AsyncTransaction:
