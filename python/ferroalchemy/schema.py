@@ -30,6 +30,7 @@ from .sql.schema import (  # noqa: F401
     Sequence,
     Table,
     UniqueConstraint,
+    _get_table_key,
 )
 from .sql.ddl import (  # noqa: F401
     AddConstraint,

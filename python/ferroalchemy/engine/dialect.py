@@ -74,6 +74,10 @@ class Dialect:
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
 
+    def _overrides_default(self, method: str) -> bool:
+        """Whether this dialect has its own get_multi_* reflection (ferroalchemy's loop per table)."""
+        return False
+
     def type_descriptor(self, typeobj: Any) -> Any:
         """The type this dialect uses for `typeobj` (what a TypeDecorator's load_dialect_impl returns)."""
         from ..sql.sqltypes import to_instance

@@ -36,7 +36,7 @@ SESSION_EVENTS = {
     "after_begin",
 }
 # Schema events, on a Table or MetaData (or their classes): listeners get (target, connection, **kw).
-DDL_EVENTS = {"before_create", "after_create", "before_drop", "after_drop"}
+DDL_EVENTS = {"before_create", "after_create", "before_drop", "after_drop", "column_reflect"}
 MAPPER_EVENTS = {"before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"}
 
 # Events SQLAlchemy has that are not dispatched yet: refused by name.
@@ -68,7 +68,6 @@ _KNOWN_NOT_YET = {
     "after_configured",
     "mapper_configured",
     "instrument_class",
-    "column_reflect",
     "do_connect",
 }
 

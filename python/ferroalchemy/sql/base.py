@@ -50,7 +50,7 @@ class DialectKWArgs:
     _dialect_kwargs: dict[str, Any]
 
     def _take_dialect_kwargs(self, kw: dict[str, Any]) -> None:
-        self._dialect_kwargs = {k: kw.pop(k) for k in [k for k in kw if "_" in k]}
+        self._dialect_kwargs = {k: kw.pop(k) for k in [k for k in kw if "_" in k.strip("_")]}
 
     @property
     def dialect_kwargs(self) -> _DialectArgView:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import _core, exc
 from . import sqltypes
-from .elements import ColumnElement, TextClause
+from .base import DialectKWArgs
+from .elements import ColumnClause, ColumnElement, TextClause, conv
 from .selectable import ColumnCollection, FromClause, Select
 
 # SQLAlchemy renders a table's constraints after its primary key in the order they were created:
@@ -79,12 +80,16 @@ class FetchedValue:
 class Computed(FetchedValue):
     """``Column(..., Computed("a + b"))``: a generated column (GENERATED ALWAYS AS)."""
 
+    __visit_name__ = "computed_column"
+
     def __init__(self, sqltext: Any, persisted: bool | None = None) -> None:
         raise NotImplementedError("ferroalchemy: Computed() (generated columns) is not implemented yet")
 
 
 class DefaultClause(FetchedValue):
     """``server_default=``: a string, ``text(...)`` or a SQL expression such as ``func.now()``."""
+
+    __visit_name__ = "default"
 
     def __init__(self, arg: Any, for_update: bool = False) -> None:
         super().__init__(for_update)
@@ -107,7 +112,7 @@ class DefaultClause(FetchedValue):
         return f"DefaultClause({self.arg!r}, for_update={self.for_update})"
 
 
-class Column(ColumnElement):
+class Column(DialectKWArgs, ColumnClause):
     """A table column; also a column expression once attached to its table."""
 
     __visit_name__ = "column"
@@ -125,6 +130,7 @@ class Column(ColumnElement):
             type_ = args_list.pop(0)
         self.name = name
         self.key = kw.pop("key", name)
+        self.is_literal = False
         self.foreign_keys: set[ForeignKey] = set()
         self._fk_list: list[ForeignKey] = []
         self.identity: Identity | None = None
@@ -179,6 +185,7 @@ class Column(ColumnElement):
         self.quote = kw.pop("quote", None)
         self.system = kw.pop("system", False)
         self.sort_order = kw.pop("sort_order", None)
+        self._take_dialect_kwargs(kw)
         if kw:
             raise exc.ArgumentError(f"Unknown arguments passed to Column: {sorted(kw)!r}")
         self.table: Table | None = None
@@ -218,6 +225,10 @@ class Column(ColumnElement):
     def _result_name(self) -> str | None:
         return self.name
 
+    def _froms(self) -> list[Any]:
+        # A table's FROM comes from the statement's own analysis, not from its columns.
+        return []
+
     def _set_parent(self, table: Table) -> None:
         if self.name is None:
             raise exc.ArgumentError(
@@ -245,14 +256,20 @@ class Column(ColumnElement):
         return len(pks) == 1 and isinstance(self.type, sqltypes.Integer) and no_default and not self._fk_list
 
     def copy(self, **kw: Any) -> Column:
+        """An unattached copy; as in SQLAlchemy, ForeignKeys that belong to a table's constraint stay
+        with that constraint (which is copied on its own) unless `_with_table_fks`."""
+        with_table_fks = kw.get("_with_table_fks", False)
         c = Column.__new__(Column)
         c.__dict__.update(self.__dict__)
+        # The attributes ColumnElement/ColumnClause keep in slots, not in __dict__.
+        c.type, c.name, c.key, c.is_literal = self.type, self.name, self.key, False
         c.table = None
         c._inner = None
         c.foreign_keys = set()
         c._fk_list = []
         for fk in self._fk_list:
-            c._add_fk(fk._copy())
+            if fk.constraint is None or with_table_fks:
+                c._add_fk(fk._copy())
         c.constraints = set()
         return c
 
@@ -290,8 +307,18 @@ class Column(ColumnElement):
         return str(self.name)
 
 
+class ForeignKeyTarget(NamedTuple):
+    """Where a ForeignKey points: ``(schema, table_name, column_name)``."""
+
+    schema: str | None
+    table_name: str
+    column_name: str | None
+
+
 class ForeignKey:
     """``ForeignKey("table.column")`` or ``ForeignKey(other_table.c.id)``; resolved when first needed."""
+
+    __visit_name__ = "foreign_key"
 
     def __init__(
         self,
@@ -312,6 +339,10 @@ class ForeignKey:
         self.onupdate = onupdate
         self.name = name
         self.use_alter = use_alter
+        self.deferrable = deferrable
+        self.initially = initially
+        self.match = match
+        self.link_to_name = link_to_name
         self.parent: Column | None = None
         self.constraint: Any = None
         self.info = info or {}
@@ -327,6 +358,31 @@ class ForeignKey:
             return spec
         spec = getattr(spec, "__clause_element__", lambda: spec)()
         return f"{spec.table.fullname}.{spec.key}"
+
+    @property
+    def target_column(self) -> Column | None:
+        """The target Column when the ForeignKey was given one, None when given by name."""
+        spec = self._colspec
+        return None if isinstance(spec, str) else getattr(spec, "__clause_element__", lambda: spec)()
+
+    @property
+    def target_tokens(self) -> ForeignKeyTarget:
+        col = self.target_column
+        if col is not None:
+            table = col.table
+            return ForeignKeyTarget(getattr(table, "schema", None), getattr(table, "name", None), col.name)
+        return ForeignKeyTarget(*self._split())
+
+    @property
+    def target_table_key(self) -> str | None:
+        col = self.target_column
+        if col is not None and col.table is None:
+            return None
+        schema, tname, _ = self.target_tokens
+        return _get_table_key(tname, schema)
+
+    def _get_colspec(self) -> str:
+        return self.target_fullname
 
     def _split(self) -> tuple[str | None, str, str]:
         parts = self.target_fullname.split(".")
@@ -375,7 +431,9 @@ class ForeignKey:
         return f"ForeignKey({self.target_fullname!r})"
 
 
-class Constraint:
+class Constraint(DialectKWArgs):
+    __visit_name__ = "constraint"
+
     # A CHECK constraint generated by a column's type (Boolean, Enum); ferroalchemy generates none.
     _type_bound = False
 
@@ -394,7 +452,21 @@ class Constraint:
         self.deferrable = deferrable
         self.initially = initially
         self.comment = kw.get("comment")
+        self._dialect_kwargs = {k: v for k, v in kw.items() if "_" in k.strip("_") and k != "use_alter"}
         self._creation_order = next(_creation_order)
+        if kw.get("_autoattach", True):
+            self._attach_to_columns_table()
+
+    def _attach_to_columns_table(self) -> None:
+        """Given Column objects of one table, the constraint joins that table at once (as in SQLAlchemy)."""
+        cols = [getattr(c, "__clause_element__", lambda c=c: c)() for c in self._colspecs]
+        if not cols or not all(isinstance(c, Column) for c in cols):
+            return
+        tables = {id(c.table): c.table for c in cols}
+        if len(tables) == 1:
+            table = next(iter(tables.values()))
+            if table is not None:
+                table._append(self)
 
     def _set_parent(self, table: Table) -> None:
         self.table = table
@@ -402,6 +474,23 @@ class Constraint:
     @property
     def parent(self) -> Table | None:
         return self.table
+
+    def _col_specs_for_copy(self) -> list[Any]:
+        return [c.name if isinstance(c, Column) else c for c in self._colspecs]
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> Constraint:
+        """An unattached copy naming its columns, for another table."""
+        con = type(self)(
+            *self._col_specs_for_copy(),
+            name=self.name,
+            deferrable=self.deferrable,
+            initially=self.initially,
+            **self._dialect_kwargs,
+        )
+        con.info = dict(self.info)
+        return con
+
+    copy = _copy
 
     @property
     def columns(self) -> ColumnCollection:
@@ -434,21 +523,32 @@ class Constraint:
 
 
 class PrimaryKeyConstraint(Constraint):
+    __visit_name__ = "primary_key_constraint"
+
     def __repr__(self) -> str:
         return f"PrimaryKeyConstraint({', '.join(repr(c) for c in self.columns)})"
 
 
 class UniqueConstraint(Constraint):
-    pass
+    __visit_name__ = "unique_constraint"
 
 
 class CheckConstraint(Constraint):
+    __visit_name__ = "check_constraint"
+
     def __init__(self, sqltext: Any, name: str | None = None, **kw: Any) -> None:
         super().__init__(name=name, **kw)
         self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else sqltext
 
     def __repr__(self) -> str:
         return f"CheckConstraint({self.sqltext!r})"
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> CheckConstraint:
+        return CheckConstraint(
+            self.sqltext, name=self.name, deferrable=self.deferrable, initially=self.initially, **self._dialect_kwargs
+        )
+
+    copy = _copy
 
     def _sql(self) -> str:
         s = self.sqltext
@@ -460,6 +560,8 @@ class CheckConstraint(Constraint):
 
 
 class ForeignKeyConstraint(Constraint):
+    __visit_name__ = "foreign_key_constraint"
+
     def __init__(
         self,
         columns: Iterable[Any],
@@ -469,13 +571,60 @@ class ForeignKeyConstraint(Constraint):
         onupdate: str | None = None,
         **kw: Any,
     ) -> None:
-        super().__init__(*columns, name=name, **kw)
+        autoattach = kw.pop("_autoattach", True)
+        super().__init__(*columns, name=name, _autoattach=False, **kw)
         self._refcolumns = list(refcolumns)
         self.ondelete = ondelete
         self.onupdate = onupdate
+        self.use_alter = kw.get("use_alter", False)
+        self.match = kw.get("match")
+        self._wired = False
+        if autoattach:
+            self._attach_to_columns_table()
+
+    @classmethod
+    def _for_column_fk(cls, fk: ForeignKey, column: Column) -> ForeignKeyConstraint:
+        """The constraint a column-level ``ForeignKey`` belongs to once its column is in a table, as
+        SQLAlchemy makes one: it shows in ``Table.constraints`` and renders where the ForeignKey did."""
+        con = cls(
+            [column], [fk._colspec], name=fk.name, ondelete=fk.ondelete, onupdate=fk.onupdate, _autoattach=False
+        )
+        con.deferrable, con.initially, con.use_alter, con.match = fk.deferrable, fk.initially, fk.use_alter, fk.match
+        con._creation_order = fk._creation_order
+        con._wired = True
+        fk.constraint = con
+        return con
+
+    @property
+    def elements(self) -> list[ForeignKey]:
+        """The ForeignKey of each column, in column order."""
+        return [fk for col in self.columns for fk in col._fk_list if fk.constraint is self]
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [c.key if isinstance(c, Column) else c for c in self._colspecs]
+
+    @property
+    def referred_table(self) -> Table:
+        return self.elements[0].column.table
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> ForeignKeyConstraint:
+        cols = [c.name if isinstance(c, Column) else c for c in self._colspecs]
+        refs = [fk.target_fullname for fk in self.elements] if self.table is not None else list(self._refcolumns)
+        con = ForeignKeyConstraint(cols, refs, name=self.name, ondelete=self.ondelete, onupdate=self.onupdate)
+        con.deferrable, con.initially, con.use_alter, con.match = (
+            self.deferrable,
+            self.initially,
+            self.use_alter,
+            self.match,
+        )
+        return con
 
     def _set_parent(self, table: Table) -> None:
         super()._set_parent(table)
+        if self._wired:
+            return
+        self._wired = True
         for spec, ref in zip(self._colspecs, self._refcolumns, strict=True):
             col = self._resolve(spec)
             fk = ForeignKey(ref, ondelete=self.ondelete, onupdate=self.onupdate, name=self.name)
@@ -483,17 +632,27 @@ class ForeignKeyConstraint(Constraint):
             col._add_fk(fk)
 
 
-class Index:
+class Index(DialectKWArgs):
+    __visit_name__ = "index"
+
     def __init__(self, name: str | None, *expressions: Any, unique: bool = False, **kw: Any) -> None:
         self.name = name
         self._exprs = expressions
         self.unique = unique
         self.table: Table | None = None
-        self.info = kw.get("info", {})
+        self.info = kw.pop("info", None) or {}
+        kw.pop("quote", None)
+        kw.pop("_column_flag", None)
+        table = kw.pop("_table", None)
+        self._take_dialect_kwargs(kw)
+        if kw:
+            raise TypeError(f"Additional arguments should be named <dialectname>_<argument>, got {sorted(kw)!r}")
         if expressions:
             first = getattr(expressions[0], "__clause_element__", lambda: expressions[0])()
-            if isinstance(first, Column) and first.table is not None:
-                first.table._add_index(self)
+            if isinstance(first, Column) and first.table is not None and table is None:
+                table = first.table
+        if table is not None:
+            table._add_index(self)
 
     def _set_parent(self, table: Table) -> None:
         self.table = table
@@ -508,6 +667,17 @@ class Index:
             else:
                 out.append(getattr(e, "__clause_element__", lambda e=e: e)())
         return ColumnCollection(out)
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> Index:
+        exprs = [e.name if isinstance(e, Column) else e for e in self._exprs]
+        return Index(self.name, *exprs, unique=self.unique, info=dict(self.info), **self._dialect_kwargs)
+
+    copy = _copy
+
+    @property
+    def expressions(self) -> list[Any]:
+        """What the index is on, in order (ferroalchemy's indexes are on columns)."""
+        return list(self.columns)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
         with _ddl_connection(bind) as conn:
@@ -570,6 +740,8 @@ class Identity(_IdentityOptions):
     """``Identity()``: GENERATED ... AS IDENTITY where the dialect has it (PostgreSQL here); the other
     dialects render the column as they would without it, as SQLAlchemy does."""
 
+    __visit_name__ = "identity"
+
     def __init__(self, always: bool = False, on_null: bool | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.always = always
@@ -583,6 +755,8 @@ class Identity(_IdentityOptions):
 class Sequence(_IdentityOptions):
     """``Sequence("name")``: created before its table and dropped after it on databases that have
     sequences (PostgreSQL); as a column's default, INSERT takes ``nextval`` from it there."""
+
+    __visit_name__ = "sequence"
 
     is_sequence = True
 
@@ -625,6 +799,11 @@ class Sequence(_IdentityOptions):
 
     def __repr__(self) -> str:
         return f"Sequence({self.name!r}{f', start={self.start!r}' if self.start is not None else ''})"
+
+
+def _get_table_key(name: str, schema: str | None) -> str:
+    """The key of table `name` in ``MetaData.tables``."""
+    return f"{schema}.{name}" if schema else name
 
 
 def _has_sequences(conn: Any) -> bool:
@@ -677,6 +856,8 @@ def _native_enums(dialect: Any, tables: list[Table]) -> list[sqltypes.Enum]:
 
 
 class MetaData:
+    __visit_name__ = "metadata"
+
     def __init__(
         self, schema: str | None = None, naming_convention: dict[str, Any] | None = None, info: Any = None
     ) -> None:
@@ -806,7 +987,9 @@ class MetaData:
         return "MetaData()"
 
 
-class Table(FromClause):
+class Table(DialectKWArgs, FromClause):
+    __visit_name__ = "table"
+
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
         if not isinstance(metadata, MetaData):
             raise exc.ArgumentError(f"Table() takes a MetaData as its second argument, got {metadata!r}")
@@ -840,7 +1023,7 @@ class Table(FromClause):
         dialect_kw = {k: v for k, v in kw.items() if "_" in k}
         for k in dialect_kw:
             kw.pop(k)
-        self.dialect_kwargs = dialect_kw
+        self._dialect_kwargs = dialect_kw
         if kw:
             raise TypeError(f"Additional arguments should be named <dialectname>_<argument>, got {sorted(kw)!r}")
         key = f"{schema}.{name}" if schema else name
@@ -881,8 +1064,10 @@ class Table(FromClause):
         return _Dispatcher(self)
 
     def _index_name(self, col: Column) -> str:
-        conv = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
-        return conv % {"column_0_label": f"{self.name}_{col.name}", "column_0_name": col.name, "table_name": self.name}
+        convention = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
+        # A conv: the name the convention made, final (tools such as Alembic render it as op.f()).
+        tokens = {"column_0_label": f"{self.name}_{col.name}", "column_0_name": col.name, "table_name": self.name}
+        return conv(convention % tokens)
 
     def _append(self, item: Any) -> None:
         if isinstance(item, Column):
@@ -902,6 +1087,9 @@ class Table(FromClause):
     def append_column(self, column: Column, replace_existing: bool = False) -> None:
         column._set_parent(self)
         self.c._add(column)
+        for fk in column._fk_list:
+            if fk.constraint is None:
+                self._append_constraint(ForeignKeyConstraint._for_column_fk(fk, column))
         self.__dict__.pop("_ferro_plan", None)  # select(table)'s cached column nodes
         if column.unique and not column.index:
             self._append_constraint(UniqueConstraint(column.name))
@@ -910,6 +1098,8 @@ class Table(FromClause):
         self._append(constraint)
 
     def _append_constraint(self, c: Constraint) -> None:
+        if c.table is self and c in self._constraints:
+            return
         c._set_parent(self)
         self._constraints.add(c)
         self._constraint_list.append(c)
@@ -927,6 +1117,11 @@ class Table(FromClause):
     @property
     def key(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def _autoincrement_column(self) -> Column | None:
+        """The column the database assigns values to (SQLAlchemy's rules), if any."""
+        return next((c for c in self.primary_key.columns if c._is_autoincrement()), None)
 
     @property
     def fullname(self) -> str:

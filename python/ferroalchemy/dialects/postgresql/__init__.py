@@ -22,6 +22,7 @@ class JSON(sqltypes.JSON):
 
 
 class JSONB(JSON):
+    __visit_name__ = "JSONB"
     _kind = "jsonb"
 
 
@@ -30,7 +31,7 @@ class ARRAY(sqltypes.ARRAY):
 
 
 class ENUM(sqltypes.Enum):
-    pass
+    __visit_name__ = "ENUM"
 
 
 UUID = sqltypes.UUID
