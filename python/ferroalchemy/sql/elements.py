@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import datetime
 import decimal
 import uuid
@@ -972,8 +973,9 @@ def false() -> False_:
     return False_()
 
 
-class ColumnClause(ColumnElement):
-    """A column by name, optionally of a table: `column("x")`, `literal_column("x")`."""
+class ColumnClause(ColumnElement, metaclass=abc.ABCMeta):
+    """A column by name, optionally of a table: `column("x")`, `literal_column("x")`. Table columns
+    (``schema.Column``) count as ColumnClauses too (registered there)."""
 
     __slots__ = ("name", "key", "table", "is_literal")
 

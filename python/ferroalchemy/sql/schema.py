@@ -112,7 +112,7 @@ class DefaultClause(FetchedValue):
         return f"DefaultClause({self.arg!r}, for_update={self.for_update})"
 
 
-class Column(DialectKWArgs, ColumnClause):
+class Column(DialectKWArgs, ColumnElement):
     """A table column; also a column expression once attached to its table."""
 
     __visit_name__ = "column"
@@ -225,10 +225,6 @@ class Column(DialectKWArgs, ColumnClause):
     def _result_name(self) -> str | None:
         return self.name
 
-    def _froms(self) -> list[Any]:
-        # A table's FROM comes from the statement's own analysis, not from its columns.
-        return []
-
     def _set_parent(self, table: Table) -> None:
         if self.name is None:
             raise exc.ArgumentError(
@@ -261,8 +257,7 @@ class Column(DialectKWArgs, ColumnClause):
         with_table_fks = kw.get("_with_table_fks", False)
         c = Column.__new__(Column)
         c.__dict__.update(self.__dict__)
-        # The attributes ColumnElement/ColumnClause keep in slots, not in __dict__.
-        c.type, c.name, c.key, c.is_literal = self.type, self.name, self.key, False
+        c.type = self.type  # a ColumnElement slot, not in __dict__
         c.table = None
         c._inner = None
         c.foreign_keys = set()
@@ -305,6 +300,12 @@ class Column(DialectKWArgs, ColumnClause):
         if self.table is not None:
             return f"{self.table.description}.{self.name}"
         return str(self.name)
+
+
+# A Column is a ColumnClause, as in SQLAlchemy (tools test isinstance(x, ColumnClause)); registered
+# rather than inherited so `subquery.c.x == table.c.y` is not reflected into `y = x` by Python's
+# subclass-first rule for comparison operators.
+ColumnClause.register(Column)
 
 
 class ForeignKeyTarget(NamedTuple):
