@@ -11,6 +11,12 @@ from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
 
+# SQLAlchemy dialect arguments that change nothing observable in ferroalchemy's dialect objects.
+_INERT_DIALECT_ARGS = frozenset(
+    ("label_length", "implicit_returning", "use_insertmanyvalues", "compiler_linting", "server_side_cursors", "dbapi")
+)
+
+
 class Dialect:
     name = "default"
     driver = ""
@@ -38,10 +44,32 @@ class Dialect:
     _json_serializer: Any = None
     _json_deserializer: Any = None
 
-    def __init__(self, driver: str = "") -> None:
+    def __init__(
+        self,
+        driver: str = "",
+        paramstyle: str | None = None,
+        json_serializer: Any = None,
+        json_deserializer: Any = None,
+        max_identifier_length: int | None = None,
+        insertmanyvalues_page_size: int | None = None,
+        **kw: Any,
+    ) -> None:
+        """`driver` is ferroalchemy's; the keywords are those SQLAlchemy's dialects take (what
+        ``url.get_dialect()(**kw)`` passes, as Alembic's offline mode does)."""
+        unknown = set(kw) - _INERT_DIALECT_ARGS
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {sorted(unknown)!r}")
         if driver:
             self.driver = driver
-        self.paramstyle = self._driver_paramstyles.get(self.driver, type(self).paramstyle)
+        self.paramstyle = paramstyle or self._driver_paramstyles.get(self.driver, type(self).paramstyle)
+        if json_serializer is not None:
+            self._json_serializer = json_serializer
+        if json_deserializer is not None:
+            self._json_deserializer = json_deserializer
+        if max_identifier_length is not None:
+            self._user_defined_max_identifier_length = self.max_identifier_length = max_identifier_length
+        if insertmanyvalues_page_size is not None:
+            self.insertmanyvalues_page_size = insertmanyvalues_page_size
 
     @property
     def identifier_preparer(self) -> Any:

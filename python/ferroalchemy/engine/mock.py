@@ -46,11 +46,14 @@ def create_mock_engine(url: str | URL, executor: Any, **kw: Any) -> MockConnecti
     prints in that dialect's SQL. Nothing is connected to."""
     u = make_url(url)
     dialect = dialect_for(u)
-    for k in ("paramstyle", "json_serializer", "json_deserializer"):
+    # The keywords the dialect takes configure it; others are left for the caller, as in SQLAlchemy.
+    for k in ("paramstyle", "json_serializer", "json_deserializer", "max_identifier_length"):
         if k in kw:
             value = kw.pop(k)
             if k == "paramstyle":
                 dialect.paramstyle = value
+            elif k == "max_identifier_length":
+                dialect._user_defined_max_identifier_length = dialect.max_identifier_length = value
             else:
                 setattr(dialect, f"_{k}", value)
     return MockConnection(dialect, executor)

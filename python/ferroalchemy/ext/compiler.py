@@ -4,8 +4,9 @@
 The function gets ``(element, compiler, **kw)`` and returns the SQL string; ``compiler.process()``
 compiles nested elements, ``compiler.preparer`` quotes names, ``compiler.dialect.type_compiler``
 names types. Executing such an element runs that SQL as DDL. ferroalchemy's own DDL statements can be
-overridden too; its own expression classes (compiled in Rust as parts of larger statements) cannot,
-which is refused with ``NotImplementedError``.
+overridden too; its own expression classes cannot. A custom SQL *expression* class (a ColumnElement
+subclass) compiles with its function on its own, but not inside a larger statement, which ferroalchemy
+compiles in Rust: that raises ``NotImplementedError``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sql import compiler as _compiler
+from ..sql.elements import ColumnElement
 
 __all__ = ["compiles", "deregister"]
 
@@ -22,7 +24,9 @@ def _overrides_builtin(cls: type) -> bool:
     # ferroalchemy's expression classes compile in Rust inside whole statements, never asking here.
     from ..sql.schema import ExecutableDDLElement
 
-    return cls.__module__.startswith("ferroalchemy.") and not issubclass(cls, ExecutableDDLElement)
+    # (after install_as_sqlalchemy() ferroalchemy's types report "sqlalchemy." modules)
+    ours = cls.__module__.startswith(("ferroalchemy.", "sqlalchemy."))
+    return ours and not issubclass(cls, ExecutableDDLElement)
 
 
 def compiles(class_: type, *specs: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
@@ -35,9 +39,21 @@ def compiles(class_: type, *specs: str) -> Callable[[Callable[..., str]], Callab
         by_dialect = _compiler._custom.setdefault(class_, {})
         for spec in specs or ("default",):
             by_dialect[spec] = fn
+        if issubclass(class_, ColumnElement):
+            class_._expr = _not_inside_statements(class_)  # type: ignore[method-assign]
         return fn
 
     return decorate
+
+
+def _not_inside_statements(class_: type) -> Callable[[Any], Any]:
+    def _expr(self: Any) -> Any:
+        raise NotImplementedError(
+            f"ferroalchemy: a @compiles SQL expression ({class_.__name__}) inside a larger statement is not "
+            "implemented; compile it on its own"
+        )
+
+    return _expr
 
 
 def deregister(class_: type) -> None:
