@@ -82,13 +82,13 @@ class DropConstraint(ExecutableDDLElement):
         name = prep.format_constraint(self.element)
         if compiler.dialect.name in ("mysql", "mariadb"):
             if isinstance(self.element, PrimaryKeyConstraint):
-                return f"ALTER TABLE {table} DROP PRIMARY KEY"
+                return f"ALTER TABLE {table} DROP PRIMARY KEY "
             kind = {ForeignKeyConstraint: "FOREIGN KEY", UniqueConstraint: "INDEX", CheckConstraint: "CHECK"}.get(
                 type(self.element), "CONSTRAINT"
             )
             return f"ALTER TABLE {table} DROP {kind} {name}"
         if name is None:
-            raise exc.CompileError("Can't emit DROP CONSTRAINT for constraint without a name.")
+            raise exc.CompileError(f"Can't emit DROP CONSTRAINT for constraint {self.element!r}; it has no name")
         exists = "IF EXISTS " if self.if_exists else ""
         return f"ALTER TABLE {table} DROP CONSTRAINT {exists}{name}{' CASCADE' if self.cascade else ''}"
 

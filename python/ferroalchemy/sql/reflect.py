@@ -66,7 +66,7 @@ def reflected_items(
             continue
         if not wanted([cname]):
             continue
-        kw = {k: col_d[k] for k in ("nullable", "autoincrement", "comment") if k in col_d}
+        kw = {k: col_d[k] for k in ("nullable", "autoincrement", "comment", "key") if k in col_d}
         if col_d.get("default") is not None:
             kw["server_default"] = DefaultClause(text(col_d["default"]))
         columns.append(Column(cname, col_d["type"], **kw))

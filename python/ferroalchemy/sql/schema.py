@@ -942,7 +942,7 @@ class MetaData:
             for t in targets:
                 if checkfirst and conn.dialect.has_table(conn, t.name, t.schema):
                     continue
-                t._create(conn, _is_metadata_operation=md_events)
+                t._create(conn, checkfirst, _is_metadata_operation=md_events)
             if md_events:
                 self.dispatch.after_create(self, conn, tables=targets, checkfirst=checkfirst, _ddl_runner=None)
 
@@ -1016,7 +1016,7 @@ class Table(DialectKWArgs, FromClause):
         if autoload_with is not None:
             from . import reflect
 
-            args, referred = reflect.reflected_items(autoload_with, name, schema, args, include_columns)
+            args, referred = reflect.reflected_items(autoload_with, name, schema, args, include_columns, self)
         extend_existing = kw.pop("extend_existing", False)
         kw.pop("keep_existing", None)
         if kw.get("sqlite_autoincrement") or kw.get("sqlite_with_rowid") is False or kw.get("sqlite_strict"):
@@ -1244,10 +1244,9 @@ class Table(DialectKWArgs, FromClause):
         """The sequences this table's columns take values from, created just before it (SQLAlchemy)."""
         return list({id(c._sequence): c._sequence for c in self.c if c._sequence is not None}.values())
 
-    def _create(self, conn: Any, _is_metadata_operation: bool = False) -> None:
-        checkfirst = not _is_mock(conn)
+    def _create(self, conn: Any, checkfirst: bool, _is_metadata_operation: bool = False) -> None:
         for seq in self._sequences():
-            seq._create(conn, checkfirst)
+            seq._create(conn, not _is_mock(conn))
         kw = {"checkfirst": checkfirst, "_ddl_runner": None, "_is_metadata_operation": _is_metadata_operation}
         self.dispatch.before_create(self, conn, **kw)
         conn.execute(CreateTable(self))
