@@ -247,7 +247,11 @@ def test_manual_migration_upgrade_and_downgrade(project: tuple[Path, str]) -> No
     assert got["alm_posts"]["columns"] == [("id", "INTEGER", False), title, ("user_id", "INTEGER", True)]
     assert got["alm_posts"]["indexes"] == [("ix_alm_posts_title", ["title"], False)]
     assert got["alm_posts"]["fks"] == ([(["user_id"], "alm_users", "CASCADE")] if pg else [])
-    assert got["alm_users"]["columns"] == [("id", "INTEGER", False), ("name", "VARCHAR(50)", False), ("age", "INTEGER", True)]
+    assert got["alm_users"]["columns"] == [
+        ("id", "INTEGER", False),
+        ("name", "VARCHAR(50)", False),
+        ("age", "INTEGER", True),
+    ]
     assert got["alm_users"]["uniques"] == (["uq_alm_users_name"] if pg else [])
     assert rows(url, "SELECT id, name, age FROM alm_users ORDER BY id") == [(1, "a", 7), (2, "b", 3)]
     assert rows(url, "SELECT version_num FROM alm_version") == [("0001",)]
@@ -313,7 +317,9 @@ def test_autogenerate_compares_models_with_the_database(project: tuple[Path, str
     (root / "migrations" / "versions" / "0002_nothing.py").unlink()
 
     (root / "models.py").write_text(MODELS_V2)
-    steps: list[tuple[str, dict[str, Any]]] = [("revision", {"message": "more", "autogenerate": True, "rev_id": "0003"})]
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("revision", {"message": "more", "autogenerate": True, "rev_id": "0003"})
+    ]
     if pg:  # SQLite cannot ALTER a column's type without batch mode
         steps.append(("upgrade", {"revision": "head"}))
     second = alembic(project, *steps)[0]

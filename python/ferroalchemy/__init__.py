@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from . import exc, schema, types, util  # noqa: F401
 from ._install import install_as_sqlalchemy
-from .engine import URL, Connection, Engine, Result, Row, RowMapping, create_engine, create_mock_engine, engine_from_config, make_url
+from .engine import (
+    URL,
+    Connection,
+    Engine,
+    Result,
+    Row,
+    RowMapping,
+    create_engine,
+    create_mock_engine,
+    engine_from_config,
+    make_url,
+)
 from .inspection import inspect
 from .pool import AssertionPool, NullPool, Pool, QueuePool, SingletonThreadPool, StaticPool
 from .sql.dml import delete, insert, update

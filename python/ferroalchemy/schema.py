@@ -1,5 +1,13 @@
 """``sqlalchemy.schema``."""
 
+from .sql.ddl import (  # noqa: F401
+    AddConstraint,
+    DropColumnComment,
+    DropConstraint,
+    DropTableComment,
+    SetColumnComment,
+    SetTableComment,
+)
 from .sql.schema import (  # noqa: F401
     NULL_UNSPECIFIED,
     CheckConstraint,
@@ -31,12 +39,4 @@ from .sql.schema import (  # noqa: F401
     Table,
     UniqueConstraint,
     _get_table_key,
-)
-from .sql.ddl import (  # noqa: F401
-    AddConstraint,
-    DropColumnComment,
-    DropConstraint,
-    DropTableComment,
-    SetColumnComment,
-    SetTableComment,
 )

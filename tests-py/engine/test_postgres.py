@@ -271,7 +271,11 @@ def test_a_string_for_a_type_without_a_wire_format_is_sent_as_text(engine: sa.En
     # the server converts: so does ferroalchemy, and the plain statement still runs as before.
     with engine.connect() as conn:
         sql = sa.text("SELECT cast(:rel AS regclass)::oid > 0, cast(cast(:typ AS regtype) AS text), :plain")
-        assert tuple(conn.execute(sql, {"rel": "pg_class", "typ": "int4", "plain": "x"}).one()) == (True, "integer", "x")
+        assert tuple(conn.execute(sql, {"rel": "pg_class", "typ": "int4", "plain": "x"}).one()) == (
+            True,
+            "integer",
+            "x",
+        )
         assert conn.execute(sa.text("SELECT :plain || 'y'"), {"plain": "x"}).scalar() == "xy"
         with pytest.raises(exc.ProgrammingError):
             conn.execute(sql, {"rel": "no_such_relation", "typ": "int4", "plain": "x"})

@@ -142,9 +142,7 @@ def test_inspector_multi_table_reads(engine: ferro.Engine) -> None:
     cols = insp.get_multi_columns()
     assert set(cols) == {(None, "users"), (None, "posts")}
     assert [c["name"] for c in cols[(None, "users")]] == ["id", "name"]
-    assert insp.get_multi_pk_constraint(filter_names=["posts"]) == {
-        (None, "posts"): insp.get_pk_constraint("posts")
-    }
+    assert insp.get_multi_pk_constraint(filter_names=["posts"]) == {(None, "posts"): insp.get_pk_constraint("posts")}
     fks = insp.get_multi_foreign_keys(filter_names=["posts"])[(None, "posts")]
     assert [(fk["constrained_columns"], fk["referred_table"]) for fk in fks] == [(["user_id"], "users")]
     assert insp.get_multi_table_options() == {(None, "users"): {}, (None, "posts"): {}}

@@ -10,7 +10,6 @@ from .mysql_reflection import MySQLReflection
 from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
-
 # SQLAlchemy dialect arguments that change nothing observable in ferroalchemy's dialect objects.
 _INERT_DIALECT_ARGS = frozenset(
     ("label_length", "implicit_returning", "use_insertmanyvalues", "compiler_linting", "server_side_cursors", "dbapi")
@@ -227,6 +226,7 @@ class MySQLDialect(MySQLReflection, Dialect):
     @property
     def is_mariadb(self) -> bool:
         return self.name == "mariadb"
+
     _isolation_levels = ("SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "AUTOCOMMIT")
 
     def _isolation_level_sql(self, level: str) -> str:

@@ -197,7 +197,9 @@ class Inspector:
         from ..sql import reflect
 
         if exclude_columns:
-            raise NotImplementedError("ferroalchemy: Inspector.reflect_table(exclude_columns=...) is not implemented yet")
+            raise NotImplementedError(
+                "ferroalchemy: Inspector.reflect_table(exclude_columns=...) is not implemented yet"
+            )
         source: Any = self if _reflect_info is None else _InfoSource(self, _reflect_info)
         items, referred = reflect.reflected_items(source, table.name, table.schema, (), include_columns, table)
         for item in items:

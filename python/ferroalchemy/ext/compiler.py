@@ -58,4 +58,3 @@ def _not_inside_statements(class_: type) -> Callable[[Any], Any]:
 
 def deregister(class_: type) -> None:
     _compiler._custom.pop(class_, None)
-

@@ -57,7 +57,7 @@ def _constraint_name_for_table(const: Any, table: Any) -> str | None:
     tokens = _tokens(const, table)
     if "%(constraint_name)s" in convention and "constraint_name" not in tokens:
         raise exc.InvalidRequestError(
-            f"Naming convention including %(constraint_name)s token requires that constraint is explicitly named."
+            "Naming convention including %(constraint_name)s token requires that constraint is explicitly named."
         )
     try:
         return conv(convention % tokens)

@@ -589,9 +589,7 @@ class ForeignKeyConstraint(Constraint):
     def _for_column_fk(cls, fk: ForeignKey, column: Column) -> ForeignKeyConstraint:
         """The constraint a column-level ``ForeignKey`` belongs to once its column is in a table, as
         SQLAlchemy makes one: it shows in ``Table.constraints`` and renders where the ForeignKey did."""
-        con = cls(
-            [column], [fk._colspec], name=fk.name, ondelete=fk.ondelete, onupdate=fk.onupdate, _autoattach=False
-        )
+        con = cls([column], [fk._colspec], name=fk.name, ondelete=fk.ondelete, onupdate=fk.onupdate, _autoattach=False)
         con.deferrable, con.initially, con.use_alter, con.match = fk.deferrable, fk.initially, fk.use_alter, fk.match
         con._creation_order = fk._creation_order
         con._wired = True
@@ -1007,7 +1005,9 @@ class Table(DialectKWArgs, FromClause):
         self.implicit_returning = kw.pop("implicit_returning", True)
         self._prefixes = list(kw.pop("prefixes", None) or [])
         if self._prefixes:
-            raise NotImplementedError("ferroalchemy: Table(prefixes=...) (CREATE TEMPORARY TABLE ...) is not implemented yet")
+            raise NotImplementedError(
+                "ferroalchemy: Table(prefixes=...) (CREATE TEMPORARY TABLE ...) is not implemented yet"
+            )
         autoload_with = kw.pop("autoload_with", None)
         include_columns = kw.pop("include_columns", None)
         resolve_fks = kw.pop("resolve_fks", True)

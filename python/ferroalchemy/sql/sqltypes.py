@@ -15,7 +15,6 @@ from typing import Any
 
 from .. import _core, exc
 
-
 # Set by install_as_sqlalchemy(): renames a type class's module to SQLAlchemy's.
 _alias_module: Any = None
 
