@@ -6,9 +6,20 @@ in Rust (``ferroalchemy._core``); this package is the API SQLAlchemy users know.
 
 from __future__ import annotations
 
-from . import exc, schema, types  # noqa: F401
+from . import exc, schema, types, util  # noqa: F401
 from ._install import install_as_sqlalchemy
-from .engine import URL, Connection, Engine, Result, Row, RowMapping, create_engine, engine_from_config, make_url
+from .engine import (
+    URL,
+    Connection,
+    Engine,
+    Result,
+    Row,
+    RowMapping,
+    create_engine,
+    create_mock_engine,
+    engine_from_config,
+    make_url,
+)
 from .inspection import inspect
 from .pool import AssertionPool, NullPool, Pool, QueuePool, SingletonThreadPool, StaticPool
 from .sql.dml import delete, insert, update
@@ -46,6 +57,7 @@ from .sql.schema import (
     CheckConstraint,
     Column,
     ColumnDefault,
+    Computed,
     DefaultClause,
     FetchedValue,
     ForeignKey,
@@ -162,12 +174,14 @@ __all__ = [
     "ClauseElement",
     "CLOB",
     "Column",
+    "Computed",
     "column",
     "ColumnClause",
     "ColumnDefault",
     "ColumnElement",
     "Connection",
     "create_engine",
+    "create_mock_engine",
     "CTE",
     "DATE",
     "Date",

@@ -52,6 +52,24 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real), is_package=True)
 
 
+def _alias_module(cls: type) -> None:
+    if cls.__module__.startswith(_TARGET + "."):
+        cls.__module__ = _ALIAS + cls.__module__[len(_TARGET) :]
+
+
+def alias_type_modules() -> None:
+    """SQL types report SQLAlchemy's module path (``sqlalchemy.sql.sqltypes``), as tools that write
+    Python source for a type (Alembic's autogenerate) read ``type(t).__module__`` to import it."""
+    from .sql import sqltypes
+
+    sqltypes._alias_module = _alias_module
+    todo = [sqltypes.TypeEngine]
+    while todo:
+        cls = todo.pop()
+        _alias_module(cls)
+        todo.extend(cls.__subclasses__())
+
+
 def install_as_sqlalchemy() -> None:
     """Idempotent. Imports already made of the real SQLAlchemy are replaced."""
     for name in [n for n in sys.modules if n == _ALIAS or n.startswith(_ALIAS + ".")]:
@@ -61,3 +79,4 @@ def install_as_sqlalchemy() -> None:
     if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _AliasFinder())
     sys.modules[_ALIAS] = importlib.import_module(_TARGET)
+    alias_type_modules()

@@ -1,15 +1,31 @@
 """``sqlalchemy.schema``."""
 
+from .sql.ddl import (  # noqa: F401
+    AddConstraint,
+    DropColumnComment,
+    DropConstraint,
+    DropTableComment,
+    SetColumnComment,
+    SetTableComment,
+)
 from .sql.schema import (  # noqa: F401
+    NULL_UNSPECIFIED,
     CheckConstraint,
     Column,
     ColumnDefault,
+    Computed,
     Constraint,
+    CreateEnumType,
     CreateIndex,
+    CreateSequence,
     CreateTable,
+    DDLElement,
     DefaultClause,
+    DropEnumType,
     DropIndex,
+    DropSequence,
     DropTable,
+    ExecutableDDLElement,
     FetchedValue,
     ForeignKey,
     ForeignKeyConstraint,
@@ -17,8 +33,10 @@ from .sql.schema import (  # noqa: F401
     Index,
     MetaData,
     PrimaryKeyConstraint,
+    SchemaEventTarget,
     SchemaItem,
     Sequence,
     Table,
     UniqueConstraint,
+    _get_table_key,
 )

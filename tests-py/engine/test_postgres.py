@@ -264,3 +264,18 @@ def test_failed_flush_rolls_back_and_session_stays_usable(orm_engine: sa.Engine)
         s.add(Author(name="other"))
         s.commit()
         assert sorted(s.scalars(sa.select(Author.name)).all()) == ["dup", "other"]
+
+
+def test_a_string_for_a_type_without_a_wire_format_is_sent_as_text(engine: sa.Engine) -> None:
+    # The server infers regclass/regtype for these placeholders; psycopg sends strings as text, which
+    # the server converts: so does ferroalchemy, and the plain statement still runs as before.
+    with engine.connect() as conn:
+        sql = sa.text("SELECT cast(:rel AS regclass)::oid > 0, cast(cast(:typ AS regtype) AS text), :plain")
+        assert tuple(conn.execute(sql, {"rel": "pg_class", "typ": "int4", "plain": "x"}).one()) == (
+            True,
+            "integer",
+            "x",
+        )
+        assert conn.execute(sa.text("SELECT :plain || 'y'"), {"plain": "x"}).scalar() == "xy"
+        with pytest.raises(exc.ProgrammingError):
+            conn.execute(sql, {"rel": "no_such_relation", "typ": "int4", "plain": "x"})

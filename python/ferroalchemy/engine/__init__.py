@@ -3,6 +3,7 @@
 from .base import Connection, Engine, RootTransaction, Transaction
 from .create import create_engine, engine_from_config
 from .interfaces import ExceptionContext
+from .mock import create_mock_engine
 from .result import (
     CursorResult,
     FrozenResult,
@@ -31,6 +32,7 @@ __all__ = [
     "ScalarResult",
     "Transaction",
     "create_engine",
+    "create_mock_engine",
     "engine_from_config",
     "make_url",
 ]

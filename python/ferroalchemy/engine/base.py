@@ -600,6 +600,19 @@ class Connection:
             raise
         return CursorResult(cursor, None)
 
+    def _execute_ddl_text(self, sql: str) -> CursorResult:
+        """DDL a ``@compiles`` function wrote, run as it is."""
+        self._autobegin()
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, sql)
+            _log_parameters(self.engine, "no key", None, False)
+        try:
+            cursor = self._core.exec_driver_sql(sql, None)
+        except Exception as e:
+            self._handle_error(e)
+            raise
+        return CursorResult(cursor, None)
+
     def __repr__(self) -> str:
         return f"<sqlalchemy.engine.base.Connection object at {hex(id(self))}>"
 

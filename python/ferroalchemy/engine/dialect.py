@@ -10,6 +10,11 @@ from .mysql_reflection import MySQLReflection
 from .pg_reflection import PGReflection
 from .sqlite_reflection import SQLiteReflection
 
+# SQLAlchemy dialect arguments that change nothing observable in ferroalchemy's dialect objects.
+_INERT_DIALECT_ARGS = frozenset(
+    ("label_length", "implicit_returning", "use_insertmanyvalues", "compiler_linting", "server_side_cursors", "dbapi")
+)
+
 
 class Dialect:
     name = "default"
@@ -22,15 +27,71 @@ class Dialect:
     supports_statement_cache = True
     default_schema_name: str | None = None
     supports_native_enum = False
+    supports_native_boolean = False
+    supports_sequences = False
+    supports_sane_rowcount = True
+    supports_comments = False
+    # Comments written inside CREATE TABLE (MySQL) rather than by COMMENT ON statements (PostgreSQL).
+    inline_comments = False
+    requires_name_normalize = False
+    non_native_boolean_check_constraint = False
+    is_async = False
+    max_identifier_length = 9999
+    _user_defined_max_identifier_length: int | None = None
     # Rows per statement of an executemany of INSERT ... RETURNING (create_engine's option).
     insertmanyvalues_page_size = 1000
     _json_serializer: Any = None
     _json_deserializer: Any = None
 
-    def __init__(self, driver: str = "") -> None:
+    def __init__(
+        self,
+        driver: str = "",
+        paramstyle: str | None = None,
+        json_serializer: Any = None,
+        json_deserializer: Any = None,
+        max_identifier_length: int | None = None,
+        insertmanyvalues_page_size: int | None = None,
+        **kw: Any,
+    ) -> None:
+        """`driver` is ferroalchemy's; the keywords are those SQLAlchemy's dialects take (what
+        ``url.get_dialect()(**kw)`` passes, as Alembic's offline mode does)."""
+        unknown = set(kw) - _INERT_DIALECT_ARGS
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {sorted(unknown)!r}")
         if driver:
             self.driver = driver
-        self.paramstyle = self._driver_paramstyles.get(self.driver, type(self).paramstyle)
+        self.paramstyle = paramstyle or self._driver_paramstyles.get(self.driver, type(self).paramstyle)
+        if json_serializer is not None:
+            self._json_serializer = json_serializer
+        if json_deserializer is not None:
+            self._json_deserializer = json_deserializer
+        if max_identifier_length is not None:
+            self._user_defined_max_identifier_length = self.max_identifier_length = max_identifier_length
+        if insertmanyvalues_page_size is not None:
+            self.insertmanyvalues_page_size = insertmanyvalues_page_size
+
+    @property
+    def identifier_preparer(self) -> Any:
+        from ..sql.compiler import IdentifierPreparer
+
+        prep = self.__dict__.get("_preparer")
+        if prep is None:
+            prep = self.__dict__["_preparer"] = IdentifierPreparer(self)
+        return prep
+
+    @property
+    def type_compiler(self) -> Any:
+        from ..sql.compiler import TypeCompiler
+
+        return TypeCompiler(self)
+
+    @property
+    def ddl_compiler(self) -> Any:
+        from ..sql.compiler import DDLCompiler
+
+        return DDLCompiler
+
+    statement_compiler = ddl_compiler
 
     @property
     def positional(self) -> bool:
@@ -39,6 +100,10 @@ class Dialect:
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None) -> bool:
         raise NotImplementedError(f"ferroalchemy: has_table() on {self.name}")
+
+    def _overrides_default(self, method: str) -> bool:
+        """Whether this dialect has its own get_multi_* reflection (ferroalchemy's loop per table)."""
+        return False
 
     def type_descriptor(self, typeobj: Any) -> Any:
         """The type this dialect uses for `typeobj` (what a TypeDecorator's load_dialect_impl returns)."""
@@ -117,6 +182,10 @@ class PGDialect(PGReflection, Dialect):
     _bind_casts = True
     default_schema_name = "public"
     supports_native_enum = True
+    supports_native_boolean = True
+    supports_sequences = True
+    supports_comments = True
+    max_identifier_length = 63
     _isolation_levels = ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
 
     def _isolation_level_sql(self, level: str) -> str:
@@ -150,6 +219,14 @@ class MySQLDialect(MySQLReflection, Dialect):
     paramstyle = "format"
     _driver_paramstyles = {"pymysql": "pyformat", "aiomysql": "pyformat"}
     supports_native_enum = True
+    supports_comments = True
+    inline_comments = True
+    max_identifier_length = 64
+
+    @property
+    def is_mariadb(self) -> bool:
+        return self.name == "mariadb"
+
     _isolation_levels = ("SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "AUTOCOMMIT")
 
     def _isolation_level_sql(self, level: str) -> str:

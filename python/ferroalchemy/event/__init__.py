@@ -35,6 +35,8 @@ SESSION_EVENTS = {
     "after_rollback",
     "after_begin",
 }
+# Schema events, on a Table or MetaData (or their classes): listeners get (target, connection, **kw).
+DDL_EVENTS = {"before_create", "after_create", "before_drop", "after_drop", "column_reflect"}
 MAPPER_EVENTS = {"before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"}
 
 # Events SQLAlchemy has that are not dispatched yet: refused by name.
@@ -66,11 +68,6 @@ _KNOWN_NOT_YET = {
     "after_configured",
     "mapper_configured",
     "instrument_class",
-    "before_create",
-    "after_create",
-    "before_drop",
-    "after_drop",
-    "column_reflect",
     "do_connect",
 }
 
@@ -92,6 +89,10 @@ def _kind(target: Any) -> set[str]:
         return POOL_EVENTS
     if isinstance(target, (Session, sessionmaker)) or (isinstance(target, type) and issubclass(target, Session)):
         return SESSION_EVENTS
+    from ..sql.schema import MetaData, Table
+
+    if isinstance(target, (Table, MetaData)) or target in (Table, MetaData):
+        return DDL_EVENTS
     if (
         getattr(target, "__mapper__", None) is not None
         or type(target).__name__ == "Mapper"
@@ -181,6 +182,19 @@ def listeners_with_retval(targets: Iterable[Any], identifier: str) -> list[tuple
     return out
 
 
-def dispatch(targets: Iterable[Any], identifier: str, *args: Any) -> None:
+def dispatch(targets: Iterable[Any], identifier: str, *args: Any, **kw: Any) -> None:
     for fn in listeners_for(targets, identifier):
-        fn(*args)
+        fn(*args, **kw)
+
+
+class _Dispatcher:
+    """``target.dispatch.<event>(*args, **kw)``: calls the target's (and its class's) listeners."""
+
+    __slots__ = ("_targets",)
+
+    def __init__(self, target: Any) -> None:
+        self._targets = (target, type(target))
+
+    def __getattr__(self, identifier: str) -> Callable[..., None]:
+        targets = self._targets
+        return lambda *args, **kw: dispatch(targets, identifier, *args, **kw)

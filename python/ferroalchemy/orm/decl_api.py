@@ -489,7 +489,7 @@ def _map_class(cls: type, reg: registry) -> Mapper:
         if isinstance(value, MappedColumn) and value.deferred_column is not None:
             value = value.deferred_column
         if isinstance(value, Column):
-            col = value.copy() if value.table is not None else value
+            col = value.copy(_with_table_fks=True) if value.table is not None else value
             if col.name is None:
                 col.name = key
             if col.key is None or col.key != key:

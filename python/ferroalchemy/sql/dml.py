@@ -122,6 +122,11 @@ class Insert(_DML):
     _multi_values: tuple[dict[str, Any], ...] = ()
     _from_select: tuple[list[str], Any] | None = None
 
+    def inline(self) -> Insert:
+        """SQLAlchemy's "don't fetch generated keys": ferroalchemy's INSERT never pre-executes defaults
+        nor fetches keys it was not asked for, so the statement is the same."""
+        return self._generate()
+
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
         pk = self._implicit_returning_pk(connection.dialect.name, params)
         if pk is None:
@@ -141,7 +146,7 @@ class Insert(_DML):
                 return None
             params = params[0] if params else None
         given = set(params or ()) | set(self._values)
-        pks = list(self.table.primary_key.columns)
+        pks = list(self.table.primary_key)
         if len(pks) != 1 or not pks[0]._is_autoincrement() or {pks[0].key, pks[0].name} & given:
             return None
         return pks[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import datetime
 import decimal
 import uuid
@@ -19,6 +20,10 @@ class ClauseElement:
     __slots__ = ()
     is_selectable = False
     _is_executable = False
+
+    def __class_getitem__(cls, item: Any) -> type:
+        # `ColumnElement[int]` in annotations evaluated at runtime, as SQLAlchemy's generic classes allow.
+        return cls
 
     def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> Compiled:
         from .compiler import compile_element
@@ -968,8 +973,9 @@ def false() -> False_:
     return False_()
 
 
-class ColumnClause(ColumnElement):
-    """A column by name, optionally of a table: `column("x")`, `literal_column("x")`."""
+class ColumnClause(ColumnElement, metaclass=abc.ABCMeta):
+    """A column by name, optionally of a table: `column("x")`, `literal_column("x")`. Table columns
+    (``schema.Column``) count as ColumnClauses too (registered there)."""
 
     __slots__ = ("name", "key", "table", "is_literal")
 
@@ -1100,3 +1106,23 @@ class Compiled:
 
     def __str__(self) -> str:
         return self.string
+
+
+class quoted_name(str):
+    """A name with its quoting decided: ``quote=True`` always quotes it, ``False`` never, ``None`` as needed."""
+
+    quote: bool | None
+
+    def __new__(cls, value: str, quote: bool | None = None) -> quoted_name:
+        if isinstance(value, cls) and quote is None:
+            return value
+        self = super().__new__(cls, value)
+        self.quote = quote
+        return self
+
+    def __reduce__(self) -> Any:
+        return quoted_name, (str(self), self.quote)
+
+
+class conv(quoted_name):
+    """A constraint name already final: a naming convention leaves it as it is."""

@@ -129,6 +129,8 @@ __all__ = [
     "not_",
     "null",
     "nulls_first",
+    "nullsfirst",
+    "nullslast",
     "nulls_last",
     "or_",
     "select",
@@ -139,3 +141,7 @@ __all__ = [
     "type_coerce",
     "update",
 ]
+
+# SQLAlchemy 1.3's spellings, still exported by 2.x.
+nullsfirst = nulls_first
+nullslast = nulls_last

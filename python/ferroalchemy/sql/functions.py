@@ -27,7 +27,13 @@ _GENERIC_NAMES = frozenset(
 )
 
 
-class Function(ColumnElement):
+class FunctionElement(ColumnElement):
+    """Base of SQL function calls (``func.x()``)."""
+
+    __slots__ = ()
+
+
+class Function(FunctionElement):
     __slots__ = ("name", "clauses", "packagenames")
 
     def __init__(self, name: str, *args: Any, type_: Any = None) -> None:

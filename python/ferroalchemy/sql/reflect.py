@@ -21,11 +21,18 @@ def _inspector(bind: Any) -> Any:
 
 
 def reflected_items(
-    bind: Any, name: str, schema: str | None, args: tuple[Any, ...], include_columns: Collection[str] | None
+    source: Any,
+    name: str,
+    schema: str | None,
+    args: tuple[Any, ...],
+    include_columns: Collection[str] | None,
+    table: Any = None,
 ) -> tuple[list[Any], list[tuple[str | None, str]]]:
     """The Table() arguments reflection gives table `name` (the user's Column arguments replace the
     reflected columns of the same name, in place), and the (schema, table) pairs its foreign keys
-    refer to."""
+    refer to. `source` is a bind, or an Inspector (or what answers as one); `table`, when it exists
+    already, gets its ``column_reflect`` events with each column's reflected dict."""
+    from .. import event
     from .schema import (
         CheckConstraint,
         Column,
@@ -36,7 +43,7 @@ def reflected_items(
         UniqueConstraint,
     )
 
-    insp = _inspector(bind)
+    insp = source if hasattr(source, "get_columns") else _inspector(source)
     if not insp.has_table(name, schema):
         raise exc.NoSuchTableError(f"{schema}.{name}" if schema else name)
     overrides = {a.name: a for a in args if isinstance(a, Column)}
@@ -45,14 +52,21 @@ def reflected_items(
         return not include_columns or set(cols) <= set(include_columns)
 
     columns: list[Any] = []
+    listeners = (
+        event.listeners_for((table, table.metadata, type(table), type(table.metadata)), "column_reflect")
+        if table is not None
+        else []
+    )
     for col_d in insp.get_columns(name, schema):
+        for fn in listeners:
+            fn(getattr(insp, "_insp", insp), table, col_d)
         cname = col_d["name"]
         if cname in overrides:
             columns.append(overrides.pop(cname))
             continue
         if not wanted([cname]):
             continue
-        kw = {k: col_d[k] for k in ("nullable", "autoincrement", "comment") if k in col_d}
+        kw = {k: col_d[k] for k in ("nullable", "autoincrement", "comment", "key") if k in col_d}
         if col_d.get("default") is not None:
             kw["server_default"] = DefaultClause(text(col_d["default"]))
         columns.append(Column(cname, col_d["type"], **kw))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import _core, exc
 from . import sqltypes
-from .elements import ColumnElement, TextClause
+from .base import DialectKWArgs
+from .elements import ColumnClause, ColumnElement, TextClause, conv
 from .selectable import ColumnCollection, FromClause, Select
 
 # SQLAlchemy renders a table's constraints after its primary key in the order they were created:
@@ -18,6 +19,14 @@ _creation_order = itertools.count()
 
 class SchemaItem:
     info: dict[str, Any]
+
+
+class SchemaEventTarget:
+    """Base of objects that attach to a schema item (types, constraints)."""
+
+
+# What Column._user_defined_nullable holds when nullable= was not given.
+NULL_UNSPECIFIED: Any = ...
 
 
 class ColumnDefault:
@@ -68,8 +77,19 @@ class FetchedValue:
         self.for_update = for_update
 
 
+class Computed(FetchedValue):
+    """``Column(..., Computed("a + b"))``: a generated column (GENERATED ALWAYS AS)."""
+
+    __visit_name__ = "computed_column"
+
+    def __init__(self, sqltext: Any, persisted: bool | None = None) -> None:
+        raise NotImplementedError("ferroalchemy: Computed() (generated columns) is not implemented yet")
+
+
 class DefaultClause(FetchedValue):
     """``server_default=``: a string, ``text(...)`` or a SQL expression such as ``func.now()``."""
+
+    __visit_name__ = "default"
 
     def __init__(self, arg: Any, for_update: bool = False) -> None:
         super().__init__(for_update)
@@ -92,7 +112,7 @@ class DefaultClause(FetchedValue):
         return f"DefaultClause({self.arg!r}, for_update={self.for_update})"
 
 
-class Column(ColumnElement):
+class Column(DialectKWArgs, ColumnElement):
     """A table column; also a column expression once attached to its table."""
 
     __visit_name__ = "column"
@@ -110,6 +130,7 @@ class Column(ColumnElement):
             type_ = args_list.pop(0)
         self.name = name
         self.key = kw.pop("key", name)
+        self.is_literal = False
         self.foreign_keys: set[ForeignKey] = set()
         self._fk_list: list[ForeignKey] = []
         self.identity: Identity | None = None
@@ -164,6 +185,7 @@ class Column(ColumnElement):
         self.quote = kw.pop("quote", None)
         self.system = kw.pop("system", False)
         self.sort_order = kw.pop("sort_order", None)
+        self._take_dialect_kwargs(kw)
         if kw:
             raise exc.ArgumentError(f"Unknown arguments passed to Column: {sorted(kw)!r}")
         self.table: Table | None = None
@@ -230,14 +252,19 @@ class Column(ColumnElement):
         return len(pks) == 1 and isinstance(self.type, sqltypes.Integer) and no_default and not self._fk_list
 
     def copy(self, **kw: Any) -> Column:
+        """An unattached copy; as in SQLAlchemy, ForeignKeys that belong to a table's constraint stay
+        with that constraint (which is copied on its own) unless `_with_table_fks`."""
+        with_table_fks = kw.get("_with_table_fks", False)
         c = Column.__new__(Column)
         c.__dict__.update(self.__dict__)
+        c.type = self.type  # a ColumnElement slot, not in __dict__
         c.table = None
         c._inner = None
         c.foreign_keys = set()
         c._fk_list = []
         for fk in self._fk_list:
-            c._add_fk(fk._copy())
+            if fk.constraint is None or with_table_fks:
+                c._add_fk(fk._copy())
         c.constraints = set()
         return c
 
@@ -275,8 +302,24 @@ class Column(ColumnElement):
         return str(self.name)
 
 
+# A Column is a ColumnClause, as in SQLAlchemy (tools test isinstance(x, ColumnClause)); registered
+# rather than inherited so `subquery.c.x == table.c.y` is not reflected into `y = x` by Python's
+# subclass-first rule for comparison operators.
+ColumnClause.register(Column)
+
+
+class ForeignKeyTarget(NamedTuple):
+    """Where a ForeignKey points: ``(schema, table_name, column_name)``."""
+
+    schema: str | None
+    table_name: str
+    column_name: str | None
+
+
 class ForeignKey:
     """``ForeignKey("table.column")`` or ``ForeignKey(other_table.c.id)``; resolved when first needed."""
+
+    __visit_name__ = "foreign_key"
 
     def __init__(
         self,
@@ -297,6 +340,10 @@ class ForeignKey:
         self.onupdate = onupdate
         self.name = name
         self.use_alter = use_alter
+        self.deferrable = deferrable
+        self.initially = initially
+        self.match = match
+        self.link_to_name = link_to_name
         self.parent: Column | None = None
         self.constraint: Any = None
         self.info = info or {}
@@ -312,6 +359,31 @@ class ForeignKey:
             return spec
         spec = getattr(spec, "__clause_element__", lambda: spec)()
         return f"{spec.table.fullname}.{spec.key}"
+
+    @property
+    def target_column(self) -> Column | None:
+        """The target Column when the ForeignKey was given one, None when given by name."""
+        spec = self._colspec
+        return None if isinstance(spec, str) else getattr(spec, "__clause_element__", lambda: spec)()
+
+    @property
+    def target_tokens(self) -> ForeignKeyTarget:
+        col = self.target_column
+        if col is not None:
+            table = col.table
+            return ForeignKeyTarget(getattr(table, "schema", None), getattr(table, "name", None), col.name)
+        return ForeignKeyTarget(*self._split())
+
+    @property
+    def target_table_key(self) -> str | None:
+        col = self.target_column
+        if col is not None and col.table is None:
+            return None
+        schema, tname, _ = self.target_tokens
+        return _get_table_key(tname, schema)
+
+    def _get_colspec(self) -> str:
+        return self.target_fullname
 
     def _split(self) -> tuple[str | None, str, str]:
         parts = self.target_fullname.split(".")
@@ -360,16 +432,68 @@ class ForeignKey:
         return f"ForeignKey({self.target_fullname!r})"
 
 
-class Constraint:
-    def __init__(self, *columns: Any, name: str | None = None, **kw: Any) -> None:
+class Constraint(DialectKWArgs):
+    __visit_name__ = "constraint"
+
+    # A CHECK constraint generated by a column's type (Boolean, Enum); ferroalchemy generates none.
+    _type_bound = False
+    # SQLAlchemy's hook deciding, per DDL run, whether the constraint is emitted: always here.
+    _create_rule = None
+
+    def __init__(
+        self,
+        *columns: Any,
+        name: str | None = None,
+        deferrable: bool | None = None,
+        initially: str | None = None,
+        **kw: Any,
+    ) -> None:
         self._colspecs = columns
         self.name = name
         self.table: Table | None = None
         self.info = kw.get("info", {})
+        self.deferrable = deferrable
+        self.initially = initially
+        self.comment = kw.get("comment")
+        self._dialect_kwargs = {k: v for k, v in kw.items() if "_" in k.strip("_") and k != "use_alter"}
         self._creation_order = next(_creation_order)
+        if kw.get("_autoattach", True):
+            self._attach_to_columns_table()
+
+    def _attach_to_columns_table(self) -> None:
+        """Given Column objects of one table, the constraint joins that table at once (as in SQLAlchemy)."""
+        cols = [getattr(c, "__clause_element__", lambda c=c: c)() for c in self._colspecs]
+        if not cols or not all(isinstance(c, Column) for c in cols):
+            return
+        tables = {id(c.table): c.table for c in cols}
+        if len(tables) == 1:
+            table = next(iter(tables.values()))
+            if table is not None:
+                table._append(self)
 
     def _set_parent(self, table: Table) -> None:
         self.table = table
+
+    @property
+    def parent(self) -> Table | None:
+        return self.table
+
+    def _col_specs_for_copy(self) -> list[Any]:
+        return [c.name if isinstance(c, Column) else c for c in self._colspecs]
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> Constraint:
+        """An unattached copy naming its columns, for another table."""
+        con = type(self)(
+            *self._col_specs_for_copy(),
+            name=self.name,
+            deferrable=self.deferrable,
+            initially=self.initially,
+            **self._dialect_kwargs,
+        )
+        con.info = dict(self.info)
+        return con
+
+    copy = _copy
 
     @property
     def columns(self) -> ColumnCollection:
@@ -402,21 +526,32 @@ class Constraint:
 
 
 class PrimaryKeyConstraint(Constraint):
+    __visit_name__ = "primary_key_constraint"
+
     def __repr__(self) -> str:
         return f"PrimaryKeyConstraint({', '.join(repr(c) for c in self.columns)})"
 
 
 class UniqueConstraint(Constraint):
-    pass
+    __visit_name__ = "unique_constraint"
 
 
 class CheckConstraint(Constraint):
+    __visit_name__ = "check_constraint"
+
     def __init__(self, sqltext: Any, name: str | None = None, **kw: Any) -> None:
         super().__init__(name=name, **kw)
         self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else sqltext
 
     def __repr__(self) -> str:
         return f"CheckConstraint({self.sqltext!r})"
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> CheckConstraint:
+        return CheckConstraint(
+            self.sqltext, name=self.name, deferrable=self.deferrable, initially=self.initially, **self._dialect_kwargs
+        )
+
+    copy = _copy
 
     def _sql(self) -> str:
         s = self.sqltext
@@ -428,6 +563,8 @@ class CheckConstraint(Constraint):
 
 
 class ForeignKeyConstraint(Constraint):
+    __visit_name__ = "foreign_key_constraint"
+
     def __init__(
         self,
         columns: Iterable[Any],
@@ -437,13 +574,58 @@ class ForeignKeyConstraint(Constraint):
         onupdate: str | None = None,
         **kw: Any,
     ) -> None:
-        super().__init__(*columns, name=name, **kw)
+        autoattach = kw.pop("_autoattach", True)
+        super().__init__(*columns, name=name, _autoattach=False, **kw)
         self._refcolumns = list(refcolumns)
         self.ondelete = ondelete
         self.onupdate = onupdate
+        self.use_alter = kw.get("use_alter", False)
+        self.match = kw.get("match")
+        self._wired = False
+        if autoattach:
+            self._attach_to_columns_table()
+
+    @classmethod
+    def _for_column_fk(cls, fk: ForeignKey, column: Column) -> ForeignKeyConstraint:
+        """The constraint a column-level ``ForeignKey`` belongs to once its column is in a table, as
+        SQLAlchemy makes one: it shows in ``Table.constraints`` and renders where the ForeignKey did."""
+        con = cls([column], [fk._colspec], name=fk.name, ondelete=fk.ondelete, onupdate=fk.onupdate, _autoattach=False)
+        con.deferrable, con.initially, con.use_alter, con.match = fk.deferrable, fk.initially, fk.use_alter, fk.match
+        con._creation_order = fk._creation_order
+        con._wired = True
+        fk.constraint = con
+        return con
+
+    @property
+    def elements(self) -> list[ForeignKey]:
+        """The ForeignKey of each column, in column order."""
+        return [fk for col in self.columns for fk in col._fk_list if fk.constraint is self]
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [c.key if isinstance(c, Column) else c for c in self._colspecs]
+
+    @property
+    def referred_table(self) -> Table:
+        return self.elements[0].column.table
+
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> ForeignKeyConstraint:
+        cols = [c.name if isinstance(c, Column) else c for c in self._colspecs]
+        refs = [fk.target_fullname for fk in self.elements] if self.table is not None else list(self._refcolumns)
+        con = ForeignKeyConstraint(cols, refs, name=self.name, ondelete=self.ondelete, onupdate=self.onupdate)
+        con.deferrable, con.initially, con.use_alter, con.match = (
+            self.deferrable,
+            self.initially,
+            self.use_alter,
+            self.match,
+        )
+        return con
 
     def _set_parent(self, table: Table) -> None:
         super()._set_parent(table)
+        if self._wired:
+            return
+        self._wired = True
         for spec, ref in zip(self._colspecs, self._refcolumns, strict=True):
             col = self._resolve(spec)
             fk = ForeignKey(ref, ondelete=self.ondelete, onupdate=self.onupdate, name=self.name)
@@ -451,17 +633,27 @@ class ForeignKeyConstraint(Constraint):
             col._add_fk(fk)
 
 
-class Index:
+class Index(DialectKWArgs):
+    __visit_name__ = "index"
+
     def __init__(self, name: str | None, *expressions: Any, unique: bool = False, **kw: Any) -> None:
         self.name = name
         self._exprs = expressions
         self.unique = unique
         self.table: Table | None = None
-        self.info = kw.get("info", {})
+        self.info = kw.pop("info", None) or {}
+        kw.pop("quote", None)
+        kw.pop("_column_flag", None)
+        table = kw.pop("_table", None)
+        self._take_dialect_kwargs(kw)
+        if kw:
+            raise TypeError(f"Additional arguments should be named <dialectname>_<argument>, got {sorted(kw)!r}")
         if expressions:
             first = getattr(expressions[0], "__clause_element__", lambda: expressions[0])()
-            if isinstance(first, Column) and first.table is not None:
-                first.table._add_index(self)
+            if isinstance(first, Column) and first.table is not None and table is None:
+                table = first.table
+        if table is not None:
+            table._add_index(self)
 
     def _set_parent(self, table: Table) -> None:
         self.table = table
@@ -477,14 +669,24 @@ class Index:
                 out.append(getattr(e, "__clause_element__", lambda e=e: e)())
         return ColumnCollection(out)
 
+    def _copy(self, target_table: Table | None = None, **kw: Any) -> Index:
+        exprs = [e.name if isinstance(e, Column) else e for e in self._exprs]
+        return Index(self.name, *exprs, unique=self.unique, info=dict(self.info), **self._dialect_kwargs)
+
+    copy = _copy
+
+    @property
+    def expressions(self) -> list[Any]:
+        """What the index is on, in order (ferroalchemy's indexes are on columns)."""
+        return list(self.columns)
+
     def create(self, bind: Any, checkfirst: bool = False) -> None:
-        with bind.begin() as conn:
-            conn._execute_ddl(self._create_stmt())
+        with _ddl_connection(bind) as conn:
+            conn.execute(CreateIndex(self))
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
-        assert self.table is not None
-        with bind.begin() as conn:
-            conn._execute_ddl(_core.drop_index(self.name, self.table.name, self.table.schema, checkfirst))
+        with _ddl_connection(bind) as conn:
+            conn.execute(DropIndex(self, if_exists=checkfirst and not _is_mock(conn)))
 
     def _create_stmt(self) -> Any:
         assert self.table is not None
@@ -539,6 +741,8 @@ class Identity(_IdentityOptions):
     """``Identity()``: GENERATED ... AS IDENTITY where the dialect has it (PostgreSQL here); the other
     dialects render the column as they would without it, as SQLAlchemy does."""
 
+    __visit_name__ = "identity"
+
     def __init__(self, always: bool = False, on_null: bool | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.always = always
@@ -552,6 +756,8 @@ class Identity(_IdentityOptions):
 class Sequence(_IdentityOptions):
     """``Sequence("name")``: created before its table and dropped after it on databases that have
     sequences (PostgreSQL); as a column's default, INSERT takes ``nextval`` from it there."""
+
+    __visit_name__ = "sequence"
 
     is_sequence = True
 
@@ -585,15 +791,20 @@ class Sequence(_IdentityOptions):
     def _create(self, conn: Any, checkfirst: bool) -> None:
         if not _has_sequences(conn) or (checkfirst and _sequence_exists(conn, self)):
             return
-        conn._execute_ddl(_core.create_sequence(self.name, self.schema, self._options()))
+        conn.execute(CreateSequence(self))
 
     def _drop(self, conn: Any, checkfirst: bool) -> None:
         if not _has_sequences(conn) or (checkfirst and not _sequence_exists(conn, self)):
             return
-        conn._execute_ddl(_core.drop_sequence(self.name, self.schema))
+        conn.execute(DropSequence(self))
 
     def __repr__(self) -> str:
         return f"Sequence({self.name!r}{f', start={self.start!r}' if self.start is not None else ''})"
+
+
+def _get_table_key(name: str, schema: str | None) -> str:
+    """The key of table `name` in ``MetaData.tables``."""
+    return f"{schema}.{name}" if schema else name
 
 
 def _has_sequences(conn: Any) -> bool:
@@ -608,12 +819,19 @@ def _sequence_exists(conn: Any, seq: Sequence) -> bool:
 
 
 def _ddl_connection(bind: Any) -> Any:
-    """An Engine runs DDL in its own transaction; a Connection runs it in the caller's."""
+    """An Engine runs DDL in its own transaction; a Connection (or a mock engine) in the caller's."""
     from contextlib import nullcontext
 
     from ..engine.base import Connection
 
-    return nullcontext(bind) if isinstance(bind, Connection) else bind.begin()
+    return nullcontext(bind) if isinstance(bind, Connection) or _is_mock(bind) else bind.begin()
+
+
+def _is_mock(conn: Any) -> bool:
+    """create_mock_engine()'s connection: DDL goes to its executor, nothing is checked first."""
+    from ..engine.mock import MockConnection
+
+    return isinstance(conn, MockConnection)
 
 
 def _native_enums(dialect: Any, tables: list[Table]) -> list[sqltypes.Enum]:
@@ -639,6 +857,8 @@ def _native_enums(dialect: Any, tables: list[Table]) -> list[sqltypes.Enum]:
 
 
 class MetaData:
+    __visit_name__ = "metadata"
+
     def __init__(
         self, schema: str | None = None, naming_convention: dict[str, Any] | None = None, info: Any = None
     ) -> None:
@@ -646,6 +866,12 @@ class MetaData:
         self.naming_convention = naming_convention or {}
         self.tables: dict[str, Table] = {}
         self.info = info or {}
+
+    @property
+    def dispatch(self) -> Any:
+        from ..event import _Dispatcher
+
+        return _Dispatcher(self)
 
     def _add_table(self, table: Table) -> None:
         self.tables[table.key] = table
@@ -698,26 +924,40 @@ class MetaData:
             todo = [i for i in todo if i in left]
         return [tables[i] for i in out]
 
-    def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True) -> None:
+    def create_all(self, bind: Any, tables: Any = None, checkfirst: bool = True, _table: bool = False) -> None:
+        """`_table`: Table.create(), which fires the table's events only (not the MetaData's)."""
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
         with _ddl_connection(bind) as conn:
+            checkfirst = checkfirst and not _is_mock(conn)
+            md_events = not _table
+            if md_events:
+                self.dispatch.before_create(self, conn, tables=targets, checkfirst=checkfirst, _ddl_runner=None)
             # Named types first (PostgreSQL's CREATE TYPE ... AS ENUM), as SQLAlchemy creates them.
             for e in _native_enums(conn.dialect, targets):
                 if checkfirst and conn.dialect.has_type(conn, e.name, e.schema):
                     continue
-                conn._execute_ddl(_core.create_enum_type(e.name, e.schema, e.enums))
+                conn.execute(CreateEnumType(e))
             for t in targets:
                 if checkfirst and conn.dialect.has_table(conn, t.name, t.schema):
                     continue
-                t._create(conn)
+                t._create(conn, checkfirst, _is_metadata_operation=md_events)
+            if md_events:
+                self.dispatch.after_create(self, conn, tables=targets, checkfirst=checkfirst, _ddl_runner=None)
 
     def drop_all(self, bind: Any, tables: Any = None, checkfirst: bool = True, _types: bool = True) -> None:
+        """`_types=False`: Table.drop(), which leaves named types and fires only the table's events."""
         targets = self.sorted_tables if tables is None else [t for t in self.sorted_tables if t in tables]
         with _ddl_connection(bind) as conn:
+            checkfirst = checkfirst and not _is_mock(conn)
+            if _types:
+                self.dispatch.before_drop(self, conn, tables=targets, checkfirst=checkfirst, _ddl_runner=None)
+            kw = {"checkfirst": checkfirst, "_ddl_runner": None, "_is_metadata_operation": _types}
             for t in reversed(targets):
                 if checkfirst and not conn.dialect.has_table(conn, t.name, t.schema):
                     continue
-                conn._execute_ddl(_core.drop_table(t.name, t.schema, False))
+                t.dispatch.before_drop(t, conn, **kw)
+                conn.execute(DropTable(t))
+                t.dispatch.after_drop(t, conn, **kw)
             # SQLAlchemy drops the sequences once every table that used them is gone.
             for seq in {id(q): q for t in targets for q in t._sequences()}.values():
                 seq._drop(conn, checkfirst)
@@ -725,7 +965,9 @@ class MetaData:
             for e in _native_enums(conn.dialect, targets) if _types else []:
                 if checkfirst and not conn.dialect.has_type(conn, e.name, e.schema):
                     continue
-                conn._execute_ddl(_core.drop_enum_type(e.name, e.schema, False))
+                conn.execute(DropEnumType(e))
+            if _types:
+                self.dispatch.after_drop(self, conn, tables=targets, checkfirst=checkfirst, _ddl_runner=None)
 
     def reflect(
         self,
@@ -746,7 +988,9 @@ class MetaData:
         return "MetaData()"
 
 
-class Table(FromClause):
+class Table(DialectKWArgs, FromClause):
+    __visit_name__ = "table"
+
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
         if not isinstance(metadata, MetaData):
             raise exc.ArgumentError(f"Table() takes a MetaData as its second argument, got {metadata!r}")
@@ -759,6 +1003,11 @@ class Table(FromClause):
         self.comment = kw.pop("comment", None)
         self.info = kw.pop("info", {})
         self.implicit_returning = kw.pop("implicit_returning", True)
+        self._prefixes = list(kw.pop("prefixes", None) or [])
+        if self._prefixes:
+            raise NotImplementedError(
+                "ferroalchemy: Table(prefixes=...) (CREATE TEMPORARY TABLE ...) is not implemented yet"
+            )
         autoload_with = kw.pop("autoload_with", None)
         include_columns = kw.pop("include_columns", None)
         resolve_fks = kw.pop("resolve_fks", True)
@@ -767,7 +1016,7 @@ class Table(FromClause):
         if autoload_with is not None:
             from . import reflect
 
-            args, referred = reflect.reflected_items(autoload_with, name, schema, args, include_columns)
+            args, referred = reflect.reflected_items(autoload_with, name, schema, args, include_columns, self)
         extend_existing = kw.pop("extend_existing", False)
         kw.pop("keep_existing", None)
         if kw.get("sqlite_autoincrement") or kw.get("sqlite_with_rowid") is False or kw.get("sqlite_strict"):
@@ -777,7 +1026,7 @@ class Table(FromClause):
         dialect_kw = {k: v for k, v in kw.items() if "_" in k}
         for k in dialect_kw:
             kw.pop(k)
-        self.dialect_kwargs = dialect_kw
+        self._dialect_kwargs = dialect_kw
         if kw:
             raise TypeError(f"Additional arguments should be named <dialectname>_<argument>, got {sorted(kw)!r}")
         key = f"{schema}.{name}" if schema else name
@@ -798,22 +1047,35 @@ class Table(FromClause):
             self._append(a)
         pk_cols = [c for c in self.c if c.primary_key]
         if self.primary_key._colspecs:
-            for c in self.primary_key.columns:
-                c.primary_key = True
-                if c._user_defined_nullable is ...:
-                    c.nullable = False
+            self._mark_primary_key()
         else:
             self.primary_key._colspecs = tuple(pk_cols)
         for c in list(self.c):
             if c.index:
                 self._add_index(Index(self._index_name(c), c.name, unique=bool(c.unique)))
+        self._constructed = True
         metadata._add_table(self)
         if referred and resolve_fks:
             reflect.autoload_referred(metadata, autoload_with, referred)
 
+    @property
+    def dispatch(self) -> Any:
+        from ..event import _Dispatcher
+
+        return _Dispatcher(self)
+
+    def _mark_primary_key(self) -> None:
+        for c in self.primary_key.columns:
+            c.primary_key = True
+            if c._user_defined_nullable is ...:
+                c.nullable = False
+        self.__dict__.pop("_ferro_plan", None)
+
     def _index_name(self, col: Column) -> str:
-        conv = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
-        return conv % {"column_0_label": f"{self.name}_{col.name}", "column_0_name": col.name, "table_name": self.name}
+        convention = self.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
+        # A conv: the name the convention made, final (tools such as Alembic render it as op.f()).
+        tokens = {"column_0_label": f"{self.name}_{col.name}", "column_0_name": col.name, "table_name": self.name}
+        return conv(convention % tokens)
 
     def _append(self, item: Any) -> None:
         if isinstance(item, Column):
@@ -821,6 +1083,10 @@ class Table(FromClause):
         elif isinstance(item, PrimaryKeyConstraint):
             self.primary_key = item
             item._set_parent(self)
+            if self.__dict__.get("_constructed"):
+                # append_constraint(PrimaryKeyConstraint(...)) after construction (as Alembic's
+                # op.create_table does): its columns become the key, as in the constructor.
+                self._mark_primary_key()
         elif isinstance(item, Constraint):
             self._append_constraint(item)
         elif isinstance(item, Index):
@@ -833,6 +1099,9 @@ class Table(FromClause):
     def append_column(self, column: Column, replace_existing: bool = False) -> None:
         column._set_parent(self)
         self.c._add(column)
+        for fk in column._fk_list:
+            if fk.constraint is None:
+                self._append_constraint(ForeignKeyConstraint._for_column_fk(fk, column))
         self.__dict__.pop("_ferro_plan", None)  # select(table)'s cached column nodes
         if column.unique and not column.index:
             self._append_constraint(UniqueConstraint(column.name))
@@ -841,6 +1110,8 @@ class Table(FromClause):
         self._append(constraint)
 
     def _append_constraint(self, c: Constraint) -> None:
+        if c.table is self and c in self._constraints:
+            return
         c._set_parent(self)
         self._constraints.add(c)
         self._constraint_list.append(c)
@@ -858,6 +1129,11 @@ class Table(FromClause):
     @property
     def key(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def _autoincrement_column(self) -> Column | None:
+        """The column the database assigns values to (SQLAlchemy's rules), if any."""
+        return next((c for c in self.primary_key.columns if c._is_autoincrement()), None)
 
     @property
     def fullname(self) -> str:
@@ -968,15 +1244,18 @@ class Table(FromClause):
         """The sequences this table's columns take values from, created just before it (SQLAlchemy)."""
         return list({id(c._sequence): c._sequence for c in self.c if c._sequence is not None}.values())
 
-    def _create(self, conn: Any) -> None:
+    def _create(self, conn: Any, checkfirst: bool, _is_metadata_operation: bool = False) -> None:
         for seq in self._sequences():
-            seq._create(conn, True)
-        conn._execute_ddl(self._create_stmt())
+            seq._create(conn, not _is_mock(conn))
+        kw = {"checkfirst": checkfirst, "_ddl_runner": None, "_is_metadata_operation": _is_metadata_operation}
+        self.dispatch.before_create(self, conn, **kw)
+        conn.execute(CreateTable(self))
         for ix in self._index_list:
-            conn._execute_ddl(ix._create_stmt())
+            conn.execute(CreateIndex(ix))
+        self.dispatch.after_create(self, conn, **kw)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
-        self.metadata.create_all(bind, tables=[self], checkfirst=checkfirst)
+        self.metadata.create_all(bind, tables=[self], checkfirst=checkfirst, _table=True)
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
         self.metadata.drop_all(bind, tables=[self], checkfirst=checkfirst, _types=False)
@@ -995,8 +1274,10 @@ class Table(FromClause):
     to_metadata = tometadata
 
 
-class _DDLElement:
-    """``CreateTable(t)`` / ``DropTable(t)``: executable, and printable with ``str()``/``compile()``."""
+class ExecutableDDLElement:
+    """A DDL statement (``CreateTable(t)``, ``DropTable(t)``, ...): executable, and printable with
+    ``str()``/``compile()``. Subclasses of ferroalchemy's own are compiled in Rust; a user's (or a
+    tool's, as Alembic's ``AddColumn``) is compiled by its ``@compiles`` function."""
 
     _is_executable = True
 
@@ -1014,10 +1295,20 @@ class _DDLElement:
         return str(self.compile())
 
     def _execute_on_connection(self, connection: Any, params: Any, execution_options: Any) -> Any:
+        from .compiler import _custom, _dialect_name, custom_compiler_for
+
+        if hasattr(self, "_python_sql") or (
+            _custom and custom_compiler_for(type(self), _dialect_name(connection.dialect)) is not None
+        ):
+            # Written in Python: a construct of the user's (or a tool's) by its @compiles function.
+            return connection._execute_ddl_text(str(self.compile(dialect=connection.dialect)))
         return connection._execute_ddl(self._stmt())
 
 
-class CreateTable(_DDLElement):
+DDLElement = ExecutableDDLElement
+
+
+class CreateTable(ExecutableDDLElement):
     def __init__(
         self, element: Table, include_foreign_key_constraints: Any = None, if_not_exists: bool = False
     ) -> None:
@@ -1029,7 +1320,7 @@ class CreateTable(_DDLElement):
         return self.element._create_stmt()
 
 
-class DropTable(_DDLElement):
+class DropTable(ExecutableDDLElement):
     def __init__(self, element: Table, if_exists: bool = False) -> None:
         self.element = element
         self.if_exists = if_exists
@@ -1038,7 +1329,7 @@ class DropTable(_DDLElement):
         return _core.drop_table(self.element.name, self.element.schema, self.if_exists)
 
 
-class CreateIndex(_DDLElement):
+class CreateIndex(ExecutableDDLElement):
     def __init__(self, element: Index, if_not_exists: bool = False) -> None:
         self.element = element
 
@@ -1046,7 +1337,7 @@ class CreateIndex(_DDLElement):
         return self.element._create_stmt()
 
 
-class DropIndex(_DDLElement):
+class DropIndex(ExecutableDDLElement):
     def __init__(self, element: Index, if_exists: bool = False) -> None:
         self.element = element
         self.if_exists = if_exists
@@ -1056,3 +1347,42 @@ class DropIndex(_DDLElement):
         if t is None:
             raise exc.CompileError(f"Index {self.element.name!r} is not associated with any table.")
         return _core.drop_index(self.element.name, t.name, t.schema, self.if_exists)
+
+
+class CreateSequence(ExecutableDDLElement):
+    def __init__(self, element: Sequence, if_not_exists: bool = False) -> None:
+        if if_not_exists:
+            raise NotImplementedError("ferroalchemy: CreateSequence(if_not_exists=True) is not implemented yet")
+        self.element = element
+
+    def _stmt(self) -> Any:
+        return _core.create_sequence(self.element.name, self.element.schema, self.element._options())
+
+
+class DropSequence(ExecutableDDLElement):
+    def __init__(self, element: Sequence, if_exists: bool = False) -> None:
+        if if_exists:
+            raise NotImplementedError("ferroalchemy: DropSequence(if_exists=True) is not implemented yet")
+        self.element = element
+
+    def _stmt(self) -> Any:
+        return _core.drop_sequence(self.element.name, self.element.schema)
+
+
+class CreateEnumType(ExecutableDDLElement):
+    """PostgreSQL's ``CREATE TYPE name AS ENUM (...)`` for a named native Enum."""
+
+    def __init__(self, element: sqltypes.Enum) -> None:
+        self.element = element
+
+    def _stmt(self) -> Any:
+        return _core.create_enum_type(self.element.name, self.element.schema, self.element.enums)
+
+
+class DropEnumType(ExecutableDDLElement):
+    def __init__(self, element: sqltypes.Enum, if_exists: bool = False) -> None:
+        self.element = element
+        self.if_exists = if_exists
+
+    def _stmt(self) -> Any:
+        return _core.drop_enum_type(self.element.name, self.element.schema, self.if_exists)

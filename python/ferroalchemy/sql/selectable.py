@@ -139,6 +139,30 @@ class TableClause(FromClause):
     def fullname(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
+    @property
+    def primary_key(self) -> ColumnCollection:
+        """A lightweight table declares no primary key."""
+        return ColumnCollection()
+
+    @property
+    def foreign_keys(self) -> set[Any]:
+        return set()
+
+    def insert(self) -> Any:
+        from .dml import Insert
+
+        return Insert(self)
+
+    def update(self) -> Any:
+        from .dml import Update
+
+        return Update(self)
+
+    def delete(self) -> Any:
+        from .dml import Delete
+
+        return Delete(self)
+
     def __str__(self) -> str:
         return self.fullname
 

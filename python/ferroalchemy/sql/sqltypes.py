@@ -15,6 +15,9 @@ from typing import Any
 
 from .. import _core, exc
 
+# Set by install_as_sqlalchemy(): renames a type class's module to SQLAlchemy's.
+_alias_module: Any = None
+
 
 class TypeEngine:
     """Base of all SQL types."""
@@ -26,6 +29,13 @@ class TypeEngine:
     _variant_mapping: dict[str, TypeEngine] = {}
     hashable = True
     should_evaluate_none = False
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        # After install_as_sqlalchemy(), types defined later in ferroalchemy's modules report
+        # SQLAlchemy's module path too (see _install.alias_type_modules).
+        if _alias_module is not None:
+            _alias_module(cls)
 
     def _handle_args(self) -> dict[str, Any]:
         return {}
@@ -878,3 +888,58 @@ def to_instance(t: Any, *args: Any, **kw: Any) -> TypeEngine:
     if isinstance(t, type):
         return t(*args, **kw)  # type: ignore[no-any-return]
     return t  # type: ignore[no-any-return]
+
+
+# SQLAlchemy's visit names (what tools dispatch on, e.g. Alembic's type rendering).
+_VISIT_NAMES = {
+    "ARRAY": "ARRAY",
+    "BIGINT": "BIGINT",
+    "BINARY": "BINARY",
+    "BLOB": "BLOB",
+    "BOOLEAN": "BOOLEAN",
+    "BigInteger": "big_integer",
+    "Boolean": "boolean",
+    "CHAR": "CHAR",
+    "CLOB": "CLOB",
+    "DATE": "DATE",
+    "DATETIME": "DATETIME",
+    "DECIMAL": "DECIMAL",
+    "DOUBLE": "DOUBLE",
+    "DOUBLE_PRECISION": "DOUBLE_PRECISION",
+    "Date": "date",
+    "DateTime": "datetime",
+    "Double": "double",
+    "Enum": "enum",
+    "FLOAT": "FLOAT",
+    "Float": "float",
+    "INT": "INTEGER",
+    "INTEGER": "INTEGER",
+    "Integer": "integer",
+    "Interval": "type_decorator",
+    "JSON": "JSON",
+    "LargeBinary": "large_binary",
+    "NCHAR": "NCHAR",
+    "NUMERIC": "NUMERIC",
+    "NVARCHAR": "NVARCHAR",
+    "NullType": "null",
+    "Numeric": "numeric",
+    "PickleType": "type_decorator",
+    "REAL": "REAL",
+    "SMALLINT": "SMALLINT",
+    "SmallInteger": "small_integer",
+    "String": "string",
+    "TEXT": "TEXT",
+    "TIME": "TIME",
+    "TIMESTAMP": "TIMESTAMP",
+    "Text": "text",
+    "Time": "time",
+    "TypeDecorator": "type_decorator",
+    "UUID": "UUID",
+    "Unicode": "unicode",
+    "UnicodeText": "unicode_text",
+    "Uuid": "uuid",
+    "VARBINARY": "VARBINARY",
+    "VARCHAR": "VARCHAR",
+}
+for _name, _visit_name in _VISIT_NAMES.items():
+    globals()[_name].__visit_name__ = _visit_name

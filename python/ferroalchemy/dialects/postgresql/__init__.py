@@ -22,6 +22,7 @@ class JSON(sqltypes.JSON):
 
 
 class JSONB(JSON):
+    __visit_name__ = "JSONB"
     _kind = "jsonb"
 
 
@@ -30,10 +31,17 @@ class ARRAY(sqltypes.ARRAY):
 
 
 class ENUM(sqltypes.Enum):
-    pass
+    __visit_name__ = "ENUM"
 
 
 UUID = sqltypes.UUID
+
+
+class ExcludeConstraint:
+    """PostgreSQL's ``EXCLUDE USING ... (col WITH op, ...)`` table constraint."""
+
+    def __init__(self, *elements: Any, **kw: Any) -> None:
+        raise NotImplementedError("ferroalchemy: postgresql.ExcludeConstraint is not implemented yet")
 
 
 def dialect() -> Any:

@@ -216,14 +216,39 @@ impl PgBackend {
         params: &[Value],
         types: &[SqlType],
     ) -> Result<Outcome, EngineError> {
-        let stmt = conn
+        let mut stmt = conn
             .prepare_with(AssertSqlSafe(sql.to_owned()).into_sql_str(), &[])
             .await
             .map_err(map_err)?;
-        let param_types: &[PgTypeInfo] = match stmt.parameters() {
+        let mut param_types: &[PgTypeInfo] = match stmt.parameters() {
             Some(Either::Left(t)) => t,
             _ => &[],
         };
+        // A string for a type with no wire format here (`cast(:name as regclass)`, ...) goes as
+        // text for the server to convert, as psycopg sends strings. sqlx caches statements by SQL
+        // text, so that variant is prepared under a comment that keeps it apart.
+        let as_text: Vec<usize> = params
+            .iter()
+            .zip(param_types)
+            .enumerate()
+            .filter(|(_, (v, ty))| matches!(v, Value::Text(_)) && !types::takes_text(ty))
+            .map(|(i, _)| i)
+            .collect();
+        if !as_text.is_empty() {
+            let mut declared = param_types.to_vec();
+            for &i in &as_text {
+                declared[i] = PgTypeInfo::with_name("text");
+            }
+            let keyed = format!("{sql}\n/* ferroalchemy: parameters {as_text:?} as text */");
+            stmt = conn
+                .prepare_with(AssertSqlSafe(keyed).into_sql_str(), &declared)
+                .await
+                .map_err(map_err)?;
+            param_types = match stmt.parameters() {
+                Some(Either::Left(t)) => t,
+                _ => &[],
+            };
+        }
         if param_types.len() != params.len() {
             return Err(EngineError::new(
                 ErrorKind::Programming,

@@ -106,6 +106,13 @@ fn float_of(v: &Value) -> Option<f64> {
     }
 }
 
+/// Whether `encode` writes a text value for `ty` (the types it has a wire format for).
+pub fn takes_text(ty: &PgTypeInfo) -> bool {
+    matches!(ty.kind(), PgTypeKind::Array(_))
+        || matches!(oid(ty), NUMERIC | BYTEA | JSONB | UUID)
+        || is_textual(ty)
+}
+
 /// One parameter's bytes for the server's type; None is SQL NULL.
 pub fn encode(index: usize, v: &Value, ty: &PgTypeInfo) -> Result<Option<Vec<u8>>, EngineError> {
     if v.is_null() {

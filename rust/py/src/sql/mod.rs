@@ -85,6 +85,12 @@ pub fn parse_dialect(name: &str) -> PyResult<Dialect> {
     Dialect::parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown dialect {name:?}")))
 }
 
+/// An identifier as the dialect's compiler writes it: quoted only where SQLAlchemy quotes it.
+#[pyfunction]
+fn quote_identifier(name: &str, dialect: &str) -> PyResult<String> {
+    Ok(parse_dialect(dialect)?.quote_identifier(name))
+}
+
 fn display_style(name: Option<&str>) -> PyResult<Option<ferro_sql::ParamStyle>> {
     name.map(|n| {
         ferro_sql::ParamStyle::parse(n)
@@ -603,6 +609,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFrom>()?;
     m.add_class::<PyStmt>()?;
     m.add_class::<TypeHandle>()?;
+    m.add_function(wrap_pyfunction!(quote_identifier, m)?)?;
     m.add_function(wrap_pyfunction!(column, m)?)?;
     m.add_function(wrap_pyfunction!(bind, m)?)?;
     m.add_function(wrap_pyfunction!(bind_named, m)?)?;
