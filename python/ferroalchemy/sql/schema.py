@@ -10,7 +10,7 @@ from .. import _core, exc
 from . import sqltypes
 from .base import DialectKWArgs
 from .elements import ColumnClause, ColumnElement, TextClause, conv
-from .selectable import ColumnCollection, FromClause, Select
+from .selectable import ColumnCollection, DMLTarget, FromClause, Select
 
 # SQLAlchemy renders a table's constraints after its primary key in the order they were created:
 # table-level ones when constructed (before the Table call), column-level ones on attachment.
@@ -988,7 +988,7 @@ class MetaData:
         return "MetaData()"
 
 
-class Table(DialectKWArgs, FromClause):
+class Table(DialectKWArgs, DMLTarget, FromClause):
     __visit_name__ = "table"
 
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
@@ -1149,21 +1149,6 @@ class Table(DialectKWArgs, FromClause):
 
     def _foreign_keys(self) -> list[ForeignKey]:
         return [fk for c in self.c for fk in c._fk_list]
-
-    def insert(self) -> Any:
-        from .dml import Insert
-
-        return Insert(self)
-
-    def update(self) -> Any:
-        from .dml import Update
-
-        return Update(self)
-
-    def delete(self) -> Any:
-        from .dml import Delete
-
-        return Delete(self)
 
     def select(self) -> Select:
         return Select(self)

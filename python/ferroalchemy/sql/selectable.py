@@ -122,7 +122,26 @@ class FromClause(ClauseElement):
         return []
 
 
-class TableClause(FromClause):
+class DMLTarget:
+    """``insert()``/``update()``/``delete()`` of a table: a Table or a lightweight TableClause."""
+
+    def insert(self) -> Any:
+        from .dml import Insert
+
+        return Insert(self)
+
+    def update(self) -> Any:
+        from .dml import Update
+
+        return Update(self)
+
+    def delete(self) -> Any:
+        from .dml import Delete
+
+        return Delete(self)
+
+
+class TableClause(DMLTarget, FromClause):
     """The lightweight ``table("name", column("x"), ...)``."""
 
     def __init__(self, name: str, *columns: Any, schema: str | None = None) -> None:
@@ -147,21 +166,6 @@ class TableClause(FromClause):
     @property
     def foreign_keys(self) -> set[Any]:
         return set()
-
-    def insert(self) -> Any:
-        from .dml import Insert
-
-        return Insert(self)
-
-    def update(self) -> Any:
-        from .dml import Update
-
-        return Update(self)
-
-    def delete(self) -> Any:
-        from .dml import Delete
-
-        return Delete(self)
 
     def __str__(self) -> str:
         return self.fullname
