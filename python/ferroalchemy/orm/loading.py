@@ -13,8 +13,13 @@ from .relationships import MANYTOMANY, MANYTOONE
 
 def plan_for(stmt: Select) -> Any:
     """A LoadPlan when the select names a mapped class; None for plain column rows."""
+    raw = stmt._raw_columns
+    if len(raw) == 1 and isinstance(raw[0], type):
+        mapper = getattr(raw[0], "__mapper__", None)
+        if mapper is not None:
+            return mapper._entity_load_plan()
     cached = stmt.__dict__.get("_plan_cache")
-    if cached is not None and cached[0] is stmt._raw_columns:
+    if cached is not None and cached[0] is raw:
         return cached[1]
     items: list[tuple[Any, ...]] = []
     keys: list[str] = []
