@@ -894,6 +894,8 @@ def _column_entity(e: Any) -> Any:
     """A select()/add_columns() entity as SQLAlchemy coerces it: a Python number is a literal
     column (``select(1)`` is ``SELECT 1``), True/False/None are ``true()``/``false()``/``null()``;
     a string or anything else that is no column expression, entity or FROM clause is refused."""
+    if isinstance(e, type) and getattr(e, "__mapper__", None) is not None:
+        return e  # select(User): the common case first
     if e is None or isinstance(e, bool):
         return null() if e is None else (true() if e else false())
     if isinstance(e, (int, float, Decimal)):
