@@ -79,3 +79,33 @@ def test_session_invalidate_discards_the_connection(db: Engine) -> None:
     assert db.pool.checkedout() == 0
     with db.connect() as c:  # nothing was committed; the pool serves a working connection
         assert c.execute(text("SELECT COUNT(*) FROM department")).scalar() == 0
+
+
+@pytest.mark.parametrize("how", ["savepoint", "session"])
+def test_failed_flush_inside_a_savepoint_waits_for_a_rollback(db: Engine, how: str) -> None:
+    """As SQLAlchemy: the SAVEPOINT is rolled back at once, the session refuses statements
+    (PendingRollbackError) until the savepoint's rollback() (the outer transaction goes on) or the
+    session's (everything goes)."""
+    with Session(db) as s:
+        s.add(Department(id=1, name="ops"))
+        s.flush()
+        sp = s.begin_nested()
+        s.add(Department(id=2, name="ops"))  # duplicate name
+        with pytest.raises(exc.IntegrityError):
+            s.flush()
+        assert not s.is_active and not sp.is_active
+        assert s.in_nested_transaction() and s.get_nested_transaction() is sp
+        with pytest.raises(exc.PendingRollbackError, match="previous exception during flush"):
+            s.execute(text("SELECT 1"))
+        if how == "savepoint":
+            sp.rollback()
+            assert s.is_active and s.in_transaction() and not s.in_nested_transaction()
+            assert s.execute(text("SELECT id FROM department")).scalars().all() == [1]
+            s.commit()
+            expected = [1]
+        else:
+            s.rollback()
+            assert s.is_active and not s.in_transaction()
+            expected = []
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT id FROM department")).scalars().all() == expected

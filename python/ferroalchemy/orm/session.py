@@ -54,10 +54,12 @@ class SessionNestedTransaction:
         self.savepoint = savepoint
         # What was pending or flushed before the savepoint survives its rollback.
         self._before = set(session._new) | set(session._flushed_new)
+        # The flush that failed inside it, which rolled it back: the session waits for rollback().
+        self._failed: BaseException | None = None
 
     @property
     def is_active(self) -> bool:
-        return bool(self.savepoint.is_active)
+        return bool(self.savepoint.is_active) and self._failed is None
 
     def commit(self) -> None:
         if not self.is_active:
@@ -67,8 +69,26 @@ class SessionNestedTransaction:
         self._close()
 
     def rollback(self) -> None:
+        if self._failed is not None:
+            # Rolled back when its flush failed; the outer transaction is usable again.
+            if self.session._needs_rollback is self._failed:
+                self.session._needs_rollback = None
+            self._failed = None
+            self._close()
+            return
         if not self.is_active:
             return
+        self._undo()
+        self._close()
+
+    def _fail(self, error: BaseException) -> None:
+        """A flush inside it failed: back to the SAVEPOINT now, and, as SQLAlchemy, the session
+        refuses statements until this (or the whole session) is rolled back."""
+        self._undo()
+        self._failed = error
+        self.session._needs_rollback = error
+
+    def _undo(self) -> None:
         self.savepoint.rollback()
         s = self.session
         for key in [k for k in s._new if k not in self._before]:
@@ -78,7 +98,6 @@ class SessionNestedTransaction:
         s._dirty_states.clear()
         s._deleted.clear()
         s._expire_all_states()
-        self._close()
 
     def _close(self) -> None:
         if self in self.session._nested:
@@ -876,8 +895,9 @@ class Session:
             event.dispatch(chain, "after_flush_postexec", self, context)
         except BaseException as e:
             if self._nested:
-                # Inside a SAVEPOINT only the savepoint is lost; the outer transaction goes on.
-                self._nested[-1].rollback()
+                # Inside a SAVEPOINT only the savepoint is lost; the outer transaction goes on
+                # once the savepoint (or the session) is rolled back.
+                self._nested[-1]._fail(e)
             else:
                 # As SQLAlchemy: the transaction is rolled back at once and the objects restored to
                 # what the database holds; statements are refused until rollback() is called.
