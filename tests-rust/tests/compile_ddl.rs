@@ -55,6 +55,7 @@ fn table(name: &str, columns: Vec<ColumnDef>) -> TableDef {
         foreign_keys: Vec::new(),
         checks: Vec::new(),
         constraint_order: Vec::new(),
+        options: Vec::new(),
     }
 }
 

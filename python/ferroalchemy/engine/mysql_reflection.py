@@ -102,6 +102,50 @@ _COMMENT_OPTION = re.compile(r"COMMENT(?:\s*=\s*|\s+)'(?P<val>(?:[^']|'')*?)'(?!
 _ESCAPES = {"\\\\": "\\", "\\0": "\0", "\\b": "\b", "\\t": "\t", "\\n": "\n", "\\r": "\r", "\\Z": "\x1a"}
 
 
+# The table options after SHOW CREATE TABLE's closing parenthesis, in the order SQLAlchemy reads
+# them (quoted ones first: their text may hold anything), and those it leaves out.
+_EQUALS = r"(?:\s*=\s*|\s+)"
+_TABLE_OPTIONS = [
+    (re.compile(rf"(?P<directive>{re.escape(d)}){_EQUALS}'(?P<val>(?:[^']|'')*?)'(?!')", re.I), True)
+    for d in ("COMMENT", "DATA DIRECTORY", "INDEX DIRECTORY", "PASSWORD", "CONNECTION")
+] + [
+    (re.compile(rf"(?P<directive>{re.escape(d)}){_EQUALS}(?P<val>\w+)", re.I), False)
+    for d in (
+        "ENGINE",
+        "TYPE",
+        "AUTO_INCREMENT",
+        "AVG_ROW_LENGTH",
+        "CHARACTER SET",
+        "DEFAULT CHARSET",
+        "CHECKSUM",
+        "COLLATE",
+        "DELAY_KEY_WRITE",
+        "INSERT_METHOD",
+        "MAX_ROWS",
+        "MIN_ROWS",
+        "PACK_KEYS",
+        "ROW_FORMAT",
+        "KEY_BLOCK_SIZE",
+        "STATS_SAMPLE_PAGES",
+    )
+]
+_UNREFLECTED_OPTIONS = ("auto_increment", "data directory", "index directory")
+
+
+def _table_options(line: str, prefix: str) -> dict[str, str]:
+    """``{"mysql_engine": "InnoDB", "mysql_default charset": ...}`` from the closing line of SHOW
+    CREATE TABLE, keyed as SQLAlchemy's Inspector.get_table_options() keys them."""
+    options: dict[str, str] = {}
+    rest = line
+    for regex, quoted in _TABLE_OPTIONS:
+        m = regex.search(rest)
+        if m is None:
+            continue
+        options[m.group("directive").lower()] = _cleanup(m.group("val")) if quoted else m.group("val")
+        rest = regex.sub("", rest)
+    return {f"{prefix}_{k}": v for k, v in options.items() if k not in _UNREFLECTED_OPTIONS}
+
+
 def _cleanup(raw: str) -> str:
     if "\\" in raw:
         raw = re.sub(r"\\.", lambda m: _ESCAPES.get(m.group(0), m.group(0)), raw)
@@ -182,6 +226,7 @@ class _State:
         self.fks: list[dict[str, Any]] = []
         self.checks: list[dict[str, Any]] = []
         self.comment: str | None = None
+        self.options: str = ""
 
 
 class MySQLReflection:
@@ -223,6 +268,7 @@ class MySQLReflection:
                 if col is not None:
                     state.columns.append(col)
             elif line.startswith(") "):
+                state.options = line
                 m = _COMMENT_OPTION.search(line)
                 if m:
                     state.comment = _cleanup(m.group("val"))
@@ -327,6 +373,9 @@ class MySQLReflection:
         out = list(self._parse(conn, table, schema).checks)
         out.sort(key=lambda d: d["name"] or "~")
         return out
+
+    def reflect_table_options(self, conn: Any, table: str, schema: str | None) -> dict[str, str]:
+        return _table_options(self._parse(conn, table, schema).options, self.name)
 
     def reflect_table_comment(self, conn: Any, table: str, schema: str | None) -> dict[str, Any]:
         return {"text": self._parse(conn, table, schema).comment}

@@ -135,9 +135,12 @@ class Inspector:
         return self._run("reflect_table_comment", table_name, schema)
 
     def get_table_options(self, table_name: str, schema: str | None = None) -> dict[str, Any]:
-        """Dialect-specific table options (``mysql_engine``, ...): ferroalchemy reflects none."""
+        """Dialect-specific table options: MySQL's (``mysql_engine``, ``mysql_default charset``,
+        ...); SQLite and PostgreSQL tables have none that SQLAlchemy reflects for ordinary tables."""
         self._table(table_name, schema)
-        return {}
+        if not hasattr(self.dialect, "reflect_table_options"):
+            return {}
+        return self._run("reflect_table_options", table_name, schema)  # type: ignore[no-any-return]
 
     def _multi(self, kind: str, schema: str | None, filter_names: Collection[str] | None) -> dict[_TableKey, Any]:
         names = list(filter_names) if filter_names is not None else self.get_table_names(schema)

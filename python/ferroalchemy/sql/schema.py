@@ -988,6 +988,39 @@ class MetaData:
         return "MetaData()"
 
 
+# MySQL table options as SQLAlchemy's MySQL DDL compiler renders them: the names it writes with
+# spaces, those joined by a space instead of "=", the string-valued ones (quoted), and the
+# partitioning ones (rendered after the others, in this order).
+_MYSQL_SPACED = {"DATA_DIRECTORY", "INDEX_DIRECTORY", "DEFAULT_CHARACTER_SET", "CHARACTER_SET", "DEFAULT_CHARSET"}
+_MYSQL_SPACED |= {"DEFAULT_COLLATE"}
+_MYSQL_SPACE_JOINED = {"TABLESPACE", "DEFAULT CHARACTER SET", "CHARACTER SET", "COLLATE"}
+_MYSQL_QUOTED = {"COMMENT", "PASSWORD", "CONNECTION"}
+_MYSQL_CHARSETS = {"DEFAULT_CHARSET", "DEFAULT_CHARACTER_SET", "CHARSET", "CHARACTER_SET"}
+_MYSQL_PARTITIONING = ("PARTITION_BY", "PARTITIONS", "SUBPARTITION_BY", "SUBPARTITIONS")
+
+
+def _mysql_table_options(kwargs: dict[str, Any], comment: str | None) -> list[tuple[str, str, str, bool]]:
+    """``mysql_engine="InnoDB"``, ``mysql_default_charset=...``, ``comment=`` ... as (name, joiner,
+    value, quoted), in SQLAlchemy's order: as given, COLLATE after a character set, the comment
+    after the options, partitioning last."""
+    opts = {k[len("mysql_") :].upper(): v for k, v in kwargs.items() if k.startswith("mysql_")}
+    if comment is not None:
+        opts["COMMENT"] = comment
+    plain = [k for k in opts if k not in _MYSQL_PARTITIONING]
+    if "COLLATE" in plain and _MYSQL_CHARSETS & set(plain):
+        plain.remove("COLLATE")
+        plain.append("COLLATE")
+    out = []
+    for key in plain:
+        name = key.replace("_", " ") if key in _MYSQL_SPACED else key
+        joiner = " " if name in _MYSQL_SPACE_JOINED else "="
+        out.append((name, joiner, str(opts[key]), key in _MYSQL_QUOTED))
+    for key in _MYSQL_PARTITIONING:
+        if key in opts:
+            out.append((key.replace("_", " "), " ", str(opts[key]), False))
+    return out
+
+
 class Table(DialectKWArgs, DMLTarget, FromClause):
     __visit_name__ = "table"
 
@@ -1223,6 +1256,7 @@ class Table(DialectKWArgs, DMLTarget, FromClause):
             by_kind["c"],
             extras,
             "".join(kind for _, kind, _ in tagged),
+            _mysql_table_options(self._dialect_kwargs, self.comment),
         )
 
     def _sequences(self) -> list[Sequence]:
@@ -1237,6 +1271,16 @@ class Table(DialectKWArgs, DMLTarget, FromClause):
         conn.execute(CreateTable(self))
         for ix in self._index_list:
             conn.execute(CreateIndex(ix))
+        dialect = conn.dialect
+        if dialect.supports_comments and not dialect.inline_comments:
+            # PostgreSQL: comments are statements of their own after the table, as SQLAlchemy emits.
+            from .ddl import SetColumnComment, SetTableComment
+
+            if self.comment is not None:
+                conn.execute(SetTableComment(self))
+            for c in self.c:
+                if c.comment is not None:
+                    conn.execute(SetColumnComment(c))
         self.dispatch.after_create(self, conn, **kw)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:

@@ -91,6 +91,18 @@ pub struct TableDef {
     pub checks: Vec<CheckDef>,
     /// The interleaving of foreign keys, uniques and checks; empty: all FKs, then uniques, then checks.
     pub constraint_order: Vec<ConstraintKind>,
+    /// MySQL's table options after the closing parenthesis (`ENGINE=InnoDB`, `COMMENT='...'`), in
+    /// the order they render; other dialects render none.
+    pub options: Vec<TableOption>,
+}
+
+/// One MySQL table option: `name` `joiner` `value`, the value quoted as a string literal or not.
+#[derive(Debug, Clone, Default)]
+pub struct TableOption {
+    pub name: String,
+    pub joiner: String,
+    pub value: String,
+    pub quoted: bool,
 }
 
 #[derive(Debug, Clone)]

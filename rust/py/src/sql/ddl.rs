@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use ferro_sql::ddl::{
     CheckDef, ColumnDef, ConstraintKind, Ddl, ForeignKeyDef, Identity, IdentityOptions, IndexDef,
-    ServerDefault, TableDef, UniqueDef,
+    ServerDefault, TableDef, TableOption, UniqueDef,
 };
 use ferro_sql::Statement;
 use pyo3::exceptions::PyValueError;
@@ -77,7 +77,7 @@ type FkTuple = (
 );
 
 #[pyfunction]
-#[pyo3(signature = (name, schema, columns, primary_key, primary_key_name, uniques, foreign_keys, checks, column_extras=Vec::new(), constraint_order=String::new()))]
+#[pyo3(signature = (name, schema, columns, primary_key, primary_key_name, uniques, foreign_keys, checks, column_extras=Vec::new(), constraint_order=String::new(), options=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn create_table(
     name: String,
@@ -90,6 +90,7 @@ fn create_table(
     checks: Vec<(Option<String>, String)>,
     column_extras: Vec<ColExtras>,
     constraint_order: String,
+    options: Vec<(String, String, String, bool)>,
 ) -> PyResult<PyStmt> {
     let mut defs = Vec::with_capacity(columns.len());
     let mut extras = column_extras.into_iter();
@@ -157,6 +158,15 @@ fn create_table(
             .map(|(name, sqltext)| CheckDef { name, sqltext })
             .collect(),
         constraint_order,
+        options: options
+            .into_iter()
+            .map(|(name, joiner, value, quoted)| TableOption {
+                name,
+                joiner,
+                value,
+                quoted,
+            })
+            .collect(),
     };
     Ok(PyStmt(Statement::Ddl(Arc::new(Ddl::CreateTable(def)))))
 }

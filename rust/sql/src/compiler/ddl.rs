@@ -184,12 +184,13 @@ impl Ctx<'_> {
         } else if !mysql && !c.nullable {
             s.push_str(" NOT NULL");
         }
-        if serial && self.d == Dialect::Mysql {
-            s.push_str(" AUTO_INCREMENT");
-        }
+        // SQLAlchemy's MySQL column specification: COMMENT before AUTO_INCREMENT.
         if let (Some(comment), Dialect::Mysql) = (&c.comment, self.d) {
             s.push_str(" COMMENT ");
-            s.push_str(&super::quote_string(comment));
+            s.push_str(&super::quote_string_for(self.d, comment));
+        }
+        if serial && self.d == Dialect::Mysql {
+            s.push_str(" AUTO_INCREMENT");
         }
         for ck in &c.checks {
             s.push(' ');
@@ -272,7 +273,23 @@ impl Ctx<'_> {
         self.sql.push_str(&q);
         self.sql.push_str(" (\n\t");
         self.sql.push_str(&parts.join(", \n\t"));
-        self.sql.push_str("\n)\n\n");
+        self.sql.push_str("\n)");
+        if self.d == Dialect::Mysql {
+            let options: Vec<String> = t
+                .options
+                .iter()
+                .map(|o| {
+                    let value = if o.quoted {
+                        super::quote_string_for(self.d, &o.value)
+                    } else {
+                        o.value.clone()
+                    };
+                    format!("{}{}{value}", o.name, o.joiner)
+                })
+                .collect();
+            self.sql.push_str(&options.join(" "));
+        }
+        self.sql.push_str("\n\n");
         Ok(())
     }
 }

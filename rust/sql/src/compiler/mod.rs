@@ -879,3 +879,13 @@ fn precedence(e: &Expr) -> i32 {
 pub(crate) fn quote_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
+
+/// A string literal in DDL as the dialect reads it: MySQL also treats a backslash as an escape,
+/// so SQLAlchemy doubles it there.
+pub(crate) fn quote_string_for(d: Dialect, s: &str) -> String {
+    if d == Dialect::Mysql && s.contains('\\') {
+        quote_string(&s.replace('\\', "\\\\"))
+    } else {
+        quote_string(s)
+    }
+}
