@@ -54,6 +54,12 @@ pub trait Backend: Send {
         None
     }
 
+    /// `rollback` as a future for the aio runtime's thread (an awaited session close); None
+    /// unless `runs_local()`.
+    fn rollback_local(&mut self) -> Option<LocalFuture<'_, Result<(), EngineError>>> {
+        None
+    }
+
     /// Runs one statement once per parameter set (prepared once), or a plain INSERT as multi-row
     /// statements where the backend batches. Returns the summed rowcount and each execution's
     /// generated id: the driver's last insert id (one per statement sent), or the integer a

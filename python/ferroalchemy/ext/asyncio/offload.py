@@ -193,7 +193,8 @@ class Lane:
     async def await_statement(self, submit: Callable[[int], Any]) -> Any:
         """Runs one statement's I/O off the loop while the loop runs other tasks: ``submit(token)``
         compiles and binds it here and returns the pending statement, whose result is built here
-        too once its I/O is done. The lane must already hold its connection."""
+        too once its I/O is done (None when ``submit`` declines and returns None). The lane must
+        already hold its connection."""
         if self._inflight is not None:
             await self._drain()
         loop = asyncio.get_running_loop()
@@ -205,6 +206,9 @@ class Lane:
         except BaseException:
             del futures[token]
             raise
+        if pending is None:  # declined (the connection cannot do it off the loop): nothing runs
+            del futures[token]
+            return None
         self._inflight = fut
         try:
             await fut
@@ -225,6 +229,11 @@ class Lane:
             fut.add_done_callback(_consume)
             await asyncio.wait([fut])
             self._inflight = None
+
+    def settle(self) -> None:
+        """After a call run here rather than through ``run``: the permit goes back if the
+        connection did."""
+        self._settle()
 
     def _settle(self) -> None:
         if self._inflight is not None and not self._inflight.done():

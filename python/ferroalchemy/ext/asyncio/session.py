@@ -237,7 +237,23 @@ class AsyncSession:
         await self._run(self.sync_session.rollback)
 
     async def close(self) -> None:
-        await self._lane.run_unpooled(_with_io, self.sync_session, self.sync_session.close)
+        s = self.sync_session
+        conn = s._connection
+        if conn is not None and s._external is None and self._lane.can_await_statements():
+            # Its ROLLBACK is awaited on the aio thread; what close() does after it (expunge, return
+            # the connection to the pool) needs no I/O, so it runs here instead of on a worker.
+            core = conn._core
+            try:
+                ended = await self._lane.await_statement(lambda token: _core.rollback_submit(core, token))
+            except Exception:
+                ended = None  # the close below meets the error again and handles it as close() does
+            if ended:
+                try:
+                    _with_io(s, s.close)
+                finally:
+                    self._lane.settle()
+                return
+        await self._lane.run_unpooled(_with_io, s, s.close)
 
     async def reset(self) -> None:
         await self.close()

@@ -318,6 +318,20 @@ impl Backend for MySqlBackend {
         Some(Box::pin(Self::run(conn, sql, params, types)))
     }
 
+    fn rollback_local(&mut self) -> Option<LocalFuture<'_, Result<(), EngineError>>> {
+        if !self.runs_local() {
+            return None;
+        }
+        let conn = self.conn.as_mut()?;
+        let in_txn = std::mem::replace(&mut self.in_txn, false);
+        Some(Box::pin(async move {
+            if in_txn {
+                conn.execute("ROLLBACK").await.map_err(map_err)?;
+            }
+            Ok(())
+        }))
+    }
+
     fn execute_many(
         &mut self,
         sql: &str,

@@ -459,6 +459,23 @@ impl Backend for PgBackend {
         }))
     }
 
+    fn rollback_local(&mut self) -> Option<LocalFuture<'_, Result<(), EngineError>>> {
+        if !self.runs_local() {
+            return None;
+        }
+        // As `rollback`: the server closes the transaction's cursors with it.
+        self.to_close.clear();
+        self.end_cursors();
+        let in_txn = std::mem::replace(&mut self.in_txn, false);
+        let conn = &mut self.conn;
+        Some(Box::pin(async move {
+            if in_txn {
+                conn.execute("ROLLBACK").await.map_err(map_err)?;
+            }
+            Ok(())
+        }))
+    }
+
     fn execute_many(
         &mut self,
         sql: &str,

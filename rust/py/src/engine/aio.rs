@@ -270,6 +270,82 @@ async fn run_local(owner: &Connection, compiled: &Compiled, batch: &Batch) -> Do
     done
 }
 
+/// The ROLLBACK of an awaited close on the aio thread, the connection held as `run_local` holds it.
+#[allow(clippy::await_holding_lock)]
+async fn rollback_on_aio(owner: &Connection) -> Result<(), Option<EngineError>> {
+    let checkout = lock_yielding(&owner.checkout).await;
+    let Some(checkout) = checkout.as_ref() else {
+        return Err(None);
+    };
+    let mut conn = lock_yielding(&checkout.slot.conn).await;
+    let done = match conn.rollback_local() {
+        Some(fut) => fut.await.map_err(Some),
+        None => Err(Some(EngineError::new(
+            ErrorKind::Interface,
+            "the connection cannot roll back on the aio thread now",
+        ))),
+    };
+    done
+}
+
+type Ended = Result<(), Option<EngineError>>;
+
+/// A ROLLBACK handed to the aio thread; `finish()` once its token was taken.
+#[pyclass(module = "ferroalchemy._core")]
+pub struct PendingRollback {
+    outcome: Arc<Mutex<Option<Ended>>>,
+}
+
+#[pymethods]
+impl PendingRollback {
+    /// True once rolled back; the error as the driver's DBAPIError otherwise.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<bool> {
+        let taken = self
+            .outcome
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match taken {
+            Some(Ok(())) => Ok(true),
+            Some(Err(Some(e))) => Err(crate::errors::driver_error(py, &e, Some("ROLLBACK"), None)),
+            Some(Err(None)) => Err(Connection::closed_error(py)),
+            None => Err(crate::errors::exc(
+                py,
+                "InvalidRequestError",
+                "the awaited rollback has not finished".to_string(),
+            )),
+        }
+    }
+}
+
+/// The ROLLBACK an awaited session close starts with, run on the aio thread; None where the
+/// connection cannot (not an async engine's, or a MySQL result still streaming): the caller then
+/// closes on a worker thread.
+#[pyfunction]
+fn rollback_submit(
+    py: Python<'_>,
+    conn: &Bound<'_, Connection>,
+    token: u64,
+) -> PyResult<Option<PendingRollback>> {
+    let done = completions(py)?;
+    if !conn.get().runs_local() {
+        return Ok(None);
+    }
+    let outcome: Arc<Mutex<Option<Ended>>> = Arc::default();
+    let (owner, o) = (conn.clone().unbind(), outcome.clone());
+    ferro_engine::runtime::aio_submit(Box::new(move || {
+        Box::pin(async move {
+            let result = rollback_on_aio(owner.get()).await;
+            *o.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            // Dropped here without the GIL: pyo3 defers the decref to the next holder.
+            drop(owner);
+            done.finished(token);
+        })
+    }))
+    .map_err(|e| crate::errors::exc(py, "InterfaceError", e.message))?;
+    Ok(Some(PendingRollback { outcome }))
+}
+
 impl Connection {
     /// True when the checked-out connection runs statements on the aio thread.
     fn runs_local(&self) -> bool {
@@ -348,6 +424,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aio_fd, m)?)?;
     m.add_function(wrap_pyfunction!(aio_take, m)?)?;
     m.add_function(wrap_pyfunction!(execute_submit, m)?)?;
+    m.add_function(wrap_pyfunction!(rollback_submit, m)?)?;
     m.add_class::<PendingExecute>()?;
+    m.add_class::<PendingRollback>()?;
     Ok(())
 }

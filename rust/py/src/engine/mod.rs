@@ -278,7 +278,7 @@ impl Connection {
         self.cursors.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn closed_error(py: Python<'_>) -> PyErr {
+    pub(super) fn closed_error(py: Python<'_>) -> PyErr {
         exc(py, "ResourceClosedError", "This Connection is closed")
     }
 
