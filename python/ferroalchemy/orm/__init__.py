@@ -7,6 +7,7 @@ from .aliased import aliased
 from .attributes import InstrumentedAttribute, QueryableAttribute
 from .base import DynamicMapped, Mapped, WriteOnlyMapped, object_session
 from .collections import InstrumentedList
+from .dataclass_mapping import unmapped_dataclass
 from .decl_api import (
     DeclarativeBase,
     DeclarativeBaseNoMeta,
@@ -58,6 +59,7 @@ __all__ = [
     "Mapped",
     "MappedAsDataclass",
     "mapped_as_dataclass",
+    "unmapped_dataclass",
     "MappedColumn",
     "Mapper",
     "QueryableAttribute",

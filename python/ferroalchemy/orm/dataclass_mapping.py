@@ -233,3 +233,17 @@ class MappedAsDataclass:
             from .decl_api import _collect_attributes
 
             make_dataclass(cls, _collect_attributes(cls), cls._sa_apply_dc_transforms, descriptor_defaults=False)  # type: ignore[attr-defined]
+
+
+def unmapped_dataclass(__cls: type | None = None, /, **dataclass_kw: Any) -> Any:
+    """``@unmapped_dataclass``: a mixin whose ``Mapped[...]`` attributes are dataclass fields of the
+    classes later mapped as dataclasses from it, without subclassing MappedAsDataclass."""
+
+    def decorate(cls: type) -> type:
+        from .decl_api import _collect_attributes
+
+        dataclass_arguments(cls, dataclass_kw)
+        make_dataclass(cls, _collect_attributes(cls), cls._sa_apply_dc_transforms, descriptor_defaults=False)  # type: ignore[attr-defined]
+        return cls
+
+    return decorate(__cls) if __cls is not None else decorate
