@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 from .. import exc
+from .attributes import instrumented_setattr
 
 # The dataclasses.field() keywords these options map to (dataclass_metadata is field's metadata).
 FIELD_OPTIONS = ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash", "dataclass_metadata")
@@ -34,21 +35,16 @@ class LoaderCallableStatus(enum.Enum):
 DONT_SET = LoaderCallableStatus.DONT_SET
 
 
-def pop_field_options(kw: dict[str, Any], names: tuple[str, ...] = FIELD_OPTIONS) -> dict[str, Any]:
+def pop_field_options(kw: dict[str, Any]) -> dict[str, Any]:
     """The dataclass field options among a construct's keywords (removed from `kw`)."""
-    return {n: kw.pop(n) for n in names if n in kw}
+    return {n: kw.pop(n) for n in FIELD_OPTIONS if n in kw}
 
 
 def dataclass_setattr(self: Any, key: str, value: Any) -> None:
     """``__setattr__`` of a dataclass-mapped class: the generated ``__init__`` assigns ``DONT_SET``
     for a field left to its attribute default, which sets nothing."""
-    if value is DONT_SET:
-        return
-    prop = type(self).__mapper__._props.get(key)
-    if prop is None:
-        object.__setattr__(self, key, value)
-        return
-    prop.set(self, value)
+    if value is not DONT_SET:
+        instrumented_setattr(self, key, value)
 
 
 def dataclass_arguments(cls: type, given: dict[str, Any]) -> None:
