@@ -7,6 +7,7 @@ from .aliased import aliased
 from .attributes import InstrumentedAttribute, QueryableAttribute
 from .base import DynamicMapped, Mapped, WriteOnlyMapped, object_session
 from .collections import InstrumentedList
+from .dataclass_mapping import unmapped_dataclass
 from .decl_api import (
     DeclarativeBase,
     DeclarativeBaseNoMeta,
@@ -17,6 +18,7 @@ from .decl_api import (
     declarative_base,
     declared_attr,
     deferred,
+    mapped_as_dataclass,
     mapped_column,
     registry,
     synonym,
@@ -56,6 +58,8 @@ __all__ = [
     "InstrumentedList",
     "Mapped",
     "MappedAsDataclass",
+    "mapped_as_dataclass",
+    "unmapped_dataclass",
     "MappedColumn",
     "Mapper",
     "QueryableAttribute",

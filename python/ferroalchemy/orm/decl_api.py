@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 import types
 import typing
+import warnings
 import weakref
 from typing import Any, ForwardRef, Union
 
@@ -15,6 +17,15 @@ from ..sql.elements import ColumnOperators, _coerce
 from ..sql.schema import Column, MetaData, Table
 from .attributes import instrumented_init, instrumented_setattr
 from .base import DynamicMapped, Mapped, WriteOnlyMapped
+from .dataclass_mapping import (
+    MappedAsDataclass,  # noqa: F401 - orm's MappedAsDataclass
+    apply_attribute_defaults,
+    dataclass_arguments,
+    dataclass_setattr,
+    make_dataclass,
+    pop_field_options,
+    reject_field_options,
+)
 from .descriptor_props import SynonymProperty, synonym  # noqa: F401 - orm's synonym
 from .mapper import MAPPER_ARGS, Mapper
 from .properties import ColumnProperty, ExpressionProperty
@@ -26,18 +37,15 @@ class MappedColumn:
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         self.deferred = bool(kw.pop("deferred", False))
+        # dataclass field options; `default` is also the Column's INSERT default, so it stays in kw.
+        self._dc_options = pop_field_options(kw)
+        if "default" in self._dc_options:
+            kw["default"] = self._dc_options["default"]
         for unsupported in (
             "deferred_group",
             "deferred_raiseload",
             "use_existing_column",
             "active_history",
-            "init",
-            "repr",
-            "default_factory",
-            "compare",
-            "kw_only",
-            "hash",
-            "dataclass_metadata",
         ):
             if kw.get(unsupported) not in (None, False):
                 raise NotImplementedError(f"ferroalchemy: mapped_column({unsupported}=...) is not implemented yet")
@@ -165,10 +173,15 @@ def mapped_column(*args: Any, **kw: Any) -> Any:
 class MappedSQLExpression:
     """What ``column_property(<SQL expression>)`` returns; an ExpressionProperty once mapped."""
 
-    def __init__(self, expression: Any, deferred: bool, expire_on_flush: bool) -> None:
+    # Read-only: not an __init__ argument of a dataclass unless init= says so.
+    _dc_readonly = True
+    _dc_is_property = True
+
+    def __init__(self, expression: Any, deferred: bool, expire_on_flush: bool, dc_options: dict[str, Any]) -> None:
         self.expression = expression
         self.deferred = deferred
         self.expire_on_flush = expire_on_flush
+        self._dc_options = dc_options
 
 
 def column_property(
@@ -192,9 +205,15 @@ def column_property(
             "ferroalchemy: column_property() with more columns, group=, raiseload=, comparator_factory= or "
             "active_history= is not implemented yet"
         )
-    for unsupported in ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash"):
-        if unsupported in kw:
-            raise NotImplementedError(f"ferroalchemy: column_property({unsupported}=...) is not implemented yet")
+    dc_options = pop_field_options(kw)
+    if "init" in dc_options:
+        warnings.warn(
+            "The column_property.init parameter is deprecated for column_property().  This parameter applies to "
+            "a writeable-attribute in a Declarative Dataclasses configuration only, and column_property() is "
+            "treated as a read-only attribute in this context.",
+            exc.SADeprecationWarning,
+            stacklevel=2,
+        )
     if kw:
         raise TypeError(f"column_property() got unexpected keyword arguments {sorted(kw)}")
     if isinstance(column, MappedColumn):
@@ -202,8 +221,9 @@ def column_property(
     if isinstance(column, Column) and column.table is None:
         mc = MappedColumn(deferred=deferred)
         mc.deferred_column = column
+        mc._dc_options = dc_options
         return mc
-    return MappedSQLExpression(_coerce(column), deferred, expire_on_flush)
+    return MappedSQLExpression(_coerce(column), deferred, expire_on_flush, dc_options)
 
 
 def deferred(column: Any, *more: Any, raiseload: bool = False, group: Any = None, **kw: Any) -> Any:
@@ -400,7 +420,25 @@ class registry:
         return declarative_base(metadata=self.metadata)
 
     def mapped(self, cls: type) -> type:
-        raise NotImplementedError("ferroalchemy: registry.mapped is not implemented yet")
+        """Class decorator: maps a plain class (its ``__tablename__`` and ``Mapped[...]``
+        attributes) in this registry, as a DeclarativeBase subclass would be."""
+        if cls.__setattr__ is object.__setattr__:
+            # Writes record history for the flush (a dataclass mapping installs its own).
+            cls.__setattr__ = instrumented_setattr  # type: ignore[assignment]
+        _map_class(cls, self)
+        if cls.__init__ is object.__init__:
+            # After the mapping: a dataclass() keeps an __init__ it finds on the class.
+            cls.__init__ = instrumented_init  # type: ignore[misc]
+        return cls
+
+    def mapped_as_dataclass(self, __cls: type | None = None, /, **dataclass_kw: Any) -> Any:
+        """Class decorator: maps the class and makes it a dataclass (``@reg.mapped_as_dataclass``
+        or ``@reg.mapped_as_dataclass(kw_only=True, ...)``)."""
+        return (
+            mapped_as_dataclass(self, **dataclass_kw)(__cls)
+            if __cls is not None
+            else mapped_as_dataclass(self, **dataclass_kw)
+        )
 
     def configure(self, cascade: bool = False) -> None:
         install_backrefs(self)
@@ -408,6 +446,17 @@ class registry:
             for p in list(m._props.values()):
                 if isinstance(p, RelationshipProperty):
                     p._resolve()
+
+
+def mapped_as_dataclass(registry: registry, /, **dataclass_kw: Any) -> Any:
+    """``@mapped_as_dataclass(reg, kw_only=True, ...)``: the standalone form of
+    ``registry.mapped_as_dataclass``."""
+
+    def decorate(cls: type) -> type:
+        dataclass_arguments(cls, dataclass_kw)
+        return registry.mapped(cls)
+
+    return decorate
 
 
 # Every registry, for configure_mappers(); a registry nobody holds any more drops out.
@@ -454,7 +503,15 @@ def _map_class(cls: type, reg: registry) -> Mapper:
     table_args = getattr(cls, "__table_args__", None)
     props: dict[str, Any] = {}
     columns: list[Column] = []
-    for key, value, ann in _collect_attributes(cls):
+    collected = _collect_attributes(cls)
+    dc_arguments = getattr(cls, "_sa_apply_dc_transforms", None)
+    if dc_arguments is None:
+        reject_field_options(cls, collected)
+        dc_defaults = None
+    else:
+        # The scan has the mapped_column()/relationship() objects: dataclass() replaces them.
+        dc_defaults = make_dataclass(cls, collected, dc_arguments, descriptor_defaults=True)
+    for key, value, ann in collected:
         inner = _mapped_inner(ann)[1] if ann is not None else None
         if isinstance(value, RelationshipProperty) or (
             value is None and inner is not None and _looks_like_relationship(inner, reg)
@@ -539,6 +596,9 @@ def _map_class(cls: type, reg: registry) -> Mapper:
         p for p in props.values() if isinstance(p, RelationshipProperty) and p._backref is not None
     )
     install_backrefs(reg, check=False)
+    if dc_defaults is not None:
+        apply_attribute_defaults(mapper, dc_defaults)
+        cls.__setattr__ = dataclass_setattr  # type: ignore[assignment]
     if "__init__" in cls.__dict__:
         _wrap_user_init(cls)
     return mapper
@@ -591,6 +651,16 @@ def _wrap_user_init(cls: type) -> None:
 
     __init__.__wrapped__ = original  # type: ignore[attr-defined]
     __init__.__doc__ = original.__doc__
+    # SQLAlchemy's instrumented __init__ shows the original's parameters without annotations.
+    try:
+        sig = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
+    else:
+        __init__.__signature__ = sig.replace(  # type: ignore[attr-defined]
+            parameters=[p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()],
+            return_annotation=inspect.Signature.empty,
+        )
     cls.__init__ = __init__  # type: ignore[misc]
 
 
@@ -659,8 +729,3 @@ def declarative_base(
             "__doc__": None,
         },
     )
-
-
-class MappedAsDataclass:
-    def __init_subclass__(cls, **kw: Any) -> None:
-        raise NotImplementedError("ferroalchemy: MappedAsDataclass is not implemented yet")

@@ -13,6 +13,8 @@ class ColumnProperty:
     is_relationship = False
     # A column of the mapped table (written by the flush), not a read-only SQL expression.
     is_expression = False
+    # What the attribute reads while never set: a dataclass field's default= (SQLAlchemy 2.1).
+    _default_scalar_value: Any = None
 
     def __init__(self, key: str, column: Any, deferred: bool = False) -> None:
         self.key = key
@@ -33,7 +35,7 @@ class ColumnProperty:
         d = obj.__dict__
         state = d.get("_sa_instance_state")
         if state is None or state.identity is None:
-            return None
+            return self._default_scalar_value
         session = session_for_state(state)
         if session is None:
             raise detached_error(obj, "attribute refresh")

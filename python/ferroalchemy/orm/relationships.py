@@ -13,6 +13,7 @@ from . import join_condition
 from .attributes import record_change
 from .base import instance_state, session_for_state
 from .collections import new_collection
+from .dataclass_mapping import pop_field_options
 
 
 class RelationshipDirection(str):
@@ -33,6 +34,7 @@ MANYTOMANY = RelationshipDirection("MANYTOMANY")
 
 class RelationshipProperty:
     is_relationship = True
+    _dc_is_property = True
 
     def __init__(
         self,
@@ -64,6 +66,8 @@ class RelationshipProperty:
         self.post_update = post_update
         self.info = dict(info or {})
         self.doc = doc
+        # dataclass field options, for a class mapped as a dataclass.
+        self._dc_options = pop_field_options(kw)
         if kw:
             raise NotImplementedError(f"ferroalchemy: relationship() options {sorted(kw)} are not implemented yet")
         if lazy is True:
