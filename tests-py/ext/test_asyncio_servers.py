@@ -366,3 +366,43 @@ def test_awaited_selects_share_the_identity_map(backend: str, io: str) -> None:
             await engine.dispose()
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("io", IO)
+@pytest.mark.parametrize("backend", SERVERS)
+def test_sessions_per_request_over_a_small_pool(backend: str, io: str) -> None:
+    """A session per request (get, execute, close) from 50 tasks over a pool of 2: every request is
+    served, the pool's checkout listener hears each checkout when one listens, and nothing stays
+    checked out."""
+    from ferroalchemy import event
+
+    async def main() -> None:
+        engine = _engine(backend, io=io, pool_size=2, max_overflow=0)
+        await _fresh_counter(engine)
+        maker = async_sessionmaker(engine)
+
+        async def request(i: int) -> int:
+            async with maker() as s:
+                c = await s.get(Counter, 1)
+                n = await s.scalar(select(func.count()).select_from(Counter))
+                return c.id + n
+
+        try:
+            assert await asyncio.gather(*(request(i) for i in range(50))) == [2] * 50
+            assert engine.pool.checkedout() == 0
+            checkouts: list[int] = []
+            pool = engine.sync_engine
+
+            def on_checkout(*_: Any) -> None:
+                checkouts.append(1)
+
+            event.listen(pool, "checkout", on_checkout)
+            try:
+                assert await asyncio.gather(*(request(i) for i in range(10))) == [2] * 10
+            finally:
+                event.remove(pool, "checkout", on_checkout)
+            assert len(checkouts) == 10 and engine.pool.checkedout() == 0
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())

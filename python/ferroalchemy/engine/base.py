@@ -173,11 +173,11 @@ def _stream_plan(element: Any, options: dict[str, Any], params: Any) -> tuple[in
 class Connection:
     """A pooled connection. Transactions begin automatically on first use (SQLAlchemy 2.x autobegin)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, _core: Any = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect
         try:
-            self._core = engine._core_engine().connect()
+            self._core = _core if _core is not None else engine._core_engine().connect()
         except exc.DBAPIError as e:
             outcome = _run_handle_error(engine, None, e)
             if outcome is not None and outcome[1] is not None:
@@ -768,6 +768,16 @@ class Engine:
 
     def connect(self) -> Connection:
         return Connection(self)
+
+    def _connect_idle(self) -> Connection | None:
+        """``connect()`` when it needs no I/O (an idle pooled connection, no pre-ping, no option or
+        listener that would talk to the database on checkout), else None: what an event loop's
+        thread may do itself."""
+        ids = event._identifiers
+        if self._execution_options.get("isolation_level") is not None or "checkout" in ids or "engine_connect" in ids:
+            return None
+        core = self._core_engine().connect_idle()
+        return None if core is None else Connection(self, core)
 
     def begin(self) -> _EngineBegin:
         return _EngineBegin(self)

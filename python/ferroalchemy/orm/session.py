@@ -221,14 +221,24 @@ class Session:
         return self.bind
 
     def connection(self, **kw: Any) -> Any:
+        return self._connect(False)
+
+    def _connect(self, idle_only: bool) -> Any:
+        """connection(); with `idle_only`, None instead of a checkout that needs I/O (see
+        Engine._connect_idle)."""
         self._autobegin()
         if self._connection is None:
             bind = self.get_bind()
             from ..engine.base import Connection, Engine
 
             if isinstance(bind, Engine):
-                self._connection = bind.connect()
+                conn = bind._connect_idle() if idle_only else bind.connect()
+                if conn is None:
+                    return None
+                self._connection = conn
                 self._external = None
+            elif idle_only:
+                return None
             elif isinstance(bind, Connection):
                 # Joining a caller's connection (SQLAlchemy's default "conservative_savepoint" mode):
                 # inside a transaction the caller began, commit() leaves that transaction to the caller.

@@ -309,6 +309,29 @@ impl Pool {
         })
     }
 
+    /// An idle connection, when one can be handed out with no I/O (a QueuePool without
+    /// `pre_ping`, its connection not stale): what an event loop may take on its own thread.
+    pub fn checkout_idle(self: &Arc<Self>) -> Option<Checkout> {
+        if self.opts.kind != PoolKind::Queue || self.opts.pre_ping {
+            return None;
+        }
+        let slot = {
+            let mut st = self.lock();
+            let slot = st.idle.pop()?;
+            if !self.usable(&slot) {
+                // Stale: its replacement means connecting, left to a blocking checkout.
+                st.idle.push(slot);
+                return None;
+            }
+            st.checked_out += 1;
+            slot
+        };
+        Some(Checkout {
+            slot,
+            pool: self.clone(),
+        })
+    }
+
     fn checkout_queue(&self) -> Result<Arc<Slot>, EngineError> {
         let deadline = Instant::now() + self.opts.timeout;
         let limit = if self.opts.max_overflow < 0 {

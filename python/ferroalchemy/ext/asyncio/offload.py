@@ -230,6 +230,14 @@ class Lane:
             await asyncio.wait([fut])
             self._inflight = None
 
+    async def hold_permit(self) -> None:
+        """Takes the lane's connection permit before it checks out a connection on the loop's
+        thread (``settle()`` gives it back if that checkout does not happen)."""
+        await self._drain()
+        if self._permit is None and self.offload is not None:
+            self._permit = await self.offload.acquire()
+            self._loop = asyncio.get_running_loop()
+
     def settle(self) -> None:
         """After a call run here rather than through ``run``: the permit goes back if the
         connection did."""

@@ -159,9 +159,9 @@ class AsyncSession:
             not kw
             and isinstance(statement, Select)
             and awaitable(statement, params)
-            and s._connection is not None
             and not self._autoflush_pending()
             and self._lane.can_await_statements()
+            and await self._connected()
         ):
             s._check_usable()
             executed, joined, plan = s._orm_plan(statement)
@@ -200,6 +200,20 @@ class AsyncSession:
     async def stream_scalars(self, statement: Any, params: Any = None, **kw: Any) -> Any:
         return (await self.stream(statement, params, **kw)).scalars()
 
+    async def _connected(self) -> bool:
+        """True when the session has its connection, taken here if an idle pooled one needs no
+        I/O (the first statement of a session then needs no worker thread either)."""
+        s = self.sync_session
+        if s._connection is not None:
+            return True
+        if s._needs_rollback is not None or not self._lane.can_await_statements():
+            return False
+        await self._lane.hold_permit()
+        if s._connection is None and s._connect(True) is None:
+            self._lane.settle()
+            return False
+        return True
+
     async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
         s = self.sync_session
         mapper = getattr(entity, "__mapper__", None)
@@ -207,9 +221,9 @@ class AsyncSession:
             kw
             or mapper is None
             or mapper._has_eager
-            or s._connection is None
             or self._autoflush_pending()
             or not self._lane.can_await_statements()
+            or not await self._connected()
         ):
             return await self._run(s.get, entity, ident, **kw)
         # The common case on a server: the SELECT is awaited, everything else runs here.

@@ -170,6 +170,20 @@ impl Engine {
         })
     }
 
+    /// `connect()` of an idle pooled connection when that needs no I/O, else None (an event
+    /// loop's thread then checks out on a worker).
+    fn connect_idle(&self, py: Python<'_>) -> Option<Connection> {
+        let checkout = self.pool.checkout_idle()?;
+        Some(Connection {
+            checkout: Mutex::new(Some(checkout)),
+            cursors: Mutex::new(Vec::new()),
+            dialect: self.dialect,
+            cache: self.cache.clone(),
+            py_dialect: self.py_dialect.clone_ref(py),
+            page_size: AtomicUsize::new(insertmanyvalues::DEFAULT_PAGE_SIZE),
+        })
+    }
+
     fn dispose(&self) {
         self.pool.dispose();
     }
