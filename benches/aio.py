@@ -1,5 +1,10 @@
-"""async_point_queries: 5,000 primary-key gets spread over 20 concurrent tasks, each with its own
-session (ORM) or connection (raw: aiosqlite, asyncpg, aiomysql), on one event loop kept across runs."""
+"""The asyncio workloads, on one event loop kept across runs:
+
+- async_point_queries: 5,000 primary-key gets spread over 20 concurrent tasks, each with its own
+  session (ORM) or connection (raw: aiosqlite, asyncpg, aiomysql).
+- async_session_per_request: the same 5,000 gets as a web application makes them, each in a
+  session of its own (checkout, get, close), 20 requests in flight; raw: a pool checkout per
+  request (asyncpg, aiomysql), the task's connection for aiosqlite."""
 
 from __future__ import annotations
 
@@ -38,6 +43,22 @@ class OrmAsync:
         async def task(ids: list[int]) -> list[Any]:
             async with AsyncSession(self.async_engine) as s:
                 return [await s.get(User, pk) for pk in ids]
+
+        async def gather() -> list[list[Any]]:
+            return await asyncio.gather(*(task(ids) for ids in groups))
+
+        return lambda: _checked(self.runner.run(gather()))
+
+    def async_session_per_request(self, n: int) -> Callable[[], Any]:
+        User, maker = self.m.User, self.sa_async.async_sessionmaker(self.async_engine)
+        groups = per_task_ids(n)
+
+        async def task(ids: list[int]) -> list[Any]:
+            out = []
+            for pk in ids:
+                async with maker() as s:
+                    out.append(await s.get(User, pk))
+            return out
 
         async def gather() -> list[list[Any]]:
             return await asyncio.gather(*(task(ids) for ids in groups))
@@ -131,5 +152,32 @@ class RawAsync:
 
         async def gather() -> list[list[Any]]:
             return await asyncio.gather(*(self._task(i, ids) for i, ids in enumerate(groups)))
+
+        return lambda: _checked(self.runner.run(gather()))
+
+    async def _request(self, i: int, pk: int) -> Any:
+        """One request's get: a pooled connection checked out for it (the task's own for SQLite)."""
+        kind = self.db.kind
+        if kind == "sqlite":
+            con = self.aconns[i % len(self.aconns)]
+            async with con.execute(USER_SQL + " WHERE id = ?", (pk,)) as cur:
+                return self._convert(await cur.fetchone())
+        if kind == "postgresql":
+            async with self.apool.acquire() as con:
+                return self._convert(await con.fetchrow(USER_SQL + " WHERE id = $1", pk))
+        async with self.apool.acquire() as con, con.cursor() as cur:
+            await cur.execute(USER_SQL + " WHERE id = %s", (pk,))
+            row = await cur.fetchone()
+            await con.rollback()
+            return self._convert(row)
+
+    def async_session_per_request(self, n: int) -> Callable[[], Any]:
+        groups = per_task_ids(n)
+
+        async def task(i: int, ids: list[int]) -> list[Any]:
+            return [await self._request(i, pk) for pk in ids]
+
+        async def gather() -> list[list[Any]]:
+            return await asyncio.gather(*(task(i, ids) for i, ids in enumerate(groups)))
 
         return lambda: _checked(self.runner.run(gather()))

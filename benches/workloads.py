@@ -17,6 +17,7 @@ WORKLOADS = (
     "orm_selectinload",
     "orm_joinedload",
     "async_point_queries",
+    "async_session_per_request",
     "to_arrow",
 )
 TARGETS = ("ferroalchemy", "sqlalchemy", "raw")
