@@ -106,3 +106,52 @@ def test_auto_loads_update_generated_values_on_access(backend: str, tmp_path: Pa
     assert update[1] == 1, "one UPDATE statement, no RETURNING"
     assert update[2] == [(7, 4, 1), (7, 4, 1)]
     assert update[3] == 2, "the columns the UPDATE generated load on access, one SELECT per object"
+
+
+def _typed_scenario(sa: ModuleType, backend: str, tmp_path: Path) -> list[Any]:
+    orm = importlib.import_module(sa.__name__ + ".orm")
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    # SQLite and MySQL have no identity columns: a server default stands in.
+    counter_column = (
+        orm.mapped_column(sa.Identity(start=100))
+        if backend == "postgresql"
+        else orm.mapped_column(server_default=sa.text("100"))
+    )
+
+    class Stamped(Base):
+        __tablename__ = "ed_stamped"
+        __mapper_args__ = {"eager_defaults": True}
+        id: orm.Mapped[int] = orm.mapped_column(sa.Identity(), primary_key=True)
+        counter: orm.Mapped[int] = counter_column
+        created: orm.Mapped[Any] = orm.mapped_column(sa.DateTime, server_default=sa.func.now())
+        flag: orm.Mapped[bool] = orm.mapped_column(server_default=sa.true())
+        label: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+
+    engine = make_engine(sa, backend, f"sqlite:///{tmp_path / (sa.__name__ + '_t.db')}")
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    log = record_sql(engine)
+    try:
+        with orm.Session(engine) as s:
+            objs = [Stamped(label="a"), Stamped(label="b")]
+            s.add_all(objs)
+            s.flush()
+            log.clear()
+            seen = [(o.id, o.counter, type(o.created).__name__, o.flag) for o in objs]
+            assert log == [], "nothing loads on access"
+            s.commit()
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+    return seen
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_eager_defaults_return_typed_values_and_identities(backend: str, tmp_path: Path) -> None:
+    ours = _typed_scenario(ferro, backend, tmp_path)
+    assert ours == _typed_scenario(real, backend, tmp_path)
+    assert [o[0] for o in ours] == [1, 2]
+    assert ours[0][2:] == ("datetime", True)
