@@ -4,6 +4,7 @@ its return."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from pathlib import Path
@@ -194,3 +195,24 @@ def test_postgresql_vacuum_runs_in_autocommit() -> None:
         conn.execute(ferro.text("VACUUM ac_vacuum"))
     table.metadata.drop_all(engine)
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+def test_async_engine_autocommit_on_the_awaited_statement_path(backend: str) -> None:
+    from ferroalchemy.ext.asyncio import create_async_engine
+
+    url = server_url(backend)
+    table = _table(ferro, "ac_async")
+    plain = ferro.create_engine(url)
+    _fresh(ferro, plain, table)
+
+    async def main() -> None:
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(table.insert(), {"id": 1})
+            assert _count(ferro, plain, table) == 1
+        await engine.dispose()
+
+    asyncio.run(main())
+    table.metadata.drop_all(plain)
+    plain.dispose()
