@@ -122,6 +122,16 @@ def _check_execution_options(opt: dict[str, Any], dialect: Any) -> None:
         opt["isolation_level"] = dialect._normalize_isolation_level(level)
 
 
+def _end_message(commit: bool, autocommit: bool) -> str:
+    """What echo logs as a transaction ends; under autocommit, SQLAlchemy's notes that the
+    driver's commit/rollback has nothing to end."""
+    if not autocommit:
+        return "COMMIT" if commit else "ROLLBACK"
+    if commit:
+        return "COMMIT using DBAPI connection.commit(), has no effect due to autocommit mode"
+    return "ROLLBACK using DBAPI connection.rollback(); set skip_autocommit_rollback to prevent fully"
+
+
 def _event_params(parameters: Any) -> tuple[Any, Any]:
     """(multiparams, params) as before_execute / after_execute receive them: one parameter set goes
     in `params`, several in `multiparams`."""
@@ -193,6 +203,9 @@ class Connection:
         # Open SAVEPOINTs, innermost last.
         self._nested: list[NestedTransaction] = []
         self._invalidated = False
+        # Whether the physical connection is in autocommit mode: it leaves the pool in
+        # create_engine's mode, and goes back to it on return.
+        self._autocommit = engine._connect_isolation_level == "AUTOCOMMIT"
         plog = engine._pool_logger
         if self._core.take_fresh():
             if plog.isEnabledFor(logging.DEBUG):
@@ -227,7 +240,14 @@ class Connection:
             if self._core.closed:
                 raise exc.ResourceClosedError("This Connection is closed")
             self._transaction = Transaction(self)
-            log(self.engine, logging.INFO, "BEGIN (implicit)")
+            if enabled(self.engine, logging.INFO):
+                log(
+                    self.engine,
+                    logging.INFO,
+                    "BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)"
+                    if self._autocommit
+                    else "BEGIN (implicit)",
+                )
             event.dispatch(self.engine._event_chain(), "begin", self)
 
     def begin(self) -> Transaction:
@@ -243,7 +263,7 @@ class Connection:
     def begin_nested(self) -> NestedTransaction:
         """A SAVEPOINT inside the current transaction (which begins now if none has)."""
         self._autobegin()
-        if not self._core.in_transaction():
+        if not self._autocommit and not self._core.in_transaction():
             # SQLite begins lazily, at the first change; a savepoint needs the transaction open now.
             self._core.exec_driver_sql("BEGIN", None)
         self._savepoints += 1
@@ -268,7 +288,8 @@ class Connection:
     def _finish(self, commit: bool) -> None:
         self._transaction = None
         self._nested.clear()
-        log(self.engine, logging.INFO, "COMMIT" if commit else "ROLLBACK")
+        if enabled(self.engine, logging.INFO):
+            log(self.engine, logging.INFO, _end_message(commit, self._autocommit))
         try:
             if commit:
                 self._core.commit()
@@ -401,6 +422,11 @@ class Connection:
     # -- execution ----------------------------------------------------------------------
     def execution_options(self, **opt: Any) -> Connection:
         _check_execution_options(opt, self.dialect)
+        if opt.get("isolation_level") is not None and self._transaction is not None:
+            raise exc.InvalidRequestError(
+                "This connection has already initialized a SQLAlchemy Transaction() object via begin() or "
+                "autobegin; isolation_level may not be altered unless rollback() or commit() is called first."
+            )
         self._execution_options.update(opt)
         if "insertmanyvalues_page_size" in opt:
             self._core.set_page_size(int(opt["insertmanyvalues_page_size"]))
@@ -418,11 +444,23 @@ class Connection:
     def default_isolation_level(self) -> str:
         """As SQLAlchemy reports it: the level of a new connection, create_engine's if given."""
         engine = self.engine
-        return engine._connect_isolation_level or engine._default_isolation_level(self)
+        level = engine._connect_isolation_level
+        # AUTOCOMMIT is the driver's mode, not the server's level: SQLAlchemy reports the latter.
+        if level is None or level == "AUTOCOMMIT":
+            return engine._default_isolation_level(self)
+        return level
 
     def _set_isolation_level(self, level: str) -> None:
         # Read first: it is what the connection returns to the pool with.
         self.engine._default_isolation_level(self)
+        if level == "AUTOCOMMIT":
+            # The server's level stays as it is (a driver's autocommit leaves it alone too).
+            self._core.set_autocommit(True)
+            self._autocommit = True
+            return
+        if self._autocommit:
+            self._core.set_autocommit(False)
+            self._autocommit = False
         self._core.exec_driver_sql(self.dialect._isolation_level_sql(level), None)
         # A SET inside a transaction the server began would be undone by its rollback.
         self._core.commit()

@@ -127,8 +127,6 @@ class Dialect:
                 f"Invalid value {normalized!r} for isolation_level. Valid isolation levels for {self.name!r} are "
                 f"{', '.join(allowed)}"
             )
-        if normalized == "AUTOCOMMIT":
-            raise NotImplementedError("ferroalchemy: isolation_level='AUTOCOMMIT' is not implemented yet")
         return normalized
 
     def _isolation_level_sql(self, level: str) -> str:

@@ -64,9 +64,6 @@ class Mapper:
         elif version_id_generator is not False and not callable(version_id_generator):
             raise exc.ArgumentError("version_id_generator must be a callable or False")
         self.version_id_generator = version_id_generator
-        if eager_defaults not in ("auto", False):
-            # Server defaults load on first access after the flush (eager_defaults=False).
-            raise NotImplementedError("ferroalchemy: __mapper_args__ eager_defaults=True is not implemented yet")
         self.eager_defaults = eager_defaults
         if version_id_col is not None:
             self._attr_for_column(version_id_col)  # raises when the column is not mapped here
@@ -292,12 +289,15 @@ class Mapper:
         if self._spec is None:
             cols = []
             pk_idx = []
+            server_onupdate = []
             for i, p in enumerate(self._table_props):
                 col = p.column
                 default = _default_arg(col.default)
                 onupdate = _default_arg(col.onupdate)
-                server_generated = col.server_default is not None or col._is_autoincrement()
+                server_generated = col.server_default is not None or col.identity is not None or col._is_autoincrement()
                 cols.append((col.name, p.key, col.type._handle, default, server_generated, onupdate))
+                if col.server_onupdate is not None:
+                    server_onupdate.append(i)
                 if col.primary_key:
                     pk_idx.append(i)
             by_name = {c[0]: i for i, c in enumerate(cols)}
@@ -306,7 +306,17 @@ class Mapper:
             gen = None if self.version_id_generator is False else self.version_id_generator
             readonly = [p.key for p in self._expression_props]
             self._spec = _core.MapperSpec(
-                self.class_, self, self.mapper_id, self.local_table._ref, cols, pk_idx, version, gen, readonly
+                self.class_,
+                self,
+                self.mapper_id,
+                self.local_table._ref,
+                cols,
+                pk_idx,
+                version,
+                gen,
+                readonly,
+                server_onupdate,
+                self.eager_defaults is True,
             )
         return self._spec
 

@@ -10,6 +10,7 @@ from typing import Any
 from .. import _core, event, exc
 from . import post_update
 from .base import instance_state
+from .eager_defaults import needs_post_fetch, post_fetch
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY
 from .row_order import insert_batches, row_parent_by_key, self_levels
 
@@ -249,6 +250,8 @@ def flush(session: Any) -> None:
                         _sync_foreign_keys(mapper, _with_relationships(new_states))
                     _core.flush_insert(conn, mapper.spec, batch, session.identity_map, log)
                 inserted.extend(ins)
+                if needs_post_fetch(mapper, connection.dialect):
+                    post_fetch(connection, mapper, ins)
                 if mapper._expression_keys:
                     _expire_expressions(mapper, ins)
                 _mapper_events(mapper, "after_insert", connection, ins)
@@ -263,6 +266,8 @@ def flush(session: Any) -> None:
                 _load_versions(mapper, upd)
                 _mapper_events(mapper, "before_update", connection, upd)
                 _core.flush_update(conn, mapper.spec, upd, log)
+                if needs_post_fetch(mapper, connection.dialect):
+                    post_fetch(connection, mapper, upd)
                 if mapper._expression_keys:
                     _expire_expressions(mapper, upd)
                 _mapper_events(mapper, "after_update", connection, upd)

@@ -133,6 +133,17 @@ pub trait Backend: Send {
     fn commit(&mut self) -> Result<(), EngineError>;
     fn rollback(&mut self) -> Result<(), EngineError>;
     fn in_transaction(&self) -> bool;
+
+    /// isolation_level="AUTOCOMMIT": each statement commits on its own, no BEGIN is sent, and
+    /// commit/rollback have nothing to end. Turning it on commits what is open first, as a
+    /// driver's `autocommit = True` would refuse to do inside a transaction.
+    fn set_autocommit(&mut self, on: bool) -> Result<(), EngineError> {
+        let _ = on;
+        Err(EngineError::new(
+            crate::error::ErrorKind::NotSupported,
+            "ferroalchemy: this driver has no autocommit mode",
+        ))
+    }
     /// Checks the connection is alive (pool_pre_ping).
     fn ping(&mut self) -> bool;
 }

@@ -140,6 +140,10 @@ impl Backend for Orphaned {
         false
     }
 
+    fn set_autocommit(&mut self, _on: bool) -> Result<(), EngineError> {
+        Self::gone()
+    }
+
     fn ping(&mut self) -> bool {
         false
     }

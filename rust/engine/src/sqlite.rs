@@ -19,6 +19,9 @@ pub struct SqliteBackend {
     conn: Rc<Connection>,
     cursors: HashMap<CursorId, SqliteCursor>,
     next_cursor: CursorId,
+    /// isolation_level="AUTOCOMMIT": no BEGIN before a change, which SQLite then commits on its
+    /// own (pysqlite's `isolation_level = None`).
+    autocommit: bool,
 }
 
 // SAFETY: `Rc` and rusqlite's `Statement` are not `Send` only because they could be shared with
@@ -160,11 +163,12 @@ impl SqliteBackend {
             conn: Rc::new(conn),
             cursors: HashMap::new(),
             next_cursor: 1,
+            autocommit: false,
         })
     }
 
     fn autobegin(&mut self, is_dml: bool) -> Result<(), EngineError> {
-        if is_dml && self.conn.is_autocommit() {
+        if is_dml && !self.autocommit && self.conn.is_autocommit() {
             self.conn.execute_batch("BEGIN").map_err(map_err)?;
         }
         Ok(())
@@ -520,6 +524,14 @@ impl Backend for SqliteBackend {
 
     fn in_transaction(&self) -> bool {
         !self.conn.is_autocommit()
+    }
+
+    fn set_autocommit(&mut self, on: bool) -> Result<(), EngineError> {
+        if on {
+            self.commit()?;
+        }
+        self.autocommit = on;
+        Ok(())
     }
 
     fn ping(&mut self) -> bool {

@@ -97,7 +97,11 @@ pub struct MySqlBackend {
     /// The unbuffered result being read, if any (one at a time, as on PyMySQL's connection).
     stream: Option<stream::RowStream>,
     next_cursor: CursorId,
+    /// Whether the server has a transaction of ours open: never under autocommit, where each
+    /// statement commits on its own.
     in_txn: bool,
+    /// isolation_level="AUTOCOMMIT" (`SET autocommit = 1`, as PyMySQL's `autocommit(True)`).
+    autocommit: bool,
     /// The step between the auto-increment ids of one multi-row INSERT, when the server
     /// guarantees they are consecutive (innodb_autoinc_lock_mode 0 or 1); None when it does not.
     /// Asked the first time the flush wants the ids of a batch.
@@ -118,6 +122,7 @@ impl MySqlBackend {
                     stream: None,
                     next_cursor: 1,
                     in_txn: false,
+                    autocommit: false,
                     id_step: None,
                 })
             }))?
@@ -295,7 +300,7 @@ impl Backend for MySqlBackend {
         types: &[SqlType],
         _is_dml: bool,
     ) -> Result<Outcome, EngineError> {
-        self.in_txn = true;
+        self.in_txn = !self.autocommit;
         self.rt
             .block_on(Self::run(self.conn()?, sql, params, types))?
     }
@@ -314,7 +319,7 @@ impl Backend for MySqlBackend {
             return None;
         }
         let conn = self.conn.as_mut()?;
-        self.in_txn = true;
+        self.in_txn = !self.autocommit;
         Some(Box::pin(Self::run(conn, sql, params, types)))
     }
 
@@ -338,7 +343,7 @@ impl Backend for MySqlBackend {
         param_sets: &[Vec<Value>],
         _is_dml: bool,
     ) -> Result<(i64, Vec<i64>), EngineError> {
-        self.in_txn = true;
+        self.in_txn = !self.autocommit;
         let rt = self.rt;
         let conn = self.conn()?;
         if let Some(batch) = Self::batch_of(sql, param_sets) {
@@ -354,7 +359,7 @@ impl Backend for MySqlBackend {
         sql: &str,
         param_sets: &[Vec<Value>],
     ) -> Result<(i64, Vec<i64>), EngineError> {
-        self.in_txn = true;
+        self.in_txn = !self.autocommit;
         self.conn()?;
         let conn = self.conn.as_mut().ok_or_else(lost)?;
         let Some(batch) = Self::batch_of(sql, param_sets) else {
@@ -387,7 +392,7 @@ impl Backend for MySqlBackend {
         first: usize,
     ) -> Result<(CursorId, Rows), EngineError> {
         self.conn()?;
-        self.in_txn = true;
+        self.in_txn = !self.autocommit;
         let id = self.next_cursor;
         self.next_cursor += 1;
         let conn = self.conn.take().ok_or_else(lost)?;
@@ -425,6 +430,23 @@ impl Backend for MySqlBackend {
 
     fn in_transaction(&self) -> bool {
         self.in_txn
+    }
+
+    fn set_autocommit(&mut self, on: bool) -> Result<(), EngineError> {
+        if on {
+            self.commit()?;
+        }
+        let rt = self.rt;
+        let conn = self.conn()?;
+        let sql = if on {
+            "SET autocommit = 1"
+        } else {
+            "SET autocommit = 0"
+        };
+        rt.block_on(sqlx::Executor::execute(conn, sql))?
+            .map_err(map_err)?;
+        self.autocommit = on;
+        Ok(())
     }
 
     fn ping(&mut self) -> bool {

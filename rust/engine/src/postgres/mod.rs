@@ -127,6 +127,9 @@ pub struct PgBackend {
     conn: PgConnection,
     rt: Rt,
     in_txn: bool,
+    /// isolation_level="AUTOCOMMIT": statements run outside any transaction block (so CREATE
+    /// DATABASE and VACUUM work), as psycopg's `autocommit = True`.
+    autocommit: bool,
     /// Server-side cursors DECLAREd in the current transaction (the server closes them at its end).
     cursors: HashMap<CursorId, PgCursor>,
     /// Cursors released since the last statement, to CLOSE before the next one.
@@ -192,6 +195,7 @@ impl PgBackend {
             conn,
             rt: opts.rt,
             in_txn: false,
+            autocommit: false,
             cursors: HashMap::new(),
             to_close: Vec::new(),
             ended: Default::default(),
@@ -201,7 +205,7 @@ impl PgBackend {
 
     fn autobegin(&mut self) -> Result<(), EngineError> {
         self.close_released()?;
-        if !self.in_txn {
+        if !self.in_txn && !self.autocommit {
             self.rt
                 .block_on(self.conn.execute("BEGIN"))?
                 .map_err(map_err)?;
@@ -373,7 +377,7 @@ impl PgBackend {
                 .await
                 .map_err(map_err)?;
         }
-        if !self.in_txn {
+        if !self.in_txn && !self.autocommit {
             self.conn.execute("BEGIN").await.map_err(map_err)?;
             self.in_txn = true;
         }
@@ -646,6 +650,14 @@ impl Backend for PgBackend {
 
     fn in_transaction(&self) -> bool {
         self.in_txn
+    }
+
+    fn set_autocommit(&mut self, on: bool) -> Result<(), EngineError> {
+        if on {
+            self.commit()?;
+        }
+        self.autocommit = on;
+        Ok(())
     }
 
     fn ping(&mut self) -> bool {

@@ -627,6 +627,15 @@ impl Connection {
             .is_some_and(|c| c.conn().in_transaction())
     }
 
+    /// isolation_level="AUTOCOMMIT" on (or off again) for this physical connection.
+    fn set_autocommit(&self, py: Python<'_>, on: bool) -> PyResult<()> {
+        let r = py.detach(|| match self.lock().as_ref() {
+            Some(checkout) => checkout.conn().set_autocommit(on),
+            None => Ok(()),
+        });
+        r.map_err(|e| driver_error(py, &e, None, None))
+    }
+
     /// Returns the connection to the pool (which rolls back what was not committed).
     fn close(&self, py: Python<'_>) {
         let taken = self.lock().take();

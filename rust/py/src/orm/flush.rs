@@ -9,6 +9,7 @@ use ferro_sql::{Dialect, ParamRef, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
+use super::eager_defaults;
 use super::identity::IdentityMap;
 use super::spec::{pk_param, version_param, MapperSpec};
 use super::state::{instance_dict, InstanceState};
@@ -74,7 +75,7 @@ fn after(hook: Option<Bound<'_, PyAny>>) -> PyResult<()> {
 
 /// Runs one flush statement between its statement hooks (echo, cursor events); `keyed` asks for
 /// every row's generated key.
-fn run_logged(
+pub(super) fn run_logged(
     py: Python<'_>,
     conn: &Connection,
     compiled: &ferro_sql::Compiled,
@@ -212,11 +213,24 @@ fn flush_insert(
         // them from LAST_INSERT_ID; SQLite reads each row's rowid from its prepared statement on
         // the calling thread (multi-row RETURNING measured no faster there).
         let needs_ids = s.pk.iter().any(|&pi| !mask[pi]);
+        // eager_defaults=True: the columns the database fills in come back with the key.
+        let fetch: Vec<usize> = if s.eager_defaults && eager_defaults::returns_rows(conn.dialect) {
+            (0..s.cols.len())
+                .filter(|&ci| !mask[ci] && !s.pk.contains(&ci))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let returning_pk = match (&s.pk[..], conn.dialect) {
             ([pi], Dialect::Postgresql) if needs_ids && s.cols[*pi].ty.is_integer() => Some(*pi),
             _ => None,
         };
-        let compiled = conn.compiled_for(py, &s.insert_with(sql_cols, returning_pk), &keys)?;
+        let returning: Vec<usize> = if fetch.is_empty() {
+            returning_pk.into_iter().collect()
+        } else {
+            s.pk.iter().chain(&fetch).copied().collect()
+        };
+        let compiled = conn.compiled_for(py, &s.insert_returning(sql_cols, &returning), &keys)?;
         // Each compiled parameter's place in an object's values (which follow `keys`).
         let places: Vec<Option<usize>> = compiled
             .params
@@ -236,6 +250,16 @@ fn flush_insert(
                     .collect()
             })
             .collect();
+        if !fetch.is_empty() {
+            let ds: Vec<&Bound<'_, PyDict>> = members.iter().map(|&oi| &dicts[oi]).collect();
+            let fetched =
+                eager_defaults::run_insert(py, conn, s, &compiled, rows, &ds, needs_ids, log)?;
+            eager_defaults::write_back(py, conn, s, &compiled, &fetched, &returning, &ds)?;
+            for &oi in members {
+                unloaded[oi] = false;
+            }
+            continue;
+        }
         if returning_pk.is_some() {
             let ids = conn.run_returning_keys(py, &compiled, &rows, log)?;
             for (&oi, id) in members.iter().zip(ids) {
@@ -320,9 +344,14 @@ fn flush_update(
     let s = spec.get();
     let conn = conn.get();
     type GroupKey = (Vec<bool>, Vec<usize>);
-    let mut groups: HashMap<GroupKey, Vec<HashMap<String, Value>>> = HashMap::new();
+    // Per object: its index in `states` and its parameters by name.
+    type Member = (usize, HashMap<String, Value>);
+    let mut groups: HashMap<GroupKey, Vec<Member>> = HashMap::new();
     let mut order: Vec<GroupKey> = Vec::new();
-    for st in &states {
+    // eager_defaults=True: what the database sets on UPDATE comes back with RETURNING; otherwise
+    // it is expired and loads on access (MySQL's flush SELECTs it back in Python).
+    let returned = s.eager_defaults && eager_defaults::returns_rows(conn.dialect);
+    for (si, st) in states.iter().enumerate() {
         let (_obj, d) = obj_dict(py, st)?;
         let committed = st
             .borrow()
@@ -376,11 +405,15 @@ fn flush_update(
                     d.set_item(c.attr.bind(py), &v)?;
                     mask[ci] = true;
                     named.insert(c.name.to_string(), bind(py, &v, &c.ty, "UPDATE", conn)?);
-                } else if c.sql_onupdate.is_some() {
-                    sql_cols.push(ci);
-                    // Set by the database: reloads on access.
-                    d.del_item(c.attr.bind(py)).ok();
-                    st.borrow_mut().expired = true;
+                } else if c.sql_onupdate.is_some() || c.server_onupdate {
+                    if c.sql_onupdate.is_some() {
+                        sql_cols.push(ci);
+                    }
+                    if !returned {
+                        // Set by the database: reloads on access.
+                        d.del_item(c.attr.bind(py)).ok();
+                        st.borrow_mut().expired = true;
+                    }
                 }
             }
         }
@@ -398,9 +431,9 @@ fn flush_update(
         }
         let key = (mask, sql_cols);
         match groups.get_mut(&key) {
-            Some(g) => g.push(named),
+            Some(g) => g.push((si, named)),
             None => {
-                groups.insert(key.clone(), vec![named]);
+                groups.insert(key.clone(), vec![(si, named)]);
                 order.push(key);
             }
         }
@@ -416,21 +449,41 @@ fn flush_update(
             .filter(|(_, m)| **m)
             .map(|(c, _)| c.name.to_string())
             .collect();
-        let compiled = conn.compiled_for(py, &s.update_with(sql_cols), &keys)?;
-        let rows: Vec<Vec<Value>> = members.iter().map(|n| ordered(&compiled, n)).collect();
+        let fetch: Vec<usize> = if returned {
+            (0..s.cols.len())
+                .filter(|&ci| {
+                    !mask[ci] && (s.cols[ci].sql_onupdate.is_some() || s.cols[ci].server_onupdate)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let compiled = conn.compiled_for(py, &s.update_with(sql_cols, &fetch), &keys)?;
+        let rows: Vec<Vec<Value>> = members.iter().map(|(_, n)| ordered(&compiled, n)).collect();
         let n = rows.len();
         // Batched where nothing watches statements (a statement hook sees the executemany
         // SQLAlchemy would send) and there is more than one row.
-        let batched = if log.is_none() && n > 1 && sql_cols.is_empty() {
+        let batched = if log.is_none() && n > 1 && sql_cols.is_empty() && fetch.is_empty() {
             update_columns(s, &compiled, &keys, conn.dialect)
         } else {
             None
         };
-        let matched = match batched {
-            Some((table, columns)) => conn
-                .run_update_many(py, &compiled, &table, &columns, &rows)
-                .map_err(|e| Connection::raise_run_error(py, e, &compiled, &Batch::Many(rows)))?,
-            None => run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?.rowcount,
+        let matched = if !fetch.is_empty() {
+            let mut ds = Vec::with_capacity(n);
+            for (si, _) in members {
+                ds.push(obj_dict(py, &states[*si])?.1);
+            }
+            let ds: Vec<&Bound<'_, PyDict>> = ds.iter().collect();
+            eager_defaults::run_update(py, conn, s, &compiled, rows, &fetch, &ds, log)?
+        } else {
+            match batched {
+                Some((table, columns)) => conn
+                    .run_update_many(py, &compiled, &table, &columns, &rows)
+                    .map_err(|e| {
+                        Connection::raise_run_error(py, e, &compiled, &Batch::Many(rows))
+                    })?,
+                None => run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?.rowcount,
+            }
         };
         if matched >= 0 && matched as usize != n {
             return Err(exc(

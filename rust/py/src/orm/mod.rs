@@ -2,6 +2,7 @@
 
 pub mod add;
 pub mod dirty;
+pub mod eager_defaults;
 pub mod flush;
 pub mod identity;
 pub mod joined;

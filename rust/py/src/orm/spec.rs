@@ -26,6 +26,8 @@ pub struct ColSpec {
     /// attribute reloads on access afterwards.
     pub sql_default: Option<ExprRef>,
     pub sql_onupdate: Option<ExprRef>,
+    /// `server_onupdate=`: the database changes it on UPDATE (a trigger, a generated column).
+    pub server_onupdate: bool,
 }
 
 #[pyclass(frozen, module = "ferroalchemy._core")]
@@ -50,6 +52,9 @@ pub struct MapperSpec {
     /// `version_id_generator`: the next version from the old one (None for the first); None when
     /// the application sets versions itself (`version_id_generator=False`).
     pub version_gen: Option<Py<PyAny>>,
+    /// `eager_defaults=True`: what the database generates on INSERT and UPDATE is read back by
+    /// the flush (RETURNING where the dialect has it) instead of loading on first access.
+    pub eager_defaults: bool,
 }
 
 /// The name of the WHERE parameter for a primary-key column in flush UPDATE/DELETE.
@@ -65,9 +70,10 @@ pub fn version_param(col: &str) -> String {
 #[pymethods]
 impl MapperSpec {
     /// `cols`: (column name, attribute name, type, default callable, server_generated, onupdate callable);
-    /// `readonly`: the names of the attributes loaded but never flushed.
+    /// `readonly`: the names of the attributes loaded but never flushed; `server_onupdate`: the
+    /// indices into `cols` of the columns the database changes on UPDATE.
     #[new]
-    #[pyo3(signature = (cls, mapper, mapper_id, table, cols, pk, version=None, version_gen=None, readonly=Vec::new()))]
+    #[pyo3(signature = (cls, mapper, mapper_id, table, cols, pk, version=None, version_gen=None, readonly=Vec::new(), server_onupdate=Vec::new(), eager_defaults=false))]
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -87,6 +93,8 @@ impl MapperSpec {
         version: Option<usize>,
         version_gen: Option<Py<PyAny>>,
         readonly: Vec<String>,
+        server_onupdate: Vec<usize>,
+        eager_defaults: bool,
     ) -> PyResult<Self> {
         let table = table.get().0.clone();
         // A default is a zero-argument callable, or an `Expr` handle for a SQL expression.
@@ -101,20 +109,24 @@ impl MapperSpec {
         };
         let cols: Vec<ColSpec> = cols
             .into_iter()
-            .map(|(name, attr, ty, default, server_generated, onupdate)| {
-                let (default, sql_default) = split(default);
-                let (onupdate, sql_onupdate) = split(onupdate);
-                ColSpec {
-                    name: name.as_str().into(),
-                    attr: PyString::intern(py, &attr).unbind(),
-                    ty: ty.get().ty.clone(),
-                    default,
-                    server_generated,
-                    onupdate,
-                    sql_default,
-                    sql_onupdate,
-                }
-            })
+            .enumerate()
+            .map(
+                |(ci, (name, attr, ty, default, server_generated, onupdate))| {
+                    let (default, sql_default) = split(default);
+                    let (onupdate, sql_onupdate) = split(onupdate);
+                    ColSpec {
+                        name: name.as_str().into(),
+                        attr: PyString::intern(py, &attr).unbind(),
+                        ty: ty.get().ty.clone(),
+                        default,
+                        server_generated,
+                        onupdate,
+                        sql_default,
+                        sql_onupdate,
+                        server_onupdate: server_onupdate.contains(&ci),
+                    }
+                },
+            )
             .collect();
         if pk.iter().chain(version.iter()).any(|&i| i >= cols.len()) {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -197,6 +209,7 @@ impl MapperSpec {
             delete,
             version,
             version_gen,
+            eager_defaults,
         })
     }
 
@@ -215,24 +228,13 @@ impl MapperSpec {
         }
     }
 
-    /// The INSERT for objects that take SQL-expression defaults for the given columns.
-    /// The INSERT that also renders the given columns' SQL-expression defaults, and with
-    /// `returning_pk` returns the one primary-key column the database generates (for databases
-    /// whose driver has no last-insert id: PostgreSQL).
-    pub fn insert_with(&self, sql_cols: &[usize], returning_pk: Option<usize>) -> Statement {
-        if sql_cols.is_empty() && returning_pk.is_none() {
+    /// The INSERT rendering the given columns' SQL-expression defaults and returning the columns
+    /// `returning` (indices into `cols`).
+    pub fn insert_returning(&self, sql_cols: &[usize], returning: &[usize]) -> Statement {
+        if sql_cols.is_empty() && returning.is_empty() {
             return self.insert.clone();
         }
-        let returning = returning_pk
-            .map(|pi| {
-                let c = &self.cols[pi];
-                vec![Expr::column(
-                    Some(self.table.clone()),
-                    &c.name,
-                    c.ty.clone(),
-                )]
-            })
-            .unwrap_or_default();
+        let returning = self.column_exprs(returning);
         Statement::Insert(Arc::new(
             Insert {
                 table: self.table.clone(),
@@ -249,17 +251,28 @@ impl MapperSpec {
         ))
     }
 
-    /// The UPDATE that also sets the given columns' SQL-expression `onupdate`.
-    pub fn update_with(&self, sql_cols: &[usize]) -> Statement {
+    /// The UPDATE that also sets the given columns' SQL-expression `onupdate` and returns the
+    /// columns `returning` (indices into `cols`).
+    pub fn update_with(&self, sql_cols: &[usize], returning: &[usize]) -> Statement {
         let Statement::Update(base) = &self.update else {
             return self.update.clone();
         };
-        if sql_cols.is_empty() {
+        if sql_cols.is_empty() && returning.is_empty() {
             return self.update.clone();
         }
         let mut u = (**base).clone();
         u.values = self.sql_values(sql_cols, |c| c.sql_onupdate.clone());
+        u.returning = self.column_exprs(returning);
         Statement::Update(Arc::new(u.finish()))
+    }
+
+    fn column_exprs(&self, cols: &[usize]) -> Vec<ExprRef> {
+        cols.iter()
+            .map(|&i| {
+                let c = &self.cols[i];
+                Expr::column(Some(self.table.clone()), &c.name, c.ty.clone())
+            })
+            .collect()
     }
 
     fn sql_values(
