@@ -109,16 +109,39 @@ fn version_before<'py>(
         .unwrap_or_else(|| py.None().into_bound(py)))
 }
 
-/// Builds each parameter row by name from a column-value map, in compiled order.
-fn ordered(compiled: &ferro_sql::Compiled, named: &HashMap<String, Value>) -> Vec<Value> {
+/// Builds each parameter row by name from a column-value map, in compiled order; a bind of the
+/// statement itself (a SQL-expression default's `func.abs(-3)`) carries its own value (`vals`:
+/// `ferro_sql::cache::bind_values` of the statement compiled).
+fn ordered(
+    compiled: &ferro_sql::Compiled,
+    named: &HashMap<String, Value>,
+    vals: &[Option<&Value>],
+) -> Vec<Value> {
     compiled
         .params
         .iter()
         .map(|p| match p {
-            ParamRef::Named { name, .. } => named.get(&**name).cloned().unwrap_or(Value::Null),
-            ParamRef::Pos(_) | ParamRef::Expanding { .. } => Value::Null,
+            ParamRef::Named { name, fallback, .. } => named
+                .get(&**name)
+                .or_else(|| fallback.and_then(|i| vals.get(i).copied().flatten()))
+                .cloned()
+                .unwrap_or(Value::Null),
+            ParamRef::Pos(i) => vals
+                .get(*i)
+                .copied()
+                .flatten()
+                .cloned()
+                .unwrap_or(Value::Null),
+            ParamRef::Expanding { .. } => Value::Null,
         })
         .collect()
+}
+
+/// Where each compiled parameter of a flush INSERT comes from: an object's value (its place in
+/// `keys`), or the statement's own bind (a SQL-expression default's literal).
+enum Place {
+    Key(usize),
+    Literal(Value),
 }
 
 /// INSERTs pending objects, writes generated primary keys and Python-side defaults back into
@@ -230,14 +253,24 @@ fn flush_insert(
         } else {
             s.pk.iter().chain(&fetch).copied().collect()
         };
-        let compiled = conn.compiled_for(py, &s.insert_returning(sql_cols, &returning), &keys)?;
+        let stmt = s.insert_returning(sql_cols, &returning);
+        let compiled = conn.compiled_for(py, &stmt, &keys)?;
         // Each compiled parameter's place in an object's values (which follow `keys`).
-        let places: Vec<Option<usize>> = compiled
+        let vals = ferro_sql::cache::bind_values(&stmt);
+        let literal = |i: Option<usize>| {
+            let v = i.and_then(|i| vals.get(i).copied().flatten());
+            Place::Literal(v.cloned().unwrap_or(Value::Null))
+        };
+        let places: Vec<Place> = compiled
             .params
             .iter()
             .map(|p| match p {
-                ParamRef::Named { name, .. } => keys.iter().position(|k| **k == **name),
-                _ => None,
+                ParamRef::Named { name, fallback, .. } => keys
+                    .iter()
+                    .position(|k| **k == **name)
+                    .map_or_else(|| literal(*fallback), Place::Key),
+                ParamRef::Pos(i) => literal(Some(*i)),
+                ParamRef::Expanding { .. } => Place::Literal(Value::Null),
             })
             .collect();
         let rows: Vec<Vec<Value>> = members
@@ -246,7 +279,10 @@ fn flush_insert(
                 let mut v = std::mem::take(&mut values[oi]);
                 places
                     .iter()
-                    .map(|p| p.map_or(Value::Null, |i| std::mem::replace(&mut v[i], Value::Null)))
+                    .map(|p| match p {
+                        Place::Key(i) => std::mem::replace(&mut v[*i], Value::Null),
+                        Place::Literal(lit) => lit.clone(),
+                    })
                     .collect()
             })
             .collect();
@@ -458,8 +494,13 @@ fn flush_update(
         } else {
             Vec::new()
         };
-        let compiled = conn.compiled_for(py, &s.update_with(sql_cols, &fetch), &keys)?;
-        let rows: Vec<Vec<Value>> = members.iter().map(|(_, n)| ordered(&compiled, n)).collect();
+        let stmt = s.update_with(sql_cols, &fetch);
+        let compiled = conn.compiled_for(py, &stmt, &keys)?;
+        let vals = ferro_sql::cache::bind_values(&stmt);
+        let rows: Vec<Vec<Value>> = members
+            .iter()
+            .map(|(_, n)| ordered(&compiled, n, &vals))
+            .collect();
         let n = rows.len();
         // Batched where nothing watches statements (a statement hook sees the executemany
         // SQLAlchemy would send) and there is more than one row.
@@ -587,7 +628,7 @@ fn flush_delete(
                 bind(py, &old, &c.ty, "DELETE", conn)?,
             );
         }
-        rows.push(ordered(&compiled, &named));
+        rows.push(ordered(&compiled, &named, &[]));
     }
     let n = rows.len();
     let out = run_logged(py, conn, &compiled, &Batch::Many(rows), log, false)?;
