@@ -133,3 +133,33 @@ def test_created_table_enforces_its_constraints() -> None:
         conn.execute(ferro.insert(users).values(name="a"))
         with pytest.raises(ferro.exc.IntegrityError, match="UNIQUE constraint failed: users.name"):
             conn.execute(ferro.insert(users).values(name="a"))
+
+
+def test_positional_server_defaults_match_sqlalchemy() -> None:
+    """``Column("a", Integer, FetchedValue())`` / ``DefaultClause("7")`` given positionally are the
+    column's server default (``for_update=True``: its server onupdate), as the keywords would be."""
+
+    def build(sa: ModuleType) -> tuple[str, list[str], list[str], list[Any]]:
+        m = sa.MetaData()
+        t = sa.Table(
+            "fv",
+            m,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("a", sa.Integer, sa.FetchedValue()),
+            sa.Column("b", sa.Integer, sa.DefaultClause("7")),
+            sa.Column("c", sa.Integer, sa.FetchedValue(for_update=True)),
+        )
+        create = __import__(f"{sa.__name__}.schema", fromlist=["CreateTable"]).CreateTable
+        engine = sa.create_engine("sqlite://")
+        m.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(t.insert().values(id=1))
+            rows = [tuple(r) for r in conn.execute(sa.select(t))]
+        return (
+            str(create(t)),
+            [type(c.server_default).__name__ for c in t.c],
+            [type(c.server_onupdate).__name__ for c in t.c],
+            rows,
+        )
+
+    assert build(ferro) == build(real)

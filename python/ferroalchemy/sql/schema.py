@@ -147,6 +147,10 @@ class Column(DialectKWArgs, ColumnElement):
                 self._sequence = a
             elif isinstance(a, CheckConstraint):
                 self._checks.append(a)
+            elif isinstance(a, FetchedValue):
+                # Column("x", Integer, FetchedValue()) / DefaultClause(...): a server default, or
+                # with for_update=True a server onupdate, as the keyword would give it.
+                kw.setdefault("server_onupdate" if a.for_update else "server_default", a)
             elif a is None:
                 continue
             else:

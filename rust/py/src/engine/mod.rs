@@ -41,6 +41,20 @@ pub struct Engine {
     pub py_dialect: Py<PyAny>,
 }
 
+impl Engine {
+    /// The Connection of a pooled checkout.
+    fn connection(&self, py: Python<'_>, checkout: Checkout) -> Connection {
+        Connection {
+            checkout: Mutex::new(Some(checkout)),
+            cursors: Mutex::new(Vec::new()),
+            dialect: self.dialect,
+            cache: self.cache.clone(),
+            py_dialect: self.py_dialect.clone_ref(py),
+            page_size: AtomicUsize::new(insertmanyvalues::DEFAULT_PAGE_SIZE),
+        }
+    }
+}
+
 /// A server engine's URL, as the Python layer rendered it (password included).
 fn server_url(py: Python<'_>, url: Option<&str>) -> PyResult<ferro_engine::Url> {
     ferro_engine::Url::parse(url.unwrap_or_default()).map_err(|e| driver_error(py, &e, None, None))
@@ -160,28 +174,14 @@ impl Engine {
         let checkout = py
             .detach(|| pool.checkout())
             .map_err(|e| driver_error(py, &e, None, None))?;
-        Ok(Connection {
-            checkout: Mutex::new(Some(checkout)),
-            cursors: Mutex::new(Vec::new()),
-            dialect: self.dialect,
-            cache: self.cache.clone(),
-            py_dialect: self.py_dialect.clone_ref(py),
-            page_size: AtomicUsize::new(insertmanyvalues::DEFAULT_PAGE_SIZE),
-        })
+        Ok(self.connection(py, checkout))
     }
 
     /// `connect()` of an idle pooled connection when that needs no I/O, else None (an event
     /// loop's thread then checks out on a worker).
     fn connect_idle(&self, py: Python<'_>) -> Option<Connection> {
         let checkout = self.pool.checkout_idle()?;
-        Some(Connection {
-            checkout: Mutex::new(Some(checkout)),
-            cursors: Mutex::new(Vec::new()),
-            dialect: self.dialect,
-            cache: self.cache.clone(),
-            py_dialect: self.py_dialect.clone_ref(py),
-            page_size: AtomicUsize::new(insertmanyvalues::DEFAULT_PAGE_SIZE),
-        })
+        Some(self.connection(py, checkout))
     }
 
     fn dispose(&self) {
