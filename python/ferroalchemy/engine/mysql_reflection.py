@@ -98,7 +98,6 @@ _FK = re.compile(
     re.I | re.U,
 )
 _CHECK = re.compile(r"  CONSTRAINT +" + _Q.format("name") + r" +CHECK +\((?P<sqltext>.+)\),?", re.I | re.U)
-_COMMENT_OPTION = re.compile(r"COMMENT(?:\s*=\s*|\s+)'(?P<val>(?:[^']|'')*?)'(?!')", re.I)
 _ESCAPES = {"\\\\": "\\", "\\0": "\0", "\\b": "\b", "\\t": "\t", "\\n": "\n", "\\r": "\r", "\\Z": "\x1a"}
 
 
@@ -225,7 +224,7 @@ class _State:
         self.keys: list[dict[str, Any]] = []
         self.fks: list[dict[str, Any]] = []
         self.checks: list[dict[str, Any]] = []
-        self.comment: str | None = None
+        # The line after the closing parenthesis: the table's options, its comment among them.
         self.options: str = ""
 
 
@@ -269,9 +268,6 @@ class MySQLReflection:
                     state.columns.append(col)
             elif line.startswith(") "):
                 state.options = line
-                m = _COMMENT_OPTION.search(line)
-                if m:
-                    state.comment = _cleanup(m.group("val"))
             elif line.startswith("CREATE ") or line == ")" or not line:
                 continue
             elif (m := _KEY.match(line)) is not None:
@@ -378,4 +374,4 @@ class MySQLReflection:
         return _table_options(self._parse(conn, table, schema).options, self.name)
 
     def reflect_table_comment(self, conn: Any, table: str, schema: str | None) -> dict[str, Any]:
-        return {"text": self._parse(conn, table, schema).comment}
+        return {"text": _table_options(self._parse(conn, table, schema).options, "").get("_comment")}

@@ -995,8 +995,14 @@ class MetaData:
 # MySQL table options as SQLAlchemy's MySQL DDL compiler renders them: the names it writes with
 # spaces, those joined by a space instead of "=", the string-valued ones (quoted), and the
 # partitioning ones (rendered after the others, in this order).
-_MYSQL_SPACED = {"DATA_DIRECTORY", "INDEX_DIRECTORY", "DEFAULT_CHARACTER_SET", "CHARACTER_SET", "DEFAULT_CHARSET"}
-_MYSQL_SPACED |= {"DEFAULT_COLLATE"}
+_MYSQL_SPACED = {
+    "DATA_DIRECTORY",
+    "INDEX_DIRECTORY",
+    "DEFAULT_CHARACTER_SET",
+    "CHARACTER_SET",
+    "DEFAULT_CHARSET",
+    "DEFAULT_COLLATE",
+}
 _MYSQL_SPACE_JOINED = {"TABLESPACE", "DEFAULT CHARACTER SET", "CHARACTER SET", "COLLATE"}
 _MYSQL_QUOTED = {"COMMENT", "PASSWORD", "CONNECTION"}
 _MYSQL_CHARSETS = {"DEFAULT_CHARSET", "DEFAULT_CHARACTER_SET", "CHARSET", "CHARACTER_SET"}

@@ -81,6 +81,11 @@ impl Slot {
     fn foreign(&self) -> bool {
         self.fork != runtime::generation()
     }
+
+    /// Invalidated, or its parent's after a fork: a checkout must not hand it out.
+    fn spent(&self) -> bool {
+        self.invalid.load(std::sync::atomic::Ordering::Relaxed) || self.foreign()
+    }
 }
 
 impl Drop for Slot {
@@ -247,7 +252,7 @@ impl Pool {
     }
 
     fn usable(&self, slot: &Arc<Slot>) -> bool {
-        if slot.invalid.load(std::sync::atomic::Ordering::Relaxed) || slot.foreign() {
+        if slot.spent() {
             return false;
         }
         if let Some(r) = self.opts.recycle {
@@ -274,12 +279,7 @@ impl Pool {
             PoolKind::Static => {
                 let mut st = self.lock();
                 match &st.shared {
-                    Some(s)
-                        if !s.invalid.load(std::sync::atomic::Ordering::Relaxed)
-                            && !s.foreign() =>
-                    {
-                        s.clone()
-                    }
+                    Some(s) if !s.spent() => s.clone(),
                     _ => {
                         let s = self.new_slot(st.generation)?;
                         st.shared = Some(s.clone());
@@ -291,12 +291,7 @@ impl Pool {
                 let tid = std::thread::current().id();
                 let mut st = self.lock();
                 match st.per_thread.get(&tid) {
-                    Some(s)
-                        if !s.invalid.load(std::sync::atomic::Ordering::Relaxed)
-                            && !s.foreign() =>
-                    {
-                        s.clone()
-                    }
+                    Some(s) if !s.spent() => s.clone(),
                     _ => {
                         let s = self.new_slot(st.generation)?;
                         st.per_thread.insert(tid, s.clone());
@@ -306,11 +301,16 @@ impl Pool {
             }
             PoolKind::Queue => self.checkout_queue()?,
         };
+        Ok(self.hand_out(slot))
+    }
+
+    /// Counts `slot` checked out, as the Checkout that returns it.
+    fn hand_out(self: &Arc<Self>, slot: Arc<Slot>) -> Checkout {
         self.lock().checked_out += 1;
-        Ok(Checkout {
+        Checkout {
             slot,
             pool: self.clone(),
-        })
+        }
     }
 
     /// An idle connection, when one can be handed out with no I/O (a QueuePool without
@@ -327,13 +327,9 @@ impl Pool {
                 st.idle.push(slot);
                 return None;
             }
-            st.checked_out += 1;
             slot
         };
-        Some(Checkout {
-            slot,
-            pool: self.clone(),
-        })
+        Some(self.hand_out(slot))
     }
 
     fn checkout_queue(&self) -> Result<Arc<Slot>, EngineError> {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from ...engine.base import Connection, Engine, NestedTransaction
@@ -27,30 +28,31 @@ def create_async_engine(url: Any, **kw: Any) -> AsyncEngine:
     return AsyncEngine(engine)
 
 
+def adopt(proxy: Any, sync: Any) -> Any:
+    """Makes `proxy` the async face of sync transaction `sync`, remembered on it, so that
+    get_transaction() returns this same object each time, as SQLAlchemy's does."""
+    proxy._sync = sync
+    sync.__dict__["_async_proxy"] = proxy
+    return proxy
+
+
+def proxy_of(sync: Any, make: Callable[[], Any]) -> Any:
+    """The async proxy of sync transaction `sync` (None for none), made by `make` the first time."""
+    if sync is None:
+        return None
+    return sync.__dict__.get("_async_proxy") or adopt(make(), sync)
+
+
 class AsyncTransaction:
     def __init__(self, conn: AsyncConnection, nested: bool = False) -> None:
         self.connection = conn
         self.nested = nested
         self._sync: Any = None
 
-    @classmethod
-    def _for(cls, conn: AsyncConnection, sync: Any) -> AsyncTransaction | None:
-        """The proxy of a sync Transaction: the same one each time, as SQLAlchemy's."""
-        if sync is None:
-            return None
-        proxy = sync.__dict__.get("_async_proxy")
-        if proxy is None:
-            proxy = cls(conn, nested=isinstance(sync, NestedTransaction))
-            proxy._sync = sync
-            sync.__dict__["_async_proxy"] = proxy
-        return proxy
-
     async def start(self) -> AsyncTransaction:
         conn = self.connection
         await conn.start()
-        self._sync = await conn._lane.run(self._begin, conn.sync_connection)
-        self._sync.__dict__["_async_proxy"] = self  # what get_transaction() returns
-        return self
+        return adopt(self, await conn._lane.run(self._begin, conn.sync_connection))  # type: ignore[no-any-return]
 
     def _begin(self, sync_connection: Connection) -> Any:
         return sync_connection.begin_nested() if self.nested else sync_connection.begin()
@@ -133,10 +135,11 @@ class AsyncConnection:
         return bool(self.sync_connection.in_nested_transaction())
 
     def get_transaction(self) -> AsyncTransaction | None:
-        return AsyncTransaction._for(self, self.sync_connection.get_transaction())
+        trans = self.sync_connection.get_transaction()
+        return proxy_of(trans, lambda: AsyncTransaction(self, nested=isinstance(trans, NestedTransaction)))  # type: ignore[no-any-return]
 
     def get_nested_transaction(self) -> AsyncTransaction | None:
-        return AsyncTransaction._for(self, self.sync_connection.get_nested_transaction())
+        return proxy_of(self.sync_connection.get_nested_transaction(), lambda: AsyncTransaction(self, nested=True))  # type: ignore[no-any-return]
 
     @property
     def closed(self) -> bool:

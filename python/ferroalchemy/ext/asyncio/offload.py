@@ -161,19 +161,19 @@ class Lane:
         off = self.offload
         if off is None:
             return fn(*args, **kw)
-        await self._drain()
-        if pooled and self._permit is None:
-            self._permit = await off.acquire()
-            self._loop = asyncio.get_running_loop()
+        if pooled:
+            await self.hold_permit()
+        else:
+            await self._drain()
         if off.executor is None:
             try:
                 return fn(*args, **kw)
             finally:
-                self._settle()
+                self.settle()
         try:
             cf = off.executor.submit(fn, *args, **kw)
         except BaseException:
-            self._settle()
+            self.settle()
             raise
         self._inflight = cf
         try:
@@ -181,7 +181,7 @@ class Lane:
         finally:
             if cf.done():
                 self._inflight = None
-                self._settle()
+                self.settle()
             else:
                 # Cancelled while the worker runs it: the permit stays until the call ended.
                 cf.add_done_callback(self._settle_from_worker)
@@ -231,19 +231,16 @@ class Lane:
             self._inflight = None
 
     async def hold_permit(self) -> None:
-        """Takes the lane's connection permit before it checks out a connection on the loop's
-        thread (``settle()`` gives it back if that checkout does not happen)."""
+        """After the lane's earlier calls, takes its connection permit (a pooled call, or a
+        checkout on the loop's thread; ``settle()`` gives it back once no connection is held)."""
         await self._drain()
         if self._permit is None and self.offload is not None:
             self._permit = await self.offload.acquire()
             self._loop = asyncio.get_running_loop()
 
     def settle(self) -> None:
-        """After a call run here rather than through ``run``: the permit goes back if the
-        connection did."""
-        self._settle()
-
-    def _settle(self) -> None:
+        """The permit goes back if the connection did (after each call, also one run here
+        rather than through ``run``)."""
         if self._inflight is not None and not self._inflight.done():
             return  # the lane's next call runs: it settles when it ends
         if self._permit is not None and not self._holds():
@@ -255,7 +252,7 @@ class Lane:
         if loop is None:
             return
         with contextlib.suppress(RuntimeError):  # the loop is closed: its semaphore is gone too
-            loop.call_soon_threadsafe(self._settle)
+            loop.call_soon_threadsafe(self.settle)
 
     def __del__(self) -> None:
         # Its AsyncSession or AsyncConnection was dropped without close(): the garbage collector

@@ -10,7 +10,7 @@ from ... import _core, exc
 from ...orm.session import EXPIRED_HIT, Session, object_session, sessionmaker
 from ...orm.session import close_all_sessions as sync_close_all_sessions
 from ...sql.selectable import Select
-from .engine import AsyncConnection, AsyncEngine
+from .engine import AsyncConnection, AsyncEngine, adopt, proxy_of
 from .exc import refuse_streamed
 from .offload import Lane, offload_for, to_completion
 from .result import AsyncResult
@@ -45,18 +45,6 @@ def _sync_bind(bind: Any) -> Any:
     return bind
 
 
-def _transaction_proxy(session: AsyncSession, sync: Any, cls: Any) -> Any:
-    """The proxy of a sync session transaction: the same one each time, as SQLAlchemy's."""
-    if sync is None:
-        return None
-    proxy = sync.__dict__.get("_async_proxy")
-    if proxy is None:
-        proxy = cls(session)
-        proxy._sync = sync
-        sync.__dict__["_async_proxy"] = proxy
-    return proxy
-
-
 def async_session(session: Session) -> AsyncSession | None:
     """The AsyncSession proxying ``session``, if any (None once it was garbage collected)."""
     ref = getattr(session, "_async_proxy", None)
@@ -80,9 +68,7 @@ class AsyncSessionTransaction:
         self._sync: Any = None
 
     async def start(self) -> AsyncSessionTransaction:
-        self._sync = self.session.sync_session.begin()
-        self._sync.__dict__["_async_proxy"] = self  # what get_transaction() returns
-        return self
+        return adopt(self, self.session.sync_session.begin())  # type: ignore[no-any-return]
 
     def __await__(self) -> Any:
         return self.start().__await__()
@@ -108,9 +94,7 @@ class _AsyncNested:
         self._sync: Any = None
 
     async def start(self) -> _AsyncNested:
-        self._sync = await self.session._run(self.session.sync_session.begin_nested)
-        self._sync.__dict__["_async_proxy"] = self  # what get_nested_transaction() returns
-        return self
+        return adopt(self, await self.session._run(self.session.sync_session.begin_nested))  # type: ignore[no-any-return]
 
     def __await__(self) -> Any:
         return self.start().__await__()
@@ -202,11 +186,12 @@ class AsyncSession:
 
     async def _connected(self) -> bool:
         """True when the session has its connection, taken here if an idle pooled one needs no
-        I/O (the first statement of a session then needs no worker thread either)."""
+        I/O (the first statement of a session then needs no worker thread either). Its callers
+        have checked that the lane awaits statements."""
         s = self.sync_session
         if s._connection is not None:
             return True
-        if s._needs_rollback is not None or not self._lane.can_await_statements():
+        if s._needs_rollback is not None:
             return False
         await self._lane.hold_permit()
         if s._connection is None and s._connect(True) is None:
@@ -349,10 +334,10 @@ class AsyncSession:
         return self.sync_session.is_active
 
     def get_transaction(self) -> AsyncSessionTransaction | None:
-        return _transaction_proxy(self, self.sync_session.get_transaction(), AsyncSessionTransaction)
+        return proxy_of(self.sync_session.get_transaction(), lambda: AsyncSessionTransaction(self))  # type: ignore[no-any-return]
 
     def get_nested_transaction(self) -> _AsyncNested | None:
-        return _transaction_proxy(self, self.sync_session.get_nested_transaction(), _AsyncNested)
+        return proxy_of(self.sync_session.get_nested_transaction(), lambda: _AsyncNested(self))  # type: ignore[no-any-return]
 
     def is_modified(self, instance: Any, include_collections: bool = True) -> bool:
         return self.sync_session.is_modified(instance, include_collections)

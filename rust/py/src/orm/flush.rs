@@ -123,18 +123,19 @@ fn ordered(
         .map(|p| match p {
             ParamRef::Named { name, fallback, .. } => named
                 .get(&**name)
-                .or_else(|| fallback.and_then(|i| vals.get(i).copied().flatten()))
                 .cloned()
-                .unwrap_or(Value::Null),
-            ParamRef::Pos(i) => vals
-                .get(*i)
-                .copied()
-                .flatten()
-                .cloned()
-                .unwrap_or(Value::Null),
+                .unwrap_or_else(|| own_bind(vals, *fallback)),
+            ParamRef::Pos(i) => own_bind(vals, Some(*i)),
             ParamRef::Expanding { .. } => Value::Null,
         })
         .collect()
+}
+
+/// The value the statement's own bind `i` carries (NULL for none).
+fn own_bind(vals: &[Option<&Value>], i: Option<usize>) -> Value {
+    i.and_then(|i| vals.get(i).copied().flatten())
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// Where each compiled parameter of a flush INSERT comes from: an object's value (its place in
@@ -257,10 +258,6 @@ fn flush_insert(
         let compiled = conn.compiled_for(py, &stmt, &keys)?;
         // Each compiled parameter's place in an object's values (which follow `keys`).
         let vals = ferro_sql::cache::bind_values(&stmt);
-        let literal = |i: Option<usize>| {
-            let v = i.and_then(|i| vals.get(i).copied().flatten());
-            Place::Literal(v.cloned().unwrap_or(Value::Null))
-        };
         let places: Vec<Place> = compiled
             .params
             .iter()
@@ -268,8 +265,8 @@ fn flush_insert(
                 ParamRef::Named { name, fallback, .. } => keys
                     .iter()
                     .position(|k| **k == **name)
-                    .map_or_else(|| literal(*fallback), Place::Key),
-                ParamRef::Pos(i) => literal(Some(*i)),
+                    .map_or_else(|| Place::Literal(own_bind(&vals, *fallback)), Place::Key),
+                ParamRef::Pos(i) => Place::Literal(own_bind(&vals, Some(*i))),
                 ParamRef::Expanding { .. } => Place::Literal(Value::Null),
             })
             .collect();
